@@ -1,0 +1,46 @@
+"""scratchnn — neural networks from scratch in NumPy.
+
+Peter Roelants' series "How to implement a neural network", built as a small, general
+engine (layers, losses, optimisers, a training loop, a gradient checker) with each part of
+the series as configuration of it.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .gradcheck import GradientCheckError, check_gradients, check_layer, check_loss
+from .layers import Bias, GaussianRBF, Identity, Layer, Linear, Logistic, ReLU, Softmax, Tanh
+from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
+from .network import Sequential
+from .optimizers import GradientDescent, Momentum, Optimizer
+from .training import History, TrainingDivergedError, train, tutorial_early_stopping
+
+__all__ = [
+    "__version__",
+    "Layer",
+    "Linear",
+    "Bias",
+    "Identity",
+    "Logistic",
+    "Softmax",
+    "GaussianRBF",
+    "Tanh",
+    "ReLU",
+    "Loss",
+    "MSE",
+    "BinaryCrossEntropy",
+    "CategoricalCrossEntropy",
+    "Sequential",
+    "Optimizer",
+    "GradientDescent",
+    "Momentum",
+    "History",
+    "TrainingDivergedError",
+    "train",
+    "tutorial_early_stopping",
+    "GradientCheckError",
+    "check_gradients",
+    "check_layer",
+    "check_loss",
+]

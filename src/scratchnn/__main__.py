@@ -1,0 +1,7 @@
+"""``python -m scratchnn``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

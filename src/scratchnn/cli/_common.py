@@ -1,0 +1,109 @@
+"""What every subcommand shares: argument types, output options, writing figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+from matplotlib.figure import Figure
+
+__all__ = [
+    "positive_float",
+    "non_negative_float",
+    "non_negative_int",
+    "positive_int",
+    "fraction",
+    "add_output_options",
+    "write_figures",
+    "print_json",
+]
+
+
+def _number(text: str, kind, name: str):
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {name}, got {text!r}") from None
+    if kind is float and value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = _number(text, float, "a number")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    value = _number(text, float, "a number")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """A number in [0, 1)."""
+    value = _number(text, float, "a number")
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = _number(text, int, "an integer")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    value = _number(text, int, "an integer")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {text}")
+    return value
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--out DIR``, ``--format png|svg`` and ``--json``."""
+    parser.add_argument(
+        "--out", metavar="DIR", type=Path, help="write the figures into DIR (created if missing)"
+    )
+    parser.add_argument(
+        "--format", choices=("png", "svg"), default="png", help="figure format (default: png)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the results as one JSON object"
+    )
+
+
+def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str) -> list[Path]:
+    """Save every figure as ``out/<name>.<fmt>``; return the paths.
+
+    Each file is written to a temporary file in ``out`` and renamed over the target, so an
+    interrupted run never leaves a half-written figure (nor destroys an older one).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, fig in figures.items():
+        path = out / f"{name}.{fmt}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}.tmp", dir=out)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                fig.savefig(handle, format=fmt, dpi=100 if fmt == "png" else None)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        paths.append(path)
+    return paths
+
+
+def print_json(data: Mapping[str, Any], stream) -> None:
+    """One JSON object on one line (floats at full precision)."""
+    stream.write(json.dumps(data, allow_nan=False) + "\n")

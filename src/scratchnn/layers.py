@@ -1,0 +1,317 @@
+"""Layers: each forward and backward formula, once.
+
+Layer protocol
+--------------
+* ``forward(x) -> y`` computes the output for a batch ``x`` of shape ``(N, n_in)`` and
+  caches what the backward pass needs.
+* ``backward(grad_y) -> grad_x`` takes :math:`G = \\partial\\xi/\\partial y` (shape of ``y``),
+  fills ``layer.grads`` (same keys as ``layer.params``) and returns
+  :math:`\\partial\\xi/\\partial x` (shape of ``x``).
+* A layer never updates its own parameters; optimisers do, so gradients stay inspectable.
+* Parameters keep their dtype; ``astype`` converts them (float32 training).
+* Neither pass modifies its argument.
+
+Samples are rows throughout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import initializers
+from ._validation import as_rng, check_non_negative_int
+
+__all__ = [
+    "Layer",
+    "Linear",
+    "Bias",
+    "Identity",
+    "Logistic",
+    "Softmax",
+    "GaussianRBF",
+    "Tanh",
+    "ReLU",
+    "logistic",
+    "softmax",
+    "LAYER_TYPES",
+]
+
+
+def logistic(z: np.ndarray) -> np.ndarray:
+    """The logistic function :math:`\\sigma(z) = 1 / (1 + e^{-z})`, without overflow warnings.
+
+    For very negative ``z`` the exponential overflows to ``inf`` and the result is the exact
+    limit 0; the warning NumPy would give for that is suppressed.
+    """
+    with np.errstate(over="ignore"):
+        y = np.exp(np.negative(z))
+    y += 1.0
+    return np.reciprocal(y, out=y)
+
+
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Softmax :math:`y_c = e^{z_c} / \\sum_d e^{z_d}` along ``axis``, shifted by the max.
+
+    Subtracting the maximum leaves the result unchanged mathematically and keeps every
+    exponent <= 0, so nothing overflows.
+    """
+    y = z - z.max(axis=axis, keepdims=True)
+    np.exp(y, out=y)
+    y /= y.sum(axis=axis, keepdims=True)
+    return y
+
+
+class Layer:
+    """Base class: a layer without parameters that passes gradients through unchanged."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.training = True
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def astype(self, dtype) -> "Layer":
+        """Convert the parameters (and gradients) to ``dtype`` in place; return self."""
+        dtype = np.dtype(dtype)
+        for name, value in self.params.items():
+            if value.dtype != dtype:
+                self.params[name] = value.astype(dtype)
+                self.grads[name] = np.zeros_like(self.params[name])
+        return self
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of the output for an input of ``input_shape`` (batch axis first)."""
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this layer (parameters excluded)."""
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Linear(Layer):
+    """Fully connected layer :math:`Y = XW + b`.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Number of input and output features. ``W`` has shape ``(n_in, n_out)``, ``b`` has
+        shape ``(n_out,)``.
+    bias : bool, default True
+        Whether the layer has the bias ``b``.
+    weight_init, bias_init : str or callable
+        Initialisers (see :mod:`scratchnn.initializers`); default Glorot-uniform weights and
+        zero biases.
+    rng : None, int, Generator or RandomState
+        Source of the initial weights.
+    dtype : numpy dtype, default float64
+
+    Notes
+    -----
+    With :math:`G = \\partial\\xi/\\partial Y` of shape ``(N, n_out)``:
+
+    .. math::
+
+        \\frac{\\partial\\xi}{\\partial W} = X^\\top G, \\qquad
+        \\frac{\\partial\\xi}{\\partial b} = \\sum_{i} G_{i\\cdot}, \\qquad
+        \\frac{\\partial\\xi}{\\partial X} = G W^\\top .
+
+    A 1-to-1 layer (Part 1's :math:`y = x w`) is computed with elementwise products instead
+    of ``(N, 1) @ (1, 1)`` matrix products, which are several times slower for the same math.
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        bias: bool = True,
+        *,
+        weight_init: str | initializers.Initializer = "glorot_uniform",
+        bias_init: str | initializers.Initializer = "zeros",
+        rng: Any = None,
+        dtype=np.float64,
+    ) -> None:
+        super().__init__()
+        self.n_in = check_non_negative_int(n_in, "n_in", minimum=1)
+        self.n_out = check_non_negative_int(n_out, "n_out", minimum=1)
+        self.bias = bool(bias)
+        rng = as_rng(rng)
+        dtype = np.dtype(dtype)
+        self.params["W"] = np.asarray(
+            initializers.get(weight_init)((self.n_in, self.n_out), rng, dtype), dtype=dtype
+        )
+        if self.bias:
+            self.params["b"] = np.asarray(
+                initializers.get(bias_init)((self.n_out,), rng, dtype), dtype=dtype
+            )
+        self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        self._scalar = self.n_in == 1 and self.n_out == 1
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = x
+        W = self.params["W"]
+        y = x * W[0, 0] if self._scalar else x @ W
+        if self.bias:
+            y += self.params["b"]
+        return y
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        x, W = self._x, self.params["W"]
+        if self._scalar:
+            self.grads["W"][0, 0] = np.dot(x.ravel(), grad_y.ravel())
+            grad_x = grad_y * W[0, 0]
+        else:
+            np.matmul(x.T, grad_y, out=self.grads["W"])
+            grad_x = grad_y @ W.T
+        if self.bias:
+            np.sum(grad_y, axis=0, out=self.grads["b"])
+        return grad_x
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return (*input_shape[:-1], self.n_out)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"n_in": self.n_in, "n_out": self.n_out, "bias": self.bias}
+
+
+class Bias(Layer):
+    """A learned bias without weights: :math:`y = x + b` (Part 3's output :math:`h + b_o`).
+
+    .. math::
+
+        \\frac{\\partial\\xi}{\\partial b} = \\sum_i G_{i\\cdot}, \\qquad
+        \\frac{\\partial\\xi}{\\partial x} = G
+
+    Parameters
+    ----------
+    n_features : int
+        ``b`` has shape ``(n_features,)``; zeros initially.
+    dtype : numpy dtype, default float64
+    """
+
+    def __init__(self, n_features: int, *, dtype=np.float64) -> None:
+        super().__init__()
+        self.n_features = check_non_negative_int(n_features, "n_features", minimum=1)
+        self.params["b"] = np.zeros(self.n_features, dtype=dtype)
+        self.grads["b"] = np.zeros_like(self.params["b"])
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x + self.params["b"]
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        np.sum(grad_y, axis=0, out=self.grads["b"])
+        return grad_y
+
+    def get_config(self) -> dict[str, Any]:
+        return {"n_features": self.n_features}
+
+
+class Identity(Layer):
+    """Identity activation :math:`y = z`, :math:`\\partial\\xi/\\partial z = G`."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        return grad_y
+
+
+class Logistic(Layer):
+    """Logistic (sigmoid) activation.
+
+    .. math::
+
+        y = \\sigma(z) = \\frac{1}{1 + e^{-z}}, \\qquad
+        \\frac{\\partial\\xi}{\\partial z} = y (1 - y) \\circ G
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._y = logistic(x)
+        return self._y
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        y = self._y
+        return y * (1.0 - y) * grad_y
+
+
+class Softmax(Layer):
+    """Row-wise softmax.
+
+    .. math::
+
+        y_{ic} = \\frac{e^{z_{ic}}}{\\sum_d e^{z_{id}}}, \\qquad
+        \\frac{\\partial\\xi}{\\partial z_{ic}} = y_{ic}\\Big(G_{ic} - \\sum_d G_{id}\\, y_{id}\\Big)
+
+    (the Jacobian :math:`y_i(\\delta_{ij} - y_j)` applied without forming it). Followed by
+    categorical cross-entropy the two fuse to :math:`\\partial\\xi/\\partial z = Y - T` up to the
+    reduction; see :class:`scratchnn.losses.CategoricalCrossEntropy`.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._y = softmax(x, axis=-1)
+        return self._y
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        y = self._y
+        return y * (grad_y - np.sum(grad_y * y, axis=-1, keepdims=True))
+
+
+class GaussianRBF(Layer):
+    """Gaussian radial basis function (Part 3's hidden activation).
+
+    .. math::
+
+        h = \\phi(z) = e^{-z^2}, \\qquad
+        \\frac{\\partial\\xi}{\\partial z} = -2 z\\, h \\circ G
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._z = x
+        self._y = np.exp(-np.square(x))
+        return self._y
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        return -2.0 * self._z * self._y * grad_y
+
+
+class Tanh(Layer):
+    """Hyperbolic tangent: :math:`y = \\tanh z`, :math:`\\partial\\xi/\\partial z = (1 - y^2) \\circ G`."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._y = np.tanh(x)
+        return self._y
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        return (1.0 - np.square(self._y)) * grad_y
+
+
+class ReLU(Layer):
+    """Rectified linear unit: :math:`y = \\max(z, 0)`, :math:`\\partial\\xi/\\partial z = [z > 0] \\circ G`."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._mask = x > 0
+        return np.maximum(x, 0, dtype=x.dtype)
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        return grad_y * self._mask
+
+
+#: Layer classes by name, used to rebuild networks from a description.
+LAYER_TYPES: dict[str, type[Layer]] = {
+    cls.__name__: cls
+    for cls in (Linear, Bias, Identity, Logistic, Softmax, GaussianRBF, Tanh, ReLU)
+}
