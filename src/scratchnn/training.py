@@ -223,46 +223,48 @@ def train(
         if record_params:
             history.params.append({n: p.copy() for n, p in network.named_parameters()})
 
-    if reuse_batch_loss:
-        y = network.forward(X)
-        current = loss.value(y, T)
-        end_of_epoch(0, current)
-    else:
-        end_of_epoch(0, evaluate(X, T))
+    # Overflow to inf/NaN is detected (TrainingDivergedError names where), not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if reuse_batch_loss:
+            y = network.forward(X)
+            current = loss.value(y, T)
+            end_of_epoch(0, current)
+        else:
+            end_of_epoch(0, evaluate(X, T))
 
-    try:
-        for epoch in range(1, epochs + 1):
-            if reuse_batch_loss:
-                history.batch_loss.append(current)
-                history.learning_rate.append(optimizer.current_learning_rate)
-                network.backward_loss(loss, y, T)
-                optimizer.step(params, grads)
-                y = network.forward(X)
-                current = loss.value(y, T)
-                train_value = current
-            else:
-                if shuffle:
-                    order = rng.permutation(X.shape[0])
-                    Xe, Te = X[order], T[order]
-                else:
-                    Xe, Te = X, T
-                for b, s in enumerate(batches, start=1):
-                    xb, tb = Xe[s], Te[s]
-                    yb = network.forward(xb)
-                    value = finite(loss.value(yb, tb), epoch, b, "loss")
-                    history.batch_loss.append(value)
+        try:
+            for epoch in range(1, epochs + 1):
+                if reuse_batch_loss:
+                    history.batch_loss.append(current)
                     history.learning_rate.append(optimizer.current_learning_rate)
-                    network.backward_loss(loss, yb, tb)
+                    network.backward_loss(loss, y, T)
                     optimizer.step(params, grads)
-                train_value = evaluate(X, T)
-            history.epochs = epoch
-            end_of_epoch(epoch, train_value)
-            stop = early_stopping is not None and bool(early_stopping(history))
-            for callback in callbacks:
-                stop = bool(callback(history)) or stop
-            if stop:
-                history.stopped_early = epoch < epochs
-                break
-    except KeyboardInterrupt:
-        history.interrupted = True
+                    y = network.forward(X)
+                    current = loss.value(y, T)
+                    train_value = current
+                else:
+                    if shuffle:
+                        order = rng.permutation(X.shape[0])
+                        Xe, Te = X[order], T[order]
+                    else:
+                        Xe, Te = X, T
+                    for b, s in enumerate(batches, start=1):
+                        xb, tb = Xe[s], Te[s]
+                        yb = network.forward(xb)
+                        value = finite(loss.value(yb, tb), epoch, b, "loss")
+                        history.batch_loss.append(value)
+                        history.learning_rate.append(optimizer.current_learning_rate)
+                        network.backward_loss(loss, yb, tb)
+                        optimizer.step(params, grads)
+                    train_value = evaluate(X, T)
+                history.epochs = epoch
+                end_of_epoch(epoch, train_value)
+                stop = early_stopping is not None and bool(early_stopping(history))
+                for callback in callbacks:
+                    stop = bool(callback(history)) or stop
+                if stop:
+                    history.stopped_early = epoch < epochs
+                    break
+        except KeyboardInterrupt:
+            history.interrupted = True
     return history
