@@ -14,7 +14,7 @@ from typing import Sequence
 __all__ = ["main", "COMMANDS"]
 
 #: Subcommand modules of this package, in series order.
-COMMANDS = ["part1"]
+COMMANDS = ["logistic", "part1"]
 
 
 class _Parser(argparse.ArgumentParser):
