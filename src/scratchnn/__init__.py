@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from . import datasets, initializers
 from .gradcheck import GradientCheckError, check_gradients, check_layer, check_loss
 from .layers import Bias, GaussianRBF, Identity, Layer, Linear, Logistic, ReLU, Softmax, Tanh
 from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
