@@ -14,7 +14,7 @@ from typing import Sequence
 __all__ = ["main", "COMMANDS"]
 
 #: Subcommand modules of this package, in series order.
-COMMANDS = ["logistic", "part1", "softmax"]
+COMMANDS = ["logistic", "part1", "softmax", "part4"]
 
 
 class _Parser(argparse.ArgumentParser):
