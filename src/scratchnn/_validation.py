@@ -19,6 +19,8 @@ __all__ = [
     "check_choice",
     "check_same_length",
     "as_rng",
+    "check_float_dtype",
+    "check_fraction",
 ]
 
 
@@ -134,3 +136,23 @@ def as_rng(
     raise TypeError(
         f"rng must be None, an int seed, a numpy Generator or RandomState, got {seed!r}"
     )
+
+
+def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
+    """Return ``dtype`` as a NumPy float32 or float64 dtype, else raise TypeError."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be float32 or float64, got {dtype!r}") from None
+    if resolved not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be float32 or float64, got {resolved}")
+    return resolved
+
+
+def check_fraction(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float in (0, 1) (or [0, 1)), else raise ValueError/TypeError."""
+    value = check_positive(value, name, allow_zero=allow_zero)
+    if value >= 1.0:
+        low = "[0" if allow_zero else "(0"
+        raise ValueError(f"{name} must be in {low}, 1), got {value!r}")
+    return value

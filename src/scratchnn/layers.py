@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import initializers
-from ._validation import as_rng, check_non_negative_int
+from ._validation import as_rng, check_float_dtype, check_fraction, check_non_negative_int
 
 __all__ = [
     "Layer",
@@ -33,6 +33,7 @@ __all__ = [
     "GaussianRBF",
     "Tanh",
     "ReLU",
+    "Dropout",
     "logistic",
     "softmax",
     "LAYER_TYPES",
@@ -149,7 +150,7 @@ class Linear(Layer):
         self.n_out = check_non_negative_int(n_out, "n_out", minimum=1)
         self.bias = bool(bias)
         rng = as_rng(rng)
-        dtype = np.dtype(dtype)
+        dtype = check_float_dtype(dtype)
         self.params["W"] = np.asarray(
             initializers.get(weight_init)((self.n_in, self.n_out), rng, dtype), dtype=dtype
         )
@@ -206,7 +207,7 @@ class Bias(Layer):
     def __init__(self, n_features: int, *, dtype=np.float64) -> None:
         super().__init__()
         self.n_features = check_non_negative_int(n_features, "n_features", minimum=1)
-        self.params["b"] = np.zeros(self.n_features, dtype=dtype)
+        self.params["b"] = np.zeros(self.n_features, dtype=check_float_dtype(dtype))
         self.grads["b"] = np.zeros_like(self.params["b"])
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -310,8 +311,63 @@ class ReLU(Layer):
         return grad_y * self._mask
 
 
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each input with probability ``rate`` and scale the
+    survivors by :math:`1/(1-p)`, so the expected output equals the input; in evaluation mode
+    (``layer.training = False``, as in ``Sequential.predict``) the identity.
+
+    .. math::
+
+        y = x \\circ \\frac{m}{1 - p}, \\quad m_{ij} \\sim \\text{Bernoulli}(1 - p), \\qquad
+        \\frac{\\partial\\xi}{\\partial x} = G \\circ \\frac{m}{1 - p}
+
+    The same mask :math:`m` serves the backward pass of the forward pass that drew it.
+
+    Parameters
+    ----------
+    rate : float, default 0.5
+        Drop probability :math:`p` in [0, 1); 0 makes the layer the identity.
+    rng : None, int, Generator or RandomState
+        Source of the masks (explicit, never the global NumPy state). An int or None seeds a
+        new ``numpy.random.default_rng``.
+
+    Attributes
+    ----------
+    stochastic : bool
+        True: the layer behaves differently in training and evaluation (the training loop
+        then evaluates losses in evaluation mode).
+    mask : ndarray or None
+        The scaled mask :math:`m / (1 - p)` of the last training forward pass (input dtype),
+        None after an evaluation pass.
+    """
+
+    stochastic = True
+
+    def __init__(self, rate: float = 0.5, *, rng: Any = None) -> None:
+        super().__init__()
+        self.rate = check_fraction(rate, "rate", allow_zero=True)
+        self.rng = as_rng(rng)
+        self.mask: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if not self.training or self.rate == 0.0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape) >= self.rate
+        self.mask = np.multiply(keep, 1.0 / (1.0 - self.rate), dtype=x.dtype)
+        return x * self.mask
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        if self.mask is None:
+            return grad_y
+        return grad_y * self.mask
+
+    def get_config(self) -> dict[str, Any]:
+        return {"rate": self.rate}
+
+
 #: Layer classes by name, used to rebuild networks from a description.
 LAYER_TYPES: dict[str, type[Layer]] = {
     cls.__name__: cls
-    for cls in (Linear, Bias, Identity, Logistic, Softmax, GaussianRBF, Tanh, ReLU)
+    for cls in (Linear, Bias, Identity, Logistic, Softmax, GaussianRBF, Tanh, ReLU, Dropout)
 }
