@@ -8,10 +8,11 @@ gradient :math:`\\partial\\xi/\\partial z = (y - t)/n`.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from ._validation import as_float_array, check_non_negative_int
 from .layers import Layer
 from .losses import Loss
 
@@ -46,7 +47,35 @@ class Sequential:
         """Output for a batch ``x`` of shape ``(N, n_in)``; caches what backward needs.
 
         ``x`` is converted to the network's parameter dtype (no copy when it already has it).
+        Cheap checks only (type, number of dimensions, number of features); :meth:`predict`
+        also rejects NaN and infinity.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not numeric.
+        ValueError
+            If ``x`` is not 2-D or has the wrong number of features.
         """
+        if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+            x = as_float_array(x, "x", allow_empty=True)
+        self._check_features(x, "x")
+        return self._forward(x)
+
+    def _check_features(self, x: np.ndarray, name: str) -> None:
+        if x.ndim != 2:
+            raise ValueError(
+                f"{name} must have 2 dimensions (n_samples, n_features), got shape {x.shape}"
+            )
+        n_in = self.n_features_in
+        if n_in is not None and x.shape[1] != n_in:
+            raise ValueError(
+                f"{name} must have {n_in} features (columns) for this network, "
+                f"got shape {x.shape}"
+            )
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`forward` without checks (the training loop's hot path)."""
         dtype = self.dtype
         if dtype is not None and x.dtype != dtype:
             x = x.astype(dtype)
@@ -84,12 +113,37 @@ class Sequential:
         self.backward_loss(loss, y, t)
         return value
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """Forward pass in evaluation mode (dropout off), the mode restored afterwards."""
+    def predict(self, x: Any) -> np.ndarray:
+        """Forward pass in evaluation mode (dropout off), the mode restored afterwards.
+
+        Parameters
+        ----------
+        x : array_like, shape (N, n_in)
+            Finite real numbers; converted to the parameter dtype.
+
+        Returns
+        -------
+        ndarray, shape (N, n_out)
+            In the parameter dtype (float32 parameters give float32 predictions).
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not numeric.
+        ValueError
+            If ``x`` is empty, holds NaN or infinity, is not 2-D or has the wrong number of
+            features.
+        """
+        x = as_float_array(x, "x")
+        self._check_features(x, "x")
+        return self._predict(x)
+
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`predict` without checks (used by the training loop once per epoch)."""
         modes = [layer.training for layer in self.layers]
         self.eval()
         try:
-            return self.forward(x)
+            return self._forward(x)
         finally:
             for layer, mode in zip(self.layers, modes):
                 layer.training = mode
@@ -112,6 +166,94 @@ class Sequential:
     @property
     def n_parameters(self) -> int:
         return sum(p.size for p in self.parameters())
+
+    @property
+    def n_features_in(self) -> int | None:
+        """Number of input features, read from the first layer that fixes it (``n_in`` of a
+        ``Linear``, ``n_features`` of a ``Bias``), skipping parameter-free layers; None when
+        unknown."""
+        for layer in self.layers:
+            for attr in ("n_in", "n_features"):
+                value = getattr(layer, attr, None)
+                if isinstance(value, int):
+                    return value
+            if layer.params:
+                return None
+        return None
+
+    def output_shapes(self, input_dim: int) -> list[tuple]:
+        """Output shape of every layer for inputs of ``input_dim`` features (batch axis None).
+
+        Raises
+        ------
+        ValueError
+            If some layer expects a different number of inputs than the layer below gives.
+        """
+        shape: tuple = (None, input_dim)
+        shapes = []
+        for i, layer in enumerate(self.layers):
+            expected = getattr(layer, "n_in", getattr(layer, "n_features", None))
+            if isinstance(expected, int) and expected != shape[-1]:
+                raise ValueError(
+                    f"layer {i} ({layer!r}) expects {expected} inputs, "
+                    f"but receives {shape[-1]}"
+                )
+            shape = tuple(layer.output_shape(shape))
+            shapes.append(shape)
+        return shapes
+
+    def summary(self, input_dim: int | None = None) -> str:
+        """A table of the layers, their output shapes and parameter counts.
+
+        Parameters
+        ----------
+        input_dim : int, optional
+            Number of input features; default :attr:`n_features_in`.
+
+        Returns
+        -------
+        str
+            One row per layer (index, layer, output shape with ``None`` for the batch axis,
+            number of parameters), then the total and the parameter dtype.
+
+        Raises
+        ------
+        ValueError
+            If ``input_dim`` is missing and cannot be inferred, or some layer expects a
+            different number of inputs than the layer below produces.
+
+        Examples
+        --------
+        >>> from scratchnn import Sequential, Linear, Logistic, Softmax
+        >>> print(Sequential([Linear(2, 3), Logistic(), Linear(3, 2), Softmax()]).summary())
+        #  Layer                               Output shape  Parameters
+        0  Linear(n_in=2, n_out=3, bias=True)  (None, 3)              9
+        1  Logistic()                          (None, 3)              0
+        2  Linear(n_in=3, n_out=2, bias=True)  (None, 2)              8
+        3  Softmax()                           (None, 2)              0
+        Total parameters: 17 (float64)
+        """
+        if input_dim is None:
+            input_dim = self.n_features_in
+            if input_dim is None:
+                raise ValueError("input_dim is needed: the network's input width is unknown")
+        input_dim = check_non_negative_int(input_dim, "input_dim", minimum=1)
+        rows = []
+        for i, (layer, shape) in enumerate(zip(self.layers, self.output_shapes(input_dim))):
+            count = sum(p.size for p in layer.params.values())
+            rows.append((str(i), repr(layer), "(" + ", ".join(map(str, shape)) + ")", str(count)))
+        header = ("#", "Layer", "Output shape", "Parameters")
+        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(4)]
+
+        def line(r: tuple[str, ...]) -> str:
+            return (
+                f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  "
+                f"{r[3]:>{widths[3]}}"
+            ).rstrip()
+
+        dtype = self.dtype
+        total = f"Total parameters: {self.n_parameters}" + (f" ({dtype})" if dtype else "")
+        return "\n".join([line(header), *map(line, rows), total])
 
     @property
     def dtype(self) -> np.dtype | None:
