@@ -11,11 +11,30 @@ __version__ = "0.1.0"
 
 from . import datasets, initializers
 from .gradcheck import GradientCheckError, check_gradients, check_layer, check_loss
-from .layers import Bias, GaussianRBF, Identity, Layer, Linear, Logistic, ReLU, Softmax, Tanh
+from .layers import (
+    Bias,
+    Dropout,
+    GaussianRBF,
+    Identity,
+    Layer,
+    Linear,
+    Logistic,
+    ReLU,
+    Softmax,
+    Tanh,
+)
 from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
 from .network import Sequential
-from .optimizers import GradientDescent, Momentum, Optimizer
-from .training import History, TrainingDivergedError, train, tutorial_early_stopping
+from .optimizers import RMSprop, Adam, AdamW, GradientDescent, Momentum, Optimizer
+from .training import (
+    Callback,
+    EarlyStopping,
+    History,
+    TrainingDivergedError,
+    train,
+    tutorial_early_stopping,
+)
+from .checkpoint import Checkpoint, load, load_checkpoint, save
 
 __all__ = [
     "__version__",
@@ -28,6 +47,7 @@ __all__ = [
     "GaussianRBF",
     "Tanh",
     "ReLU",
+    "Dropout",
     "Loss",
     "MSE",
     "BinaryCrossEntropy",
@@ -36,10 +56,19 @@ __all__ = [
     "Optimizer",
     "GradientDescent",
     "Momentum",
+    "RMSprop",
+    "Adam",
+    "AdamW",
     "History",
     "TrainingDivergedError",
     "train",
     "tutorial_early_stopping",
+    "Callback",
+    "EarlyStopping",
+    "save",
+    "load",
+    "load_checkpoint",
+    "Checkpoint",
     "GradientCheckError",
     "check_gradients",
     "check_layer",
