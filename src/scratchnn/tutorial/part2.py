@@ -98,6 +98,10 @@ def build_network(w) -> Sequential:
 def loss_surface(X: np.ndarray, t: np.ndarray, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
     """Mean binary cross-entropy of the model at every grid point.
 
+    All grid points are evaluated in one forward pass of a wide copy of the model,
+    ``[Linear(2, G, bias=False), Logistic()]`` with ``G = len(w1s) * len(w2s)``: output
+    column ``k`` is the Part 2 model with the ``k``-th weight vector.
+
     Parameters
     ----------
     X : ndarray, shape (N, 2)
@@ -110,15 +114,14 @@ def loss_surface(X: np.ndarray, t: np.ndarray, w1s: np.ndarray, w2s: np.ndarray)
     ndarray, shape (n2, n1)
         Entry ``[i, j]`` is the loss at :math:`w = [w1s_j, w2s_i]` (``np.meshgrid`` order).
     """
-    network = build_network([0.0, 0.0])
-    W = network[0].params["W"]
+    W1, W2 = np.meshgrid(w1s, w2s)
+    g = W1.size
+    grid = Sequential([Linear(2, g, bias=False, weight_init="zeros"), Logistic()])
+    grid[0].params["W"][...] = np.vstack((W1.ravel(), W2.ravel()))
+    Y = grid.predict(X)  # (N, G)
     loss = BinaryCrossEntropy("mean")
-    surface = np.empty((len(w2s), len(w1s)))
-    for i, w2 in enumerate(w2s):
-        for j, w1 in enumerate(w1s):
-            W[0, 0], W[1, 0] = w1, w2
-            surface[i, j] = loss.value(network.predict(X), t)
-    return surface
+    values = [loss.value(Y[:, k : k + 1], t) for k in range(g)]
+    return np.array(values).reshape(W1.shape)
 
 
 def classify_grid(w, xs1: np.ndarray, xs2: np.ndarray) -> np.ndarray:

@@ -104,6 +104,11 @@ def build_network(w_h: float, b_o: float) -> Sequential:
 def loss_surface(x: np.ndarray, t: np.ndarray, whs: np.ndarray, bos: np.ndarray) -> np.ndarray:
     """Mean binary cross-entropy of the model at every grid point.
 
+    All grid points are evaluated in one forward pass of a wide copy of the model,
+    ``[Linear(1, G, bias=False), GaussianRBF(), Bias(G), Logistic()]`` with
+    ``G = len(whs) * len(bos)``: output column ``k`` is the Part 3 model with the ``k``-th
+    parameter pair.
+
     Parameters
     ----------
     x, t : ndarray, shape (N, 1)
@@ -115,16 +120,17 @@ def loss_surface(x: np.ndarray, t: np.ndarray, whs: np.ndarray, bos: np.ndarray)
     ndarray, shape (n_b, n_w)
         Entry ``[i, j]`` is the loss at :math:`(w_h, b_o) = (whs_j, bos_i)`.
     """
-    network = build_network(0.0, 0.0)
-    W, b = network[0].params["W"], network[2].params["b"]
+    WH, BO = np.meshgrid(whs, bos)
+    g = WH.size
+    grid = Sequential(
+        [Linear(1, g, bias=False, weight_init="zeros"), GaussianRBF(), Bias(g), Logistic()]
+    )
+    grid[0].params["W"][0, :] = WH.ravel()
+    grid[2].params["b"][:] = BO.ravel()
+    Y = grid.predict(x)  # (N, G)
     loss = BinaryCrossEntropy("mean")
-    surface = np.empty((len(bos), len(whs)))
-    for i, b_o in enumerate(bos):
-        b[0] = b_o
-        for j, w_h in enumerate(whs):
-            W[0, 0] = w_h
-            surface[i, j] = loss.value(network.predict(x), t)
-    return surface
+    values = [loss.value(Y[:, k : k + 1], t) for k in range(g)]
+    return np.array(values).reshape(WH.shape)
 
 
 def final_line(loss: float, w_h: float, b_o: float) -> str:
