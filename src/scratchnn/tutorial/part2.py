@@ -127,6 +127,8 @@ def loss_surface(X: np.ndarray, t: np.ndarray, w1s: np.ndarray, w2s: np.ndarray)
 def classify_grid(w, xs1: np.ndarray, xs2: np.ndarray) -> np.ndarray:
     """Predicted class ``round(y)`` at every point of the grid ``xs1 × xs2``.
 
+    The tutorial predicts each grid point separately; one batch gives the same values.
+
     Returns
     -------
     ndarray, shape (len(xs2), len(xs1))
