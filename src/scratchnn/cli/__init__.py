@@ -14,7 +14,7 @@ from typing import Sequence
 __all__ = ["main", "COMMANDS"]
 
 #: Subcommand modules of this package, in series order.
-COMMANDS = ["logistic", "part1", "part2", "part3", "softmax", "part4"]
+COMMANDS = ["logistic", "part1", "part2", "part3", "softmax", "part4", "part5"]
 
 
 class _Parser(argparse.ArgumentParser):
