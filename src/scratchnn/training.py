@@ -665,8 +665,12 @@ def train(
     history.batches_per_epoch = len(batches)
     context = TrainingContext(network, loss, optimizer, history, epochs)
     # Full batch without stochastic layers: the loss at the start of an epoch is the
-    # training loss after the previous one, so no separate evaluation pass is needed.
-    reuse_batch_loss = len(batches) == 1 and not shuffle and not network.stochastic
+    # training loss after the previous one, so no separate evaluation pass is needed. Not
+    # with validation data: evaluating it would overwrite the layers' forward caches
+    # between the forward and backward passes of the update.
+    reuse_batch_loss = (
+        len(batches) == 1 and not shuffle and not network.stochastic and not has_validation
+    )
 
     def finite(value: float, epoch: int, batch: int, what: str) -> float:
         if not np.isfinite(value):
