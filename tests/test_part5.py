@@ -207,11 +207,12 @@ def test_shuffle_draws_from_the_seeded_stream(result):
     assert a.n_batches == 43 and not np.allclose(a.batch_cost, result.batch_cost[:43])
 
 
-@pytest.mark.xfail(reason="engine bug: full-batch training with validation data overwrites the "
-                          "cached forward pass before backward (training.train)", strict=False)
-def test_a_single_batch_works():
-    r = part5.run(batch_size=2000, max_epochs=1)
+def test_a_single_batch_with_validation_data(result):
+    # batch_size > 1078 / 2: one batch of the whole training set (full-batch gradient descent)
+    r = part5.run(batch_size=600, max_epochs=1)
     assert r.n_batches == 1 and r.batch_cost.shape == (1,)
+    assert r.batch_cost[0] == pytest.approx(result.initial_train_cost, rel=1e-12)
+    assert r.train_cost[0] < r.initial_train_cost
 
 
 @pytest.fixture
