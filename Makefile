@@ -1,12 +1,13 @@
 # Two entry points that work on a fresh machine with only python3:
 #   make demo   set up .venv and run the main job (figures into out/)
 #   make test   set up .venv and run the whole test suite
+#   make bench  set up .venv-bench (+ PyTorch CPU, scikit-learn) and run benchmarks/ (RESULTS.md)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test clean
+.PHONY: demo test clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,5 +21,21 @@ demo: $(STAMP)
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q
 
+# Benchmarks get their own venv so that torch never enters .venv (test/demo stay as they are).
+BENCH_VENV  := .venv-bench
+BENCH_PY    := $(BENCH_VENV)/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet -e . -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+# OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS builds) slow a
+# current NumPy: unset for this command only; RESULTS.md records the BLAS kernel that ran.
+bench: $(BENCH_STAMP)
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BENCH_PY) -m benchmarks $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) out build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) out build src/*.egg-info .pytest_cache

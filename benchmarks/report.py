@@ -1,0 +1,292 @@
+"""Issue 5's targets checked against a run, and RESULTS.md written from results.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: B's throughput targets relative to PyTorch, by batch size (issue 5).
+B_TORCH_TARGETS = {"32": 1.5, "128": 1.1, "1024": 1.0}
+SCRATCHNN_IDS = ("scratchnn", "scratchnn-api")
+
+
+def _medians(cases: dict) -> dict[str, float]:
+    return {cid: entry["median"] for cid, entry in cases.items()}
+
+
+def evaluate_targets(results: dict) -> list[dict]:
+    """Every target of issue 5 that this run can evaluate, with the measured ratio."""
+    targets: list[dict] = []
+
+    def add(workload, who, what, value, op, threshold):
+        ok = value <= threshold if op == "<=" else value >= threshold
+        targets.append({"workload": workload, "implementation": who, "target": what,
+                        "value": value, "op": op, "threshold": threshold, "met": bool(ok)})
+
+    w = results.get("workloads", {})
+    if "A" in w:
+        m = _medians(w["A"]["cases"])
+        for s in SCRATCHNN_IDS:
+            if s not in m:
+                continue
+            if "numpy" in m:
+                add("A", s, "time per epoch ÷ hand-written NumPy's", m[s] / m["numpy"], "<=", 1.2)
+            if "sklearn" in m:
+                add("A", s, "scikit-learn's time per epoch ÷ this", m["sklearn"] / m[s], ">=", 2.0)
+            if "torch" in m:
+                add("A", s, "PyTorch's time per epoch ÷ this", m["torch"] / m[s], ">=", 3.0)
+    if "B" in w:
+        B = w["B"]
+        for s in SCRATCHNN_IDS:
+            for b, entry in B["batch_sizes"].items():
+                m = _medians(entry["cases"])
+                if s not in m:
+                    continue
+                if "torch" in m and b in B_TORCH_TARGETS:
+                    add("B", s, f"samples/s ÷ PyTorch's, batch {b}", m[s] / m["torch"], ">=",
+                        B_TORCH_TARGETS[b])
+                if "numpy" in m:
+                    add("B", s, f"samples/s ÷ hand-written NumPy's, batch {b}",
+                        m[s] / m["numpy"], ">=", 1.0)
+            frac = B.get("gemm_fraction", {})
+            if s in frac:
+                add("B", s, f"fraction of the float32 GEMM peak, batch {B['gemm_fraction_batch']}",
+                    frac[s], ">=", 0.75)
+            mem = B.get("memory", {}).get("cases", {})
+            if "peak_rss_mib" in mem.get(s, {}) and "peak_rss_mib" in mem.get("numpy", {}):
+                add("B", s, "peak RSS ÷ hand-written NumPy's",
+                    mem[s]["peak_rss_mib"] / mem["numpy"]["peak_rss_mib"], "<=", 1.2)
+    if "C" in w:
+        m = _medians(w["C"]["cases"])
+        if "scratchnn" in m and "numpy" in m:
+            add("C", "scratchnn", "iterations/s ÷ hand-written 1-D NumPy's",
+                m["scratchnn"] / m["numpy"], ">=", 0.8)
+    return targets
+
+
+# -- formatting -------------------------------------------------------------------------------
+def _num(x: float) -> str:
+    """Three significant digits; thousands as k."""
+    if x is None:
+        return "–"
+    ax = abs(x)
+    if ax >= 1e4:
+        return f"{x / 1e3:.1f}k" if ax < 1e5 else f"{x / 1e3:.0f}k"
+    if ax >= 100:
+        return f"{x:.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3g}"
+
+
+def _spread(entry: dict) -> str:
+    return f"{_num(entry['min'])} – {_num(entry['max'])}"
+
+
+def _ratio(x: float) -> str:
+    return f"{x:.2f}×"
+
+
+def _machine(results: dict) -> list[str]:
+    m = results["machine"]
+    v = m["versions"]
+    lines = ["## Machine", "", "| | |", "|---|---|"]
+    lines.append(f"| CPU | {m['cpu']} ({m['machine']}) |")
+    lines.append(f"| cores | {m['logical_cpus']} logical, {m['usable_cpus']} usable by the run |")
+    lines.append(f"| memory | {m['memory_gib']} GiB |")
+    lines.append(f"| OS | {m['os']} |")
+    lines.append(
+        "| versions | Python " + m["python"] + ", "
+        + ", ".join(f"{k} {v[k]}" for k in ("numpy", "scratchnn", "sklearn", "torch") if v.get(k))
+        + " |"
+    )
+    for pool in m.get("threadpools") or []:
+        lib = Path(pool.get("filepath", "?")).name
+        arch = f", {pool['architecture']} kernels" if pool.get("architecture") else ""
+        layer = f", {pool['threading_layer']}" if pool.get("threading_layer") else ""
+        lines.append(
+            f"| {pool.get('user_api')} pool | {pool.get('internal_api')} {pool.get('version')}"
+            f"{arch}, {pool.get('num_threads')} threads{layer} (`{lib}`) |"
+        )
+    if "torch_threads" in m:
+        lines.append(f"| PyTorch intra-op threads | {m['torch_threads']} (MKL: "
+                     f"{m['torch_blas']['mkl']}, oneDNN: {m['torch_blas']['mkldnn']}) |")
+    env = ", ".join(f"{k}={val}" if val is not None else f"{k} unset" for k, val in m["env"].items())
+    lines.append(f"| BLAS environment | {env} |")
+    meta = results["meta"]
+    lines.append(f"| load average (1/5/15 min) | before {_load(meta.get('load_average_before'))}, "
+                 f"after {_load(meta.get('load_average_after'))} |")
+    g = results.get("gemm")
+    if g:
+        per = "; ".join(
+            f"{lib} " + ", ".join(f"n={n}: {_num(s['median'])}" for n, s in by.items())
+            for lib, by in g["libraries"].items()
+        )
+        lines.append(f"| float32 GEMM peak | **{_num(g['peak_gflops'])} GFLOP/s** "
+                     f"({g['peak_library']}, n={g['peak_size']}; medians: {per}) |")
+    return lines + [""]
+
+
+def _load(values) -> str:
+    return "–" if not values else " / ".join(f"{x:.2f}" for x in values)
+
+
+def _targets(results: dict) -> list[str]:
+    t = results.get("targets") or []
+    if not t:
+        return []
+    lines = ["## Issue 5 targets in this run", "",
+             "| workload | implementation | target | measured | met |", "|---|---|---|---|---|"]
+    for x in t:
+        lines.append(f"| {x['workload']} | {x['implementation']} | {x['target']} {x['op']} "
+                     f"{x['threshold']:g} | {x['value']:.2f} | {'yes' if x['met'] else '**no**'} |")
+    return lines + [""]
+
+
+def _skipped(skipped: dict) -> list[str]:
+    return [f"- skipped **{cid}**: {why}" for cid, why in skipped.items()]
+
+
+def _descriptions(cases: dict) -> list[str]:
+    return [f"- **{e['label']}** ({cid}): {e['description']}"
+            + (f"; {e['note']}" if e.get("note") else "") for cid, e in cases.items()]
+
+
+def _agreement(w: dict) -> list[str]:
+    d = w.get("max_param_diff_vs_numpy") or {}
+    if not d:
+        return []
+    parts = ", ".join(f"{cid} {v:.1e}" for cid, v in d.items())
+    return [f"Same math check: largest |parameter difference| from the hand-written loop after "
+            f"all repetitions: {parts}.", ""]
+
+
+def _section_a(A: dict) -> list[str]:
+    cases = A["cases"]
+    m = _medians(cases)
+    lines = [f"## {A['title']}", "",
+             f"{A['samples']} training samples in {A['batches']} fixed mini-batches; one "
+             f"repetition = {A['epochs_per_repeat']} epochs. One epoch = every mini-batch's "
+             "update and loss, then the loss on the whole training set (what the tutorial "
+             "records). Lower is better.", "",
+             "| implementation | ms per epoch (median) | min – max | time ÷ hand-written | "
+             "scratchnn.train is faster by |", "|---|---|---|---|---|"]
+    for cid, e in cases.items():
+        rel = _ratio(m[cid] / m["numpy"]) if "numpy" in m else "–"
+        fast = _ratio(m[cid] / m["scratchnn"]) if "scratchnn" in m else "–"
+        lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {fast} |")
+    return lines + [""] + _descriptions(cases) + _skipped(A["skipped"]) + [""] + _agreement(A)
+
+
+def _section_b(B: dict) -> list[str]:
+    lines = [f"## {B['title']}", "",
+             f"{B['n_parameters']:,} parameters; one sample costs about 6 × parameters = "
+             f"{B['flops_per_sample'] / 1e6:.2f} MFLOP. One repetition = one epoch. "
+             "Samples per second, higher is better.", ""]
+    sizes = list(B["batch_sizes"])
+    labels: dict[str, str] = {}
+    for entry in B["batch_sizes"].values():
+        for cid, e in entry["cases"].items():
+            labels.setdefault(cid, e["label"])
+    head = "| implementation | " + " | ".join(f"batch {b}: median (min – max)" for b in sizes)
+    lines += [head + " |", "|---" * (len(sizes) + 1) + "|"]
+    for cid, label in labels.items():
+        cells = []
+        for b in sizes:
+            e = B["batch_sizes"][b]["cases"].get(cid)
+            cells.append(f"{_num(e['median'])} ({_spread(e)})" if e else "–")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "Ratios of medians (throughput ÷ the column's implementation; > 1 is faster):", ""]
+    head = ("| implementation | " + " | ".join(f"÷ hand-written, {b}" for b in sizes) + " | "
+            + " | ".join(f"÷ PyTorch, {b}" for b in sizes) + " | % of GEMM peak |")
+    lines += [head, "|---" * (2 * len(sizes) + 2) + "|"]
+    frac = B.get("gemm_fraction", {})
+    for cid, label in labels.items():
+        cells = []
+        for ref in ("numpy", "torch"):
+            for b in sizes:
+                m = _medians(B["batch_sizes"][b]["cases"])
+                cells.append(_ratio(m[cid] / m[ref]) if cid in m and ref in m else "–")
+        pct = f"{100 * frac[cid]:.0f} % (batch {B['gemm_fraction_batch']})" if cid in frac else "–"
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {pct} |")
+    lines.append("")
+    mem = B.get("memory")
+    if mem:
+        ref = mem["cases"].get("numpy", {}).get("peak_rss_mib")
+        lines += [f"Peak memory at batch {mem['batch_size']}, each implementation in its own "
+                  "process (data, imports and model included; the kernel's peak counter reset "
+                  "just before the epoch):", "",
+                  "| implementation | peak RSS during the epoch, MiB | RSS before the epoch, MiB "
+                  "| increase during the epoch, MiB | peak ÷ hand-written |",
+                  "|---|---|---|---|---|"]
+        for cid, r in mem["cases"].items():
+            label = labels.get(cid, cid)
+            if "skipped" in r:
+                lines.append(f"| {label} | skipped: {r['skipped']} | | | |")
+                continue
+            rel = _ratio(r["peak_rss_mib"] / ref) if ref else "–"
+            lines.append(f"| {label} | {r['peak_rss_mib']:.0f} | {r['rss_before_mib']:.0f} | "
+                         f"{r['training_increase_mib']:.0f} | {rel} |")
+        lines.append("")
+    first = B["batch_sizes"][sizes[0]]
+    return lines + _descriptions(first["cases"]) + _skipped(first["skipped"]) + [""]
+
+
+def _section_c(C: dict) -> list[str]:
+    cases = C["cases"]
+    m = _medians(cases)
+    lines = [f"## {C['title']}", "",
+             f"One repetition = {C['iterations_per_repeat']} iterations, each computing the "
+             "loss (recorded, as the tutorial does) and one gradient step. Higher is better.", "",
+             "| implementation | iterations/s (median) | min – max | ÷ hand-written 1-D | "
+             "÷ PyTorch |", "|---|---|---|---|---|"]
+    for cid, e in cases.items():
+        rel = _ratio(m[cid] / m["numpy"]) if "numpy" in m else "–"
+        tor = _ratio(m[cid] / m["torch"]) if "torch" in m else "–"
+        lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {tor} |")
+    return lines + [""] + _descriptions(cases) + _skipped(C["skipped"]) + [""] + _agreement(C)
+
+
+def write_markdown(results: dict, path: Path) -> None:
+    meta = results["meta"]
+    lines = ["# scratchnn benchmarks", ""]
+    if meta.get("quick"):
+        lines += ["> **Quick run** (tiny sizes, `--quick`): checks that the code runs; the "
+                  "numbers mean nothing.", ""]
+    if meta.get("note"):
+        lines += [f"> **Note:** {meta['note']}", ""]
+    lines += [
+        f"Written by `{meta['command']}` (`make bench`) on {meta['started_utc']} in "
+        f"{meta['duration_s']} s; `results.json` beside this file holds every measurement.",
+        "",
+        "Each workload runs every implementation in one process, interleaved: one repetition "
+        "of each, in an order rotated every round, then the next round. Tables give the median "
+        "over the repetitions with min and max; ratios are ratios of medians from this run. "
+        "hand-written NumPy is a short training loop with the gradients written out: the "
+        "baseline that shows what the engine costs.",
+        "",
+    ]
+    lines += _machine(results)
+    lines += _targets(results)
+    w = results["workloads"]
+    if "A" in w:
+        lines += _section_a(w["A"])
+    if "B" in w:
+        lines += _section_b(w["B"])
+    if "C" in w:
+        lines += _section_c(w["C"])
+    lines += [
+        "## How to run",
+        "",
+        "`make bench` creates `.venv-bench` (scratchnn plus `benchmarks/requirements.txt`: "
+        "PyTorch 2.13.0 CPU, scikit-learn, threadpoolctl, pyinstrument), unsets "
+        "`OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` for that command only (they make a current "
+        "OpenBLAS pick slower kernels; the BLAS rows above show the kernels that ran) and runs "
+        "`python -m benchmarks`, which rewrites this file and `results.json`. "
+        "`python -m benchmarks --help` lists the options (`--workloads`, `--frameworks`, "
+        "`--repeats`, `--no-memory`, `--quick`). `python -m benchmarks.profile_engine` "
+        "profiles scratchnn on the same workloads.",
+        "",
+    ]
+    path.write_text("\n".join(lines))

@@ -1,0 +1,172 @@
+"""scratchnn used exactly as a user would: ``scratchnn.train``, or a loop over the network and
+optimiser API (``forward`` / ``backward_loss`` / ``optimizer.step``).
+
+Nothing here re-implements a forward pass or a gradient; the runners only configure the
+engine and copy the shared initial parameters in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import scratchnn
+from scratchnn import (
+    MSE,
+    CategoricalCrossEntropy,
+    GradientDescent,
+    Linear,
+    Logistic,
+    ReLU,
+    Sequential,
+    Softmax,
+)
+
+from .common import Unavailable
+from .workloads import (
+    A_BATCH_SIZE,
+    A_LAYERS,
+    A_LEARNING_RATE,
+    B_LAYERS,
+    B_LEARNING_RATE,
+    C_LEARNING_RATE,
+    array_split_slices,
+)
+
+
+def _mlp(layers, activation, output, init, dtype) -> Sequential:
+    stack = []
+    for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:])):
+        stack.append(Linear(n_in, n_out, dtype=dtype))
+        stack.append(activation() if i < len(layers) - 2 else output())
+    net = Sequential(stack)
+    for p, value in zip(net.parameters(), init):
+        p[...] = value
+    return net
+
+
+def _adam(learning_rate: float):
+    optimizers = scratchnn.optimizers
+    adam = getattr(optimizers, "Adam", None)
+    if adam is None:
+        raise Unavailable("scratchnn.optimizers.Adam does not exist yet")
+    return adam(learning_rate)
+
+
+class _Runner:
+    def params(self) -> list[np.ndarray]:
+        return [p.copy() for p in self.net.parameters()]
+
+
+class PartFiveTrain(_Runner):
+    """A via ``scratchnn.train(..., epochs=E, batch_size=25)`` (fixed batches, no shuffle)."""
+
+    def __init__(self, data: dict, epochs: int) -> None:
+        self.X, self.T, self.epochs = data["X"], data["T"], epochs
+        self.net = _mlp(A_LAYERS, Logistic, Softmax, data["init"], np.float64)
+        self.loss = CategoricalCrossEntropy()
+        self.optimizer = GradientDescent(A_LEARNING_RATE)
+
+    def run(self) -> None:
+        self.history = scratchnn.train(
+            self.net,
+            self.loss,
+            self.optimizer,
+            self.X,
+            self.T,
+            epochs=self.epochs,
+            batch_size=A_BATCH_SIZE,
+        )
+
+
+class PartFiveLoop(_Runner):
+    """A via the network/optimiser API: the loop a user would write around the engine."""
+
+    def __init__(self, data: dict, epochs: int) -> None:
+        self.X, self.T, self.epochs = data["X"], data["T"], epochs
+        self.batches = data["batches"]
+        self.net = _mlp(A_LAYERS, Logistic, Softmax, data["init"], np.float64)
+        self.loss = CategoricalCrossEntropy()
+        self.optimizer = GradientDescent(A_LEARNING_RATE)
+        self.params_, self.grads_ = self.net.parameters(), self.net.gradients()
+        self.batch_loss: list[float] = []
+        self.train_loss: list[float] = []
+
+    def run(self) -> None:
+        net, loss, opt = self.net, self.loss, self.optimizer
+        for _ in range(self.epochs):
+            for s in self.batches:
+                x, t = self.X[s], self.T[s]
+                y = net.forward(x)
+                self.batch_loss.append(loss.value(y, t))
+                net.backward_loss(loss, y, t)
+                opt.step(self.params_, self.grads_)
+            self.train_loss.append(loss.value(net.forward(self.X), self.T))
+
+
+class MLPTrain(_Runner):
+    """B via ``scratchnn.train(..., epochs=1, batch_size=b)`` with ``Adam(1e-3)``.
+
+    ``train`` also records the training-set loss before and after the epoch (two extra
+    forward passes over the data): that is part of what it costs a user.
+    """
+
+    def __init__(self, data: dict, batch_size: int) -> None:
+        self.optimizer = _adam(B_LEARNING_RATE)
+        self.X, self.T, self.batch_size = data["X"], data["T"], batch_size
+        self.net = _mlp(B_LAYERS, ReLU, Softmax, data["init"], np.float32)
+        self.loss = CategoricalCrossEntropy()
+
+    def run(self) -> None:
+        scratchnn.train(
+            self.net,
+            self.loss,
+            self.optimizer,
+            self.X,
+            self.T,
+            epochs=1,
+            batch_size=self.batch_size,
+        )
+
+
+class MLPLoop(_Runner):
+    """B via the network/optimiser API: forward, batch loss, backward_loss, optimizer.step."""
+
+    def __init__(self, data: dict, batch_size: int) -> None:
+        self.optimizer = _adam(B_LEARNING_RATE)
+        self.X, self.T = data["X"], data["T"]
+        self.slices = array_split_slices(self.X.shape[0], batch_size)
+        self.net = _mlp(B_LAYERS, ReLU, Softmax, data["init"], np.float32)
+        self.loss = CategoricalCrossEntropy()
+        self.params_, self.grads_ = self.net.parameters(), self.net.gradients()
+
+    def run(self) -> None:
+        net, loss, opt = self.net, self.loss, self.optimizer
+        for s in self.slices:
+            x, t = self.X[s], self.T[s]
+            y = net.forward(x)
+            self.last_loss = loss.value(y, t)
+            net.backward_loss(loss, y, t)
+            opt.step(self.params_, self.grads_)
+
+
+class PartOneTrain(_Runner):
+    """C via ``scratchnn.train`` on ``Sequential([Linear(1, 1, bias=False)])``, full batch."""
+
+    def __init__(self, data: dict, iterations: int) -> None:
+        self.X, self.T, self.iterations = data["X"], data["T"], iterations
+        self.net = Sequential([Linear(1, 1, bias=False)])
+        self.net.parameters()[0][...] = data["w0"]
+        self.loss = MSE()
+        self.optimizer = GradientDescent(C_LEARNING_RATE)
+
+    def run(self) -> None:
+        self.history = scratchnn.train(
+            self.net, self.loss, self.optimizer, self.X, self.T, epochs=self.iterations
+        )
+
+
+workload_a_train = PartFiveTrain
+workload_a_loop = PartFiveLoop
+workload_b_train = MLPTrain
+workload_b_loop = MLPLoop
+workload_c_train = PartOneTrain

@@ -1,0 +1,151 @@
+"""Sizes and data of the three workloads (NumPy only, so memory children stay lean)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big and how often: the full run or the quick smoke run."""
+
+    a_epochs_per_repeat: int
+    a_repeats: int
+    b_samples: int
+    b_batch_sizes: tuple[int, ...]
+    b_repeats: int
+    b_warmup_samples: int
+    c_samples: int
+    c_iterations: int
+    c_repeats: int
+    gemm_sizes: tuple[int, ...]
+    gemm_repeats: int
+
+
+FULL = Sizes(
+    a_epochs_per_repeat=10,
+    a_repeats=15,
+    b_samples=60_000,
+    b_batch_sizes=(32, 128, 1024),
+    b_repeats=5,
+    b_warmup_samples=4096,
+    c_samples=1_000_000,
+    c_iterations=100,
+    c_repeats=7,
+    gemm_sizes=(2048, 4096),
+    gemm_repeats=5,
+)
+
+QUICK = Sizes(
+    a_epochs_per_repeat=1,
+    a_repeats=2,
+    b_samples=256,
+    b_batch_sizes=(32, 128, 1024),
+    b_repeats=1,
+    b_warmup_samples=32,
+    c_samples=10_000,
+    c_iterations=5,
+    c_repeats=2,
+    gemm_sizes=(128,),
+    gemm_repeats=2,
+)
+
+# -- A: Part 5 --------------------------------------------------------------------------------
+A_LAYERS = (64, 20, 20, 10)
+A_BATCH_SIZE = 25
+A_LEARNING_RATE = 0.1
+A_SEED = 42
+
+# -- B: MNIST-sized MLP ------------------------------------------------------------------------
+B_LAYERS = (784, 256, 256, 10)
+B_LEARNING_RATE = 1e-3
+B_SEED = 0
+
+# -- C: Part 1 at scale ------------------------------------------------------------------------
+C_LEARNING_RATE = 0.9
+C_W0 = 0.1
+C_SEED = 1
+
+
+def array_split_slices(n_samples: int, batch_size: int) -> list[slice]:
+    """``max(1, n // batch_size)`` consecutive batches whose sizes differ by at most one.
+
+    The rule of ``np.array_split`` (and of ``scratchnn.train``): Part 5's 1078 samples with
+    batch size 25 give 43 batches, 3 of 26 then 40 of 25.
+    """
+    n_batches = max(1, n_samples // batch_size)
+    size, extra = divmod(n_samples, n_batches)
+    slices, start = [], 0
+    for i in range(n_batches):
+        stop = start + size + (1 if i < extra else 0)
+        slices.append(slice(start, stop))
+        start = stop
+    return slices
+
+
+def n_parameters(layers: tuple[int, ...]) -> int:
+    """Weights and biases of a fully connected network with these layer widths."""
+    return sum(a * b + b for a, b in zip(layers[:-1], layers[1:]))
+
+
+def _one_hot(labels: np.ndarray, n_classes: int, dtype) -> np.ndarray:
+    T = np.zeros((labels.size, n_classes), dtype=dtype)
+    T[np.arange(labels.size), labels] = 1
+    return T
+
+
+def data_a() -> dict:
+    """Part 5's digits training split (1078 samples) and one set of initial parameters.
+
+    The initial weights are drawn like the tutorial's (``randn * 0.1``, zero biases) and
+    shared by every framework, so that their trained parameters can be compared.
+    """
+    from scratchnn.datasets import digits_splits
+
+    X, T = digits_splits(np.random.RandomState(A_SEED))["train"]
+    rng = np.random.RandomState(A_SEED + 1)
+    init = []
+    for n_in, n_out in zip(A_LAYERS[:-1], A_LAYERS[1:]):
+        init += [rng.randn(n_in, n_out) * 0.1, np.zeros(n_out)]
+    return {
+        "X": np.ascontiguousarray(X),
+        "T": np.ascontiguousarray(T),
+        "labels": T.argmax(axis=1),
+        "batches": array_split_slices(X.shape[0], A_BATCH_SIZE),
+        "init": init,
+    }
+
+
+def data_b(n_samples: int) -> dict:
+    """Synthetic MNIST-sized data: float32 standard-normal pixels, uniform random labels.
+
+    The pixels are drawn directly in float32 (no float64 temporary) so that the peak memory
+    of a framework's process is its own. Initial parameters: He-uniform weights (suits ReLU),
+    zero biases, float32.
+    """
+    rng = np.random.default_rng(B_SEED)
+    X = rng.standard_normal((n_samples, B_LAYERS[0]), dtype=np.float32)
+    labels = rng.integers(0, B_LAYERS[-1], n_samples)
+    init = []
+    for n_in, n_out in zip(B_LAYERS[:-1], B_LAYERS[1:]):
+        limit = np.sqrt(6.0 / n_in)
+        init += [
+            rng.uniform(-limit, limit, (n_in, n_out)).astype(np.float32),
+            np.zeros(n_out, dtype=np.float32),
+        ]
+    return {
+        "X": X,
+        "labels": labels,
+        "T": _one_hot(labels, B_LAYERS[-1], np.float32),
+        "init": init,
+    }
+
+
+def data_c(n_samples: int) -> dict:
+    """Part 1's data at scale: ``x ~ U(0, 1)``, ``t = 2x + N(0, 0.2^2)``, float64."""
+    rng = np.random.RandomState(C_SEED)
+    x = rng.uniform(0, 1, n_samples)
+    t = 2.0 * x + rng.randn(n_samples) * 0.2
+    return {"x": x, "t": t, "X": x[:, None], "T": t[:, None], "w0": C_W0}

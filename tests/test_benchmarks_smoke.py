@@ -1,0 +1,86 @@
+"""Smoke test of the benchmark suite (benchmarks/): every workload on tiny sizes.
+
+No timing assertions: it checks that the harness, the runners and the report still work,
+and that the hand-written baselines compute the same math as scratchnn. PyTorch (and
+scikit-learn) are skipped by the harness when they are not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+from benchmarks import run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def quick_results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    # One BLAS thread: tiny matrices on a busy 2-core machine are much faster that way.
+    with threadpoolctl.threadpool_limits(limits=1):
+        assert run.main(["--quick", "--no-memory", "--out", str(out)]) == 0
+    return out, json.loads((out / "results.json").read_text())
+
+
+def test_every_workload_has_the_baseline_and_scratchnn(quick_results):
+    _, results = quick_results
+    A, B, C = (results["workloads"][w] for w in "ABC")
+    for cases in (A["cases"], C["cases"], *(e["cases"] for e in B["batch_sizes"].values())):
+        assert {"numpy", "scratchnn"} <= set(cases)
+        for entry in cases.values():
+            assert entry["min"] <= entry["median"] <= entry["max"]
+            assert entry["median"] > 0
+    assert list(B["batch_sizes"]) == ["32", "128", "1024"]
+    assert "numpy-matrix" in C["cases"]
+    assert set(B["gemm_fraction"]) >= {"numpy", "scratchnn"}
+    assert results["gemm"]["peak_gflops"] > 0
+    assert results["machine"]["versions"]["numpy"]
+
+
+def test_optional_frameworks_run_or_are_skipped_with_a_note(quick_results):
+    _, results = quick_results
+    for framework in ("sklearn", "torch"):
+        for w in ("A", "C"):
+            cases = results["workloads"][w]
+            if framework in cases["cases"] or w == "C" and framework == "sklearn":
+                continue
+            assert framework in cases["skipped"]
+
+
+def test_baselines_compute_the_same_parameters_as_scratchnn(quick_results):
+    _, results = quick_results
+    # Same initial parameters and updates: only rounding may differ.
+    for w in ("A", "C"):
+        diffs = results["workloads"][w]["max_param_diff_vs_numpy"]
+        assert diffs["scratchnn"] < 1e-9
+        for other, value in diffs.items():
+            assert value < 1e-6, (w, other, value)
+
+
+def test_report_and_targets_are_written(quick_results):
+    out, results = quick_results
+    text = (out / "RESULTS.md").read_text()
+    for heading in ("## Machine", "## A.", "## B.", "## C.", "Quick run"):
+        assert heading in text
+    assert {t["workload"] for t in results["targets"]} == {"A", "B", "C"}
+
+
+def test_memory_child_reports_peak_rss(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", "numpy", "--samples", "64",
+         "--batch-size", "32"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["peak_rss_mib"] >= report["rss_before_mib"] > 0
