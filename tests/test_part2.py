@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from scratchnn.cli import main
+from scratchnn.cli._common import write_figures
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part2
 
@@ -52,6 +53,11 @@ def tutorial_procedure(seed, learning_rate, iterations):
 @pytest.fixture(scope="module")
 def result():
     return part2.run()
+
+
+@pytest.fixture(scope="module")
+def figs(result):
+    return part2.figures(result)
 
 
 def test_data_fingerprint(result):
@@ -120,8 +126,7 @@ def test_classify_grid_rounds_the_output(result):
     np.testing.assert_array_equal(plane, (XX * w1 + YY * w2 > 0).astype(float))
 
 
-def test_figures(result):
-    figs = part2.figures(result)
+def test_figures(result, figs):
     assert list(figs) == ["part2_classes", "part2_loss_surface", "part2_gradient_descent",
                           "part2_decision_boundary"]
     titles = [fig.axes[0].get_title() for fig in figs.values()]
@@ -174,22 +179,24 @@ def test_cli_text(capsys):
     assert TUTORIAL_CLAIM in out
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg"])
-def test_cli_writes_figures(tmp_path, capsys, fmt):
-    assert main(["part2", "--json", "--out", str(tmp_path), "--format", fmt]) == 0
+def test_cli_writes_png_figures(tmp_path, capsys):
+    assert main(["part2", "--json", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     json.loads(captured.out)  # stdout stays pure JSON
     assert "wrote 4 figures" in captured.err
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(f"part2_{n}.{fmt}" for n in (
+    assert names == sorted(f"part2_{n}.png" for n in (
         "classes", "loss_surface", "gradient_descent", "decision_boundary"))
     for path in tmp_path.iterdir():
-        if fmt == "png":
-            image = mpimg.imread(path)
-            assert image.ndim == 3 and image[..., :3].std() > 0.05
-        else:
-            text = path.read_text()
-            assert text.startswith("<?xml") and "</svg>" in text
+        image = mpimg.imread(path)
+        assert image.ndim == 3 and image[..., :3].std() > 0.05  # not blank
+
+
+def test_figures_as_svg(tmp_path, figs):
+    """The CLI's --format svg path (write_figures), on the figures built once above."""
+    for path in write_figures(figs, tmp_path, "svg"):
+        text = path.read_text()
+        assert text.startswith("<?xml") and "</svg>" in text and "<path" in text
 
 
 @pytest.mark.parametrize(
