@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/scratchnn part1 --out out
+	$(VENV)/bin/scratchnn all --out out
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q

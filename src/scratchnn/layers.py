@@ -282,11 +282,12 @@ class GaussianRBF(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._z = x
-        self._y = np.exp(-np.square(x))
+        with np.errstate(over="ignore"):  # z² overflowing to inf gives the exact limit h = 0
+            self._y = np.exp(-np.square(x))
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        return -2.0 * self._z * self._y * grad_y
+        return -2.0 * (self._z * self._y) * grad_y  # z·h first: h = 0 wherever z is huge
 
 
 class Tanh(Layer):

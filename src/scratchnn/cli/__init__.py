@@ -13,7 +13,7 @@ from typing import Sequence
 
 __all__ = ["main", "COMMANDS"]
 
-#: Subcommand modules of this package, in series order.
+#: Subcommand modules of this package, one per part, in series order (`all` runs them).
 COMMANDS = ["logistic", "part1", "part2", "part3", "softmax", "part4", "part5"]
 
 
@@ -38,7 +38,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser.add_argument("--version", action="version", version=f"scratchnn {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
-    for name in COMMANDS:
+    for name in [*COMMANDS, "all"]:  # `all` runs the COMMANDS in order
         module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
         module.register(subparsers)
         modules[name] = module
