@@ -356,6 +356,10 @@ def test_bad_save_arguments(tmp_path):
         save(net, path, loss="mse")
     with pytest.raises(ValueError, match="plain callable"):
         save(net, path, optimizer=Adam(lambda step: 0.1))
+    other = Adam()
+    other.init([np.zeros(3)])
+    with pytest.raises(ValueError, match="other parameters"):
+        save(net, path, optimizer=other)
     with pytest.raises(ValueError, match="must be numeric"):
         save(net, path, arrays={"o": np.array([None], dtype=object)})
     with pytest.raises(ValueError, match="name"):

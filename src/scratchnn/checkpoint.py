@@ -204,7 +204,9 @@ def save(
         config = json.loads(_to_json(layer.get_config(), f"layers[{i}].get_config()"))
         for key, value in layer.params.items():
             if value.dtype not in _FLOAT_DTYPES:
-                raise ValueError(f"parameter {i}.{key} must be float32 or float64, got {value.dtype}")
+                raise ValueError(
+                    f"parameter {i}.{key} must be float32 or float64, got {value.dtype}"
+                )
             entries[f"{i}.{key}"] = value
         layers.append({"type": name, "config": config, "params": list(layer.params)})
 
@@ -224,8 +226,14 @@ def save(
                 "use a scratchnn.optimizers.Schedule (e.g. ExponentialDecay) or a number"
             )
         state = optimizer.get_state()
+        shapes = [p.shape for p in model.parameters()]
         buffers = {}
         for buffer_name, values in state["buffers"].items():
+            if values and [v.shape for v in values] != shapes:
+                raise ValueError(
+                    f"optimizer: its state ({buffer_name}) was created for other parameters "
+                    "than the model's; save the optimiser that trains this model"
+                )
             buffers[buffer_name] = len(values)
             for k, value in enumerate(values):
                 entries[f"optimizer.{buffer_name}.{k}"] = value
@@ -362,7 +370,8 @@ def _parse_header(entries: dict[str, np.ndarray], path: Path) -> dict[str, Any]:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValueError(f"{path}: malformed header (not a {FORMAT!r} header)")
     version = header.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= FORMAT_VERSION:
+    valid = isinstance(version, int) and not isinstance(version, bool)
+    if not valid or not 1 <= version <= FORMAT_VERSION:
         raise ValueError(
             f"{path}: unsupported checkpoint format_version {version!r} "
             f"(this scratchnn reads 1 to {FORMAT_VERSION})"
@@ -474,7 +483,8 @@ def _build_optimizer(
     for name, count in counts.items():
         if not isinstance(count, int) or count not in (0, len(params)):
             raise ValueError(
-                f"{path}: optimiser buffer {name!r} needs {len(params)} arrays, header says {count!r}"
+                f"{path}: optimiser buffer {name!r} needs {len(params)} arrays, "
+                f"header says {count!r}"
             )
         values = []
         for k in range(count):

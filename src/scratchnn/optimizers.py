@@ -225,7 +225,8 @@ class LinearDecay(Schedule):
         self.final = check_positive(final, "final", allow_zero=True)
 
     def __call__(self, step: int) -> float:
-        return self.initial + (self.final - self.initial) * min(step, self.decay_steps) / self.decay_steps
+        progress = min(step, self.decay_steps) / self.decay_steps
+        return self.initial + (self.final - self.initial) * progress
 
     def get_config(self) -> dict[str, Any]:
         return {"initial": self.initial, "decay_steps": self.decay_steps, "final": self.final}
@@ -239,7 +240,7 @@ SCHEDULE_TYPES: dict[str, type[Schedule]] = {
 
 
 def schedule_from_config(config: dict[str, Any]) -> Schedule:
-    """Rebuild a schedule from ``{"type": name, "config": {...}}`` (see ``Optimizer.get_config``)."""
+    """Rebuild a schedule from ``{"type": name, "config": {...}}`` (``Optimizer.get_config``)."""
     if not isinstance(config, dict) or set(config) != {"type", "config"}:
         raise ValueError(f"a schedule description must be {{'type', 'config'}}, got {config!r}")
     cls = SCHEDULE_TYPES.get(config["type"])

@@ -157,9 +157,10 @@ class History:
         """
         if name in ("train_loss", "validation_loss"):
             return getattr(self, name)
-        for prefix, table in (("train_", self.train_metrics), ("validation_", self.validation_metrics)):
-            if name.startswith(prefix) and name[len(prefix):] in table:
-                return table[name[len(prefix):]]
+        tables = (("train_", self.train_metrics), ("validation_", self.validation_metrics))
+        for prefix, table in tables:
+            if name.startswith(prefix) and name[len(prefix) :] in table:
+                return table[name[len(prefix) :]]
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
