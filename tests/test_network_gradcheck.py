@@ -113,3 +113,12 @@ def test_losses_leave_their_inputs_unchanged():
     CategoricalCrossEntropy().fused_gradient(y, T)
     np.testing.assert_array_equal(y, y_before)
     np.testing.assert_array_equal(T, T_before)
+
+
+def test_gradient_check_runs_dropout_networks_in_evaluation_mode():
+    from scratchnn.layers import Dropout
+
+    net = Sequential([Linear(3, 5, rng=0), Tanh(), Dropout(0.5, rng=1), Linear(5, 3, rng=2), Softmax()])
+    X, T = _data(5)
+    assert check_gradients(net, CategoricalCrossEntropy(), X, T).passed
+    assert all(layer.training for layer in net.layers)  # mode restored

@@ -192,19 +192,27 @@ def check_gradients(
     -------
     GradientCheckReport
         One entry per parameter array, named as in ``network.named_parameters()``.
-        The parameters are left exactly as they were.
+        The parameters are left exactly as they were. The check runs in evaluation mode
+        (dropout off); each layer's mode is restored afterwards.
     """
-    network.loss_and_gradients(loss, X, T)
-    backprop = [g.copy() for g in network.gradients()]
+    # Evaluation mode: a layer such as dropout must compute the same function every call.
+    modes = [layer.training for layer in network.layers]
+    network.eval()
+    try:
+        network.loss_and_gradients(loss, X, T)
+        backprop = [g.copy() for g in network.gradients()]
 
-    def f() -> float:
-        return loss.value(network.forward(X), T)
+        def f() -> float:
+            return loss.value(network.forward(X), T)
 
-    report = GradientCheckReport()
-    for (name, theta), bp in zip(network.named_parameters(), backprop):
-        report.checks.append(
-            compare(name, numerical_gradient(f, theta, epsilon), bp, rtol=rtol, atol=atol)
-        )
+        report = GradientCheckReport()
+        for (name, theta), bp in zip(network.named_parameters(), backprop):
+            report.checks.append(
+                compare(name, numerical_gradient(f, theta, epsilon), bp, rtol=rtol, atol=atol)
+            )
+    finally:
+        for layer, mode in zip(network.layers, modes):
+            layer.training = mode
     if raise_on_failure:
         report.raise_if_failed()
     return report
