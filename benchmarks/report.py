@@ -123,8 +123,9 @@ def _machine(results: dict) -> list[str]:
             f"{lib} " + ", ".join(f"n={n}: {_num(s['median'])}" for n, s in by.items())
             for lib, by in g["libraries"].items()
         )
-        lines.append(f"| float32 GEMM peak | **{_num(g['peak_gflops'])} GFLOP/s** "
-                     f"({g['peak_library']}, n={g['peak_size']}; medians: {per}) |")
+        lines.append(f"| float32 GEMM peak | **{_num(g['peak_gflops'])} GFLOP/s**: the fastest "
+                     f"single n×n product ({g['peak_library']}, n={g['peak_size']}), measured at "
+                     f"the start and at the end of the run; medians of the better run: {per} |")
     return lines + [""]
 
 
@@ -153,6 +154,11 @@ def _descriptions(cases: dict) -> list[str]:
             + (f"; {e['note']}" if e.get("note") else "") for cid, e in cases.items()]
 
 
+def _load_line(w: dict) -> list[str]:
+    load = w.get("load_average_at_start")
+    return [f"Load average (1/5/15 min) when this table started: {_load(load)}.", ""] if load else []
+
+
 def _agreement(w: dict) -> list[str]:
     d = w.get("max_param_diff_vs_numpy") or {}
     if not d:
@@ -176,7 +182,8 @@ def _section_a(A: dict) -> list[str]:
         rel = _ratio(m[cid] / m["numpy"]) if "numpy" in m else "–"
         fast = _ratio(m[cid] / m["scratchnn"]) if "scratchnn" in m else "–"
         lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {fast} |")
-    return lines + [""] + _descriptions(cases) + _skipped(A["skipped"]) + [""] + _agreement(A)
+    return (lines + [""] + _descriptions(cases) + _skipped(A["skipped"]) + [""] + _agreement(A)
+            + _load_line(A))
 
 
 def _section_b(B: dict) -> list[str]:
@@ -230,7 +237,10 @@ def _section_b(B: dict) -> list[str]:
                          f"{r['training_increase_mib']:.0f} | {rel} |")
         lines.append("")
     first = B["batch_sizes"][sizes[0]]
-    return lines + _descriptions(first["cases"]) + _skipped(first["skipped"]) + [""]
+    loads = "; ".join(f"batch {b}: {_load(e.get('load_average_at_start'))}"
+                      for b, e in B["batch_sizes"].items())
+    return (lines + _descriptions(first["cases"]) + _skipped(first["skipped"]) + [""]
+            + [f"Load average (1/5/15 min) when each batch size started: {loads}.", ""])
 
 
 def _section_c(C: dict) -> list[str]:
@@ -245,7 +255,8 @@ def _section_c(C: dict) -> list[str]:
         rel = _ratio(m[cid] / m["numpy"]) if "numpy" in m else "–"
         tor = _ratio(m[cid] / m["torch"]) if "torch" in m else "–"
         lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {tor} |")
-    return lines + [""] + _descriptions(cases) + _skipped(C["skipped"]) + [""] + _agreement(C)
+    return (lines + [""] + _descriptions(cases) + _skipped(C["skipped"]) + [""] + _agreement(C)
+            + _load_line(C))
 
 
 def write_markdown(results: dict, path: Path) -> None:

@@ -104,6 +104,7 @@ def run_interleaved(
 ) -> tuple[dict, dict[str, Any]]:
     """Warm every case up once, then time ``repeats`` rounds; within a round every case runs
     once, the order rotated by one each round. Returns (results, runners)."""
+    load = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     runners: dict[str, Any] = {}
     skipped: dict[str, str] = {}
     for case in cases:
@@ -122,7 +123,7 @@ def run_interleaved(
             t0 = time.perf_counter()
             runners[cid].run()
             seconds[cid].append(time.perf_counter() - t0)
-    results: dict = {"cases": {}, "skipped": skipped}
+    results: dict = {"cases": {}, "skipped": skipped, "load_average_at_start": load}
     for case in cases:
         if case.id in runners:
             entry = {
@@ -188,7 +189,6 @@ def workload_b(
     frameworks: set[str],
     repeats: int | None,
     memory: bool,
-    gemm_result: dict | None,
 ) -> dict:
     n = sizes.b_samples
     data = workloads.data_b(n)
@@ -219,14 +219,6 @@ def workload_b(
         gc.collect()
         out["batch_sizes"][str(b)] = results
         skipped = results["skipped"]
-    if gemm_result is not None:
-        b = str(max(sizes.b_batch_sizes))
-        peak = gemm_result["peak_gflops"] * 1e9
-        out["gemm_fraction_batch"] = int(b)
-        out["gemm_fraction"] = {
-            cid: entry["median"] * 6 * n_params / peak
-            for cid, entry in out["batch_sizes"][b]["cases"].items()
-        }
     if memory:
         b = max(sizes.b_batch_sizes)
         out["memory"] = {"batch_size": b, "cases": {}}
@@ -236,6 +228,17 @@ def workload_b(
             _log(f"  B: memory of {case.id} (own process)")
             out["memory"]["cases"][case.id] = _memory_child(case.id, n, b)
     return out
+
+
+def _gemm_fraction(B: dict, gemm_result: dict) -> None:
+    """Achieved fraction of the GEMM peak at B's largest batch: samples/s × FLOPs/sample."""
+    b = str(max(int(k) for k in B["batch_sizes"]))
+    peak = gemm_result["peak_gflops"] * 1e9
+    B["gemm_fraction_batch"] = int(b)
+    B["gemm_fraction"] = {
+        cid: entry["median"] * B["flops_per_sample"] / peak
+        for cid, entry in B["batch_sizes"][b]["cases"].items()
+    }
 
 
 def _memory_child(case_id: str, samples: int, batch_size: int) -> dict:
@@ -323,19 +326,22 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "workloads": {},
     }
-    _log("float32 GEMM peak")
-    results["gemm"] = gemm.measure(sizes.gemm_sizes, args.repeats or sizes.gemm_repeats)
+    gemm_repeats = args.repeats or sizes.gemm_repeats
+    _log("float32 GEMM peak (start of run)")
+    results["gemm"] = gemm.measure(sizes.gemm_sizes, gemm_repeats)
     if "A" in chosen:
         _log("workload A")
         results["workloads"]["A"] = workload_a(sizes, frameworks, args.repeats)
     if "B" in chosen:
         _log("workload B")
-        results["workloads"]["B"] = workload_b(
-            sizes, frameworks, args.repeats, not args.no_memory, results["gemm"]
-        )
+        results["workloads"]["B"] = workload_b(sizes, frameworks, args.repeats, not args.no_memory)
     if "C" in chosen:
         _log("workload C")
         results["workloads"]["C"] = workload_c(sizes, frameworks, args.repeats)
+    _log("float32 GEMM peak (end of run)")
+    results["gemm"] = gemm.combine(results["gemm"], gemm.measure(sizes.gemm_sizes, gemm_repeats))
+    if "B" in results["workloads"]:
+        _gemm_fraction(results["workloads"]["B"], results["gemm"])
     results["meta"]["duration_s"] = round(time.perf_counter() - t_start, 1)
     results["meta"]["load_average_before"] = load_before
     results["meta"]["load_average_after"] = (

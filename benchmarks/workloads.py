@@ -34,7 +34,7 @@ FULL = Sizes(
     c_samples=1_000_000,
     c_iterations=100,
     c_repeats=7,
-    gemm_sizes=(2048, 4096),
+    gemm_sizes=(1024, 2048, 3072),
     gemm_repeats=5,
 )
 
