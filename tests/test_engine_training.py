@@ -119,3 +119,18 @@ def test_bad_data():
         train(_model(0.1), MSE(), GradientDescent(0.1), x.astype(str), t, epochs=1)
     with pytest.raises(ValueError, match="learning_rate"):
         GradientDescent(-1.0)
+
+
+def test_epoch_loss_from_batches_is_the_weighted_mean_of_batch_losses():
+    x, t = _data(n=10)
+    net = _model(0.0)
+    history = train(
+        net, MSE(), GradientDescent(0.5), x, t, epochs=2, batch_size=3, epoch_loss="batches"
+    )
+    sizes = np.array([4, 3, 3])  # array_split(10, 3)
+    assert np.isnan(history.train_loss[0])  # not evaluated
+    for epoch in (1, 2):
+        batch = np.array(history.batch_loss[3 * (epoch - 1) : 3 * epoch])
+        assert history.train_loss[epoch] == pytest.approx(np.sum(batch * sizes) / 10)
+    with pytest.raises(ValueError, match="epoch_loss"):
+        train(net, MSE(), GradientDescent(0.5), x, t, epochs=1, epoch_loss="sometimes")

@@ -171,16 +171,19 @@ class Linear(Layer):
         return y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        x, W = self._x, self.params["W"]
+        self.backward_params(grad_y)
+        W = self.params["W"]
+        return grad_y * W[0, 0] if self._scalar else grad_y @ W.T
+
+    def backward_params(self, grad_y: np.ndarray) -> None:
+        """Fill ``grads`` only, skipping :math:`G W^\\top` (for a network's first layer)."""
+        x = self._x
         if self._scalar:
-            self.grads["W"][0, 0] = np.dot(x.ravel(), grad_y.ravel())
-            grad_x = grad_y * W[0, 0]
+            self.grads["W"][0, 0] = np.dot(x.reshape(-1), grad_y.reshape(-1))
         else:
             np.matmul(x.T, grad_y, out=self.grads["W"])
-            grad_x = grad_y @ W.T
         if self.bias:
             np.sum(grad_y, axis=0, out=self.grads["b"])
-        return grad_x
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (*input_shape[:-1], self.n_out)

@@ -72,6 +72,16 @@ class Loss:
         """Gradient at the input ``z`` of ``fused_activation``, where ``y = activation(z)``."""
         raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
 
+    def value_and_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(value(y, t), gradient(y, t))``; losses override it to share work."""
+        return self.value(y, t), self.gradient(y, t)
+
+    def value_and_fused_gradient(
+        self, y: np.ndarray, t: np.ndarray
+    ) -> tuple[float, np.ndarray]:
+        """``(value(y, t), fused_gradient(y, t))``."""
+        return self.value(y, t), self.fused_gradient(y, t)
+
     def get_config(self) -> dict:
         return {"reduction": self.reduction}
 
@@ -99,11 +109,15 @@ class MSE(Loss):
         return float(self._reduce(np.dot(diff.ravel(), diff.ravel()), y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return self.value_and_gradient(y, t)[1]
+
+    def value_and_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
         self._check(y, t)
-        scale = 2.0 / self._normaliser(y) if self.reduction == "mean" else 2.0
-        grad = y - t
-        grad *= scale
-        return grad
+        diff = y - t  # shared: ξ from it, then scaled in place into the gradient
+        flat = diff.reshape(-1)
+        value = float(self._reduce(np.dot(flat, flat), y))
+        diff *= 2.0 / self._normaliser(y) if self.reduction == "mean" else 2.0
+        return value, diff
 
 
 class BinaryCrossEntropy(Loss):

@@ -95,6 +95,34 @@ class Sequential:
             grad_y = layer.backward(grad_y)
         return grad_y
 
+    def _backward_params(self, grad_y: np.ndarray, start: int) -> None:
+        """Like :meth:`backward` from layer ``start``, but the first layer computes only its
+        parameter gradients when it can (``backward_params``): nobody needs ∂ξ/∂x there."""
+        if start < 0:
+            return
+        layers = self.layers
+        for layer in layers[start:0:-1]:
+            grad_y = layer.backward(grad_y)
+        first = layers[0]
+        if hasattr(first, "backward_params"):
+            first.backward_params(grad_y)
+        else:
+            first.backward(grad_y)
+
+    def _loss_gradients(self, loss: Loss, y: np.ndarray, t: np.ndarray) -> float:
+        """Loss value at output ``y`` and every parameter gradient, in one pass.
+
+        The training loop's hot path: the loss computes its value and gradient together
+        (sharing ``y - t``) and the input gradient of the first layer is skipped.
+        """
+        if self.fuses_with(loss):
+            value, grad = loss.value_and_fused_gradient(y, t)
+            self._backward_params(grad, len(self.layers) - 2)
+        else:
+            value, grad = loss.value_and_gradient(y, t)
+            self._backward_params(grad, len(self.layers) - 1)
+        return value
+
     def fuses_with(self, loss: Loss) -> bool:
         """Whether ``loss`` fuses with the last layer (softmax/logistic + cross-entropy)."""
         fused = loss.fused_activation

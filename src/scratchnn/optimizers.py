@@ -312,6 +312,17 @@ class Optimizer:
     def _init_state(self, params: Sequence[np.ndarray]) -> None:
         for name in self.state_names:
             setattr(self, name, [np.zeros_like(p) for p in params])
+        self._scratch: list[np.ndarray] = []
+
+    def _buffers(self, params: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Scratch arrays shaped like ``params`` for temporaries of an update (not state:
+        they hold nothing between steps). Reusing them avoids allocating per update."""
+        scratch = getattr(self, "_scratch", [])
+        if len(scratch) != len(params) or any(
+            b.shape != p.shape or b.dtype != p.dtype for b, p in zip(scratch, params)
+        ):
+            scratch = self._scratch = [np.empty_like(p) for p in params]
+        return scratch
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Update every array of ``params`` in place from ``grads`` (same order and shapes).
@@ -442,17 +453,19 @@ class GradientDescent(Optimizer):
         return ("velocities",) if self.momentum else ()
 
     def _update(self, params, grads, lr: float) -> None:
+        scratch = self._buffers(params)
         if not self.momentum:
-            for p, g in zip(params, grads):
-                p -= lr * g
+            for p, g, step in zip(params, grads, scratch):
+                p -= np.multiply(g, lr, out=step)  # θ ← θ − μJ
             return
-        for p, g, v in zip(params, grads, self.velocities):
+        for p, g, v, step in zip(params, grads, self.velocities, scratch):
+            np.multiply(g, lr, out=step)  # μJ
             v *= self.momentum
-            v -= lr * g
+            v -= step  # M ← λM − μJ
             if self.nesterov:
-                p += self.momentum * v - lr * g
+                p += v * self.momentum - step  # θ ← θ + λM − μJ
             else:
-                p += v
+                p += v  # θ ← θ + M
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -554,14 +567,26 @@ class Adam(Optimizer):
         t = self.step_count + 1
         correction1 = 1.0 - b1**t
         correction2 = 1.0 - b2**t
-        for p, g, m, v in zip(params, grads, self.first_moments, self.second_moments):
+        # θ ← θ − μ m̂ / (√v̂ + ε) with m̂ = m / c₁, v̂ = v / c₂, computed as Kingma & Ba's
+        # equivalent θ ← θ − μ_t m / (√v + ε_t), μ_t = μ √c₂ / c₁, ε_t = ε √c₂, in buffers.
+        root2 = math.sqrt(correction2)
+        lr_t = lr * root2 / correction1
+        eps_t = self.epsilon * root2
+        scratch = self._buffers(params)
+        for p, g, m, v, tmp in zip(
+            params, grads, self.first_moments, self.second_moments, scratch
+        ):
             m *= b1
-            m += (1.0 - b1) * g
+            m += np.multiply(g, 1.0 - b1, out=tmp)  # m ← β₁m + (1 − β₁)J
             v *= b2
-            v += (1.0 - b2) * np.square(g)
-            denom = np.sqrt(v / correction2)
-            denom += self.epsilon
-            p -= (lr / correction1) * m / denom
+            np.multiply(g, g, out=tmp)
+            tmp *= 1.0 - b2
+            v += tmp  # v ← β₂v + (1 − β₂)J²
+            np.sqrt(v, out=tmp)
+            tmp += eps_t
+            np.divide(m, tmp, out=tmp)
+            tmp *= lr_t
+            p -= tmp
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -525,6 +525,7 @@ def train(
     decay_biases: bool = False,
     clip_norm: float | None = None,
     verbose: int = 0,
+    epoch_loss: str = "full",
 ) -> History:
     """Train ``network`` on ``(X, T)`` and return the :class:`History`.
 
@@ -577,6 +578,13 @@ def train(
         norms are recorded in ``history.grad_norm``.
     verbose : int, default 0
         ``>= 1`` shows a tqdm progress bar over epochs when stderr is a terminal.
+    epoch_loss : {"full", "batches"}, default "full"
+        How ``history.train_loss`` (and the training metrics) are measured each epoch.
+        ``"full"``: a forward pass over the whole training set after the epoch (what the
+        series records). ``"batches"``: the sample-weighted mean of the epoch's mini-batch
+        values, measured before each update — no extra pass, so faster for large data; the
+        initial entry (index 0) is then NaN (not evaluated). Full-batch training without
+        validation data gets the exact values for free either way.
 
     Returns
     -------
@@ -641,6 +649,7 @@ def train(
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
     verbose = check_non_negative_int(verbose, "verbose")
+    epoch_loss = check_choice(epoch_loss, "epoch_loss", ("full", "batches"))
     if early_stopping is not None:
         _check_callback(early_stopping, "early_stopping")
     callbacks = list(callbacks)
@@ -672,6 +681,8 @@ def train(
     reuse_batch_loss = (
         len(batches) == 1 and not shuffle and not network.stochastic and not has_validation
     )
+    batch_means = epoch_loss == "batches" and not reuse_batch_loss
+    n_train = X.shape[0]
 
     def finite(value: float, epoch: int, batch: int, what: str) -> float:
         if not np.isfinite(value):
@@ -687,15 +698,26 @@ def train(
         return value
 
     def end_of_epoch(
-        epoch: int, y_train: np.ndarray | None = None, train_value: float | None = None
+        epoch: int,
+        y_train: np.ndarray | None = None,
+        train_value: float | None = None,
+        train_metrics: dict[str, float] | None = None,
     ) -> None:
-        """Record the epoch; ``y_train``/``train_value`` reuse a full-batch forward pass."""
-        if y_train is None:
-            y_train = network._predict(X)
-            train_value = loss.value(y_train, T)
-        history.train_loss.append(finite(train_value, epoch, 0, "training loss"))
-        for name, fn in metric_fns:
-            history.train_metrics[name].append(float(fn(y_train, T)))
+        """Record the epoch; ``y_train``/``train_value`` reuse a full-batch forward pass,
+        ``train_value``/``train_metrics`` alone are the epoch's batch means."""
+        if train_metrics is not None:
+            history.train_loss.append(
+                finite(train_value, epoch, 0, "training loss") if epoch else math.nan
+            )
+            for name, _ in metric_fns:
+                history.train_metrics[name].append(train_metrics[name])
+        else:
+            if y_train is None:
+                y_train = network._predict(X)
+                train_value = loss.value(y_train, T)
+            history.train_loss.append(finite(train_value, epoch, 0, "training loss"))
+            for name, fn in metric_fns:
+                history.train_metrics[name].append(float(fn(y_train, T)))
         if has_validation:
             y_val = network._predict(X_val)
             history.validation_loss.append(
@@ -725,8 +747,11 @@ def train(
         try:
             if reuse_batch_loss:
                 y = network._forward(X)
-                current = loss.value(y, T)
+                current = network._loss_gradients(loss, y, T)
                 end_of_epoch(0, y, current)
+            elif batch_means:
+                end_of_epoch(0, train_value=math.nan, train_metrics=dict.fromkeys(
+                    (name for name, _ in metric_fns), math.nan))
             else:
                 end_of_epoch(0)
             for callback in hooked:
@@ -738,29 +763,42 @@ def train(
                     context.batch = 1
                     history.batch_loss.append(current)
                     history.learning_rate.append(optimizer.current_learning_rate)
-                    network.backward_loss(loss, y, T)
                     update(sigint)
                     y = network._forward(X)
-                    current = loss.value(y, T)
+                    # the loss after this update, and the gradients for the next one
+                    current = network._loss_gradients(loss, y, T)
                 else:
                     if shuffle:
                         order = rng.permutation(X.shape[0])
                         Xe, Te = X[order], T[order]
                     else:
                         Xe, Te = X, T
+                    epoch_total = 0.0
+                    metric_totals = dict.fromkeys((name for name, _ in metric_fns), 0.0)
                     for b, s in enumerate(batches, start=1):
                         context.batch = b
                         xb, tb = Xe[s], Te[s]
                         yb = network._forward(xb)
-                        value = finite(loss.value(yb, tb), epoch, b, "loss")
+                        value = finite(network._loss_gradients(loss, yb, tb), epoch, b, "loss")
                         history.batch_loss.append(value)
                         history.learning_rate.append(optimizer.current_learning_rate)
-                        network.backward_loss(loss, yb, tb)
+                        if batch_means:
+                            n_b = xb.shape[0]
+                            epoch_total += value * n_b if loss.reduction == "mean" else value
+                            for name, fn in metric_fns:
+                                metric_totals[name] += float(fn(yb, tb)) * n_b
                         update(sigint)
                 context.batch = 0
                 history.epochs = epoch
                 if reuse_batch_loss:
                     end_of_epoch(epoch, y, current)
+                elif batch_means:
+                    mean = loss.reduction == "mean"
+                    end_of_epoch(
+                        epoch,
+                        train_value=epoch_total / n_train if mean else epoch_total,
+                        train_metrics={k: v / n_train for k, v in metric_totals.items()},
+                    )
                 else:
                     end_of_epoch(epoch)
                 stop = False
