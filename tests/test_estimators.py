@@ -257,8 +257,10 @@ def test_early_stopping_restores_the_best_validation_score(digits):
 
 def test_regressor_early_stopping_uses_r2():
     X, y = make_friedman1(n_samples=300, noise=0.5, random_state=1)
-    reg = MLPRegressor((16,), learning_rate_init=0.01, max_iter=300, early_stopping=True,
-                       random_state=0).fit(StandardScaler().fit_transform(X), y)
+    X, y = StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+    reg = MLPRegressor((16,), learning_rate_init=0.03, max_iter=200, tol=1e-3,
+                       n_iter_no_change=5, early_stopping=True, random_state=0).fit(X, y)
+    assert reg.n_iter_ < 200
     assert 0.5 < reg.best_validation_score_ <= 1.0
     assert reg.best_validation_score_ == max(reg.history_.validation_metrics["score"])
 
@@ -391,6 +393,9 @@ def test_partial_fit_batches_and_classes(iris):
     clf = MLPClassifier((8,), learning_rate_init=0.01, random_state=0)
     with pytest.raises(ValueError, match="classes must be passed"):
         clf.partial_fit(X, y)
+    with pytest.raises(ValueError, match=r"labels not seen when fitting: \[2\]"):
+        clf.partial_fit(X, y, classes=[0, 1])
+    assert not hasattr(clf, "classes_")  # a failed first call leaves it unfitted
     clf.partial_fit(X[:10], y[:10], classes=[0, 1, 2])  # need not hold every class
     for _ in range(30):
         for start in range(0, 150, 50):
@@ -536,3 +541,12 @@ def test_fit_does_not_modify_its_input(iris):
     MLPClassifier((4,), max_iter=3, early_stopping=True, random_state=0).fit(X, y)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import scratchnn.estimators
+
+    result = doctest.testmod(scratchnn.estimators, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 10 and result.failed == 0

@@ -40,20 +40,25 @@ configure the engine so that it takes scikit-learn's steps on :math:`J`:
   ``"rmsprop"`` (invariant to the scale of the gradient) use ``epsilon`` :math:`\\cdot s`.
 
 ``loss_curve_`` reports :math:`J` (in scikit-learn's units) on the whole training set at the
-end of every epoch. With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
+end of every epoch. (For several regression outputs scikit-learn reports its squared error
+divided by :math:`n_{outputs}` too, although its gradient is that of :math:`J`; we report
+:math:`J`.) With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
 (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update) instead of the L2 term.
 
 Differences from scikit-learn
 -----------------------------
 * Solvers: ``"adam"``, ``"sgd"`` (constant learning rate, momentum, Nesterov), ``"rmsprop"``,
-  ``"adamw"``; no ``"lbfgs"``, no ``learning_rate`` schedules, no ``sample_weight``, no
-  sparse input.
+  ``"adamw"``; no ``"lbfgs"``. No ``learning_rate`` schedules (``power_t``), ``max_fun``,
+  ``sample_weight``, sparse input, or regressor ``loss`` (squared error only); both
+  estimators take ``hidden_layer_sizes`` as their first positional argument.
 * Mini-batches: ``max(1, N // batch_size)`` batches of nearly equal size (the engine's rule)
   instead of full batches and a smaller last one.
 * Convergence is judged on ``loss_curve_`` (the objective on the whole training set after the
   epoch, not the running mean of the batch losses); with ``early_stopping`` the validation set
   is ``ceil(validation_fraction * N)`` samples drawn with the estimator's rng (not stratified),
-  and the weights of the best validation score are restored.
+  and the weights of the best validation score are restored. The state before the first
+  epoch is a candidate too (:class:`~scratchnn.training.EarlyStopping`), so when no epoch
+  improves by ``tol`` training stops one epoch earlier than scikit-learn's.
 * ``random_state=None`` draws from a fresh ``numpy.random.default_rng()``, never from NumPy's
   global state. An int seeds a ``RandomState``, so the initial weights are those scikit-learn's
   MLP draws for the same seed.
@@ -151,6 +156,19 @@ def _reject_strings(value: Any, name: str, what: str) -> None:
             return
     if kind in "US":
         raise TypeError(f"{name} must hold {what}, got strings")
+
+
+def _class_index(classes: np.ndarray, y: np.ndarray, name: str) -> np.ndarray:
+    """Index of every label of ``y`` in the sorted ``classes``; ValueError naming the labels
+    that are not among them."""
+    known = set(classes.tolist())
+    unseen = [label for label in unique_labels(y).tolist() if label not in known]
+    if unseen:
+        raise ValueError(
+            f"{name} contains labels not seen when fitting: {unseen}; "
+            f"the classifier knows {classes.tolist()}"
+        )
+    return np.searchsorted(classes, y)
 
 
 def _check_unit(value: Any, name: str) -> float:
@@ -753,59 +771,46 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         y_type = type_of_target(y, input_name="y")
         multilabel = y_type.startswith("multilabel")
         if first:
-            if classes is not None:
-                labels = np.arange(y.shape[1]) if multilabel else unique_labels(classes)
+            if multilabel:
+                labels = np.arange(y.shape[1])
             else:
-                labels = np.arange(y.shape[1]) if multilabel else unique_labels(y)
-            if not multilabel and len(labels) < 2:
-                raise ValueError(
-                    f"y must hold at least 2 classes, got 1 class: {labels.tolist()}; a "
-                    "classifier cannot learn from one class"
-                )
-            self.classes_ = labels
-            self._y_type = "multilabel-indicator" if multilabel else (
+                labels = unique_labels(y if classes is None else classes)
+                if len(labels) < 2:
+                    raise ValueError(
+                        f"y must hold at least 2 classes, got 1 class: {labels.tolist()}; a "
+                        "classifier cannot learn from one class"
+                    )
+            kind = "multilabel-indicator" if multilabel else (
                 "binary" if len(labels) == 2 else "multiclass"
             )
         else:
-            was_multilabel = self._y_type == "multilabel-indicator"
-            if multilabel != was_multilabel:
-                raise ValueError(
-                    f"y is {y_type}, but the classifier was fitted on "
-                    f"{self._y_type} targets"
-                )
+            labels, kind = self.classes_, self._y_type
+            if multilabel != (kind == "multilabel-indicator"):
+                raise ValueError(f"y is {y_type}, but the classifier was fitted on {kind} targets")
             if not multilabel and not incremental:  # a warm start
                 seen = unique_labels(y)
-                if set(seen.tolist()) != set(self.classes_.tolist()):
+                if set(seen.tolist()) != set(labels.tolist()):
                     raise ValueError(
                         "warm_start can only be used where y has the same classes as in the "
-                        f"previous call to fit. Previously got {self.classes_.tolist()}, y has "
+                        f"previous call to fit. Previously got {labels.tolist()}, y has "
                         f"{seen.tolist()}"
                     )
         if multilabel:
-            if y.shape[1] != len(self.classes_):
+            if y.shape[1] != len(labels):
                 raise ValueError(
-                    f"y must have {len(self.classes_)} label columns (as when fitted), got "
+                    f"y must have {len(labels)} label columns (as when fitted), got "
                     f"shape {y.shape}"
                 )
-            return np.asarray(y, dtype=dtype)
-        index = self._class_index(y, "y")
-        if self._y_type == "binary":
-            return (index == 1).astype(dtype)[:, None]
-        T = np.zeros((y.shape[0], len(self.classes_)), dtype=dtype)
-        T[np.arange(y.shape[0]), index] = 1.0
+            T = np.asarray(y, dtype=dtype)
+        else:
+            index = _class_index(labels, y, "y")
+            if kind == "binary":
+                T = (index == 1).astype(dtype)[:, None]
+            else:
+                T = np.zeros((y.shape[0], len(labels)), dtype=dtype)
+                T[np.arange(y.shape[0]), index] = 1.0
+        self.classes_, self._y_type = labels, kind  # only once y is known to be valid
         return T
-
-    def _class_index(self, y: np.ndarray, name: str) -> np.ndarray:
-        """Index of every label in ``classes_``; ValueError naming labels not in it."""
-        classes = self.classes_
-        known = set(classes.tolist())
-        unseen = [label for label in unique_labels(y).tolist() if label not in known]
-        if unseen:
-            raise ValueError(
-                f"{name} contains labels not seen when fitting: {unseen}; "
-                f"the classifier knows {classes.tolist()}"
-            )
-        return np.searchsorted(classes, y)
 
     def _output(self) -> tuple[Layer, Loss, float]:
         if self._y_type == "multiclass":
@@ -907,7 +912,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if self._y_type != "multilabel-indicator":
             y_arr = column_or_1d(np.asarray(y), warn=False) if np.ndim(y) == 2 else np.asarray(y)
             if y_arr.ndim == 1:
-                self._class_index(y_arr, "y")
+                _class_index(self.classes_, y_arr, "y")
         return super().score(X, y, sample_weight=sample_weight)
 
     def _state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
