@@ -179,7 +179,8 @@ class Linear(Layer):
         """Fill ``grads`` only, skipping :math:`G W^\\top` (for a network's first layer)."""
         x = self._x
         if self._scalar:
-            self.grads["W"][0, 0] = np.dot(x.reshape(-1), grad_y.reshape(-1))
+            # Σᵢ xᵢGᵢ by einsum: BLAS's threaded dot stalls when the other core is busy
+            self.grads["W"][0, 0] = np.einsum("i,i->", x.reshape(-1), grad_y.reshape(-1))
         else:
             np.matmul(x.T, grad_y, out=self.grads["W"])
         if self.bias:

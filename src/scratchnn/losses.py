@@ -106,7 +106,7 @@ class MSE(Loss):
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
         diff = y - t
-        return float(self._reduce(np.dot(diff.ravel(), diff.ravel()), y))
+        return float(self._reduce(np.einsum("i,i->", diff.reshape(-1), diff.reshape(-1)), y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return self.value_and_gradient(y, t)[1]
@@ -115,7 +115,8 @@ class MSE(Loss):
         self._check(y, t)
         diff = y - t  # shared: ξ from it, then scaled in place into the gradient
         flat = diff.reshape(-1)
-        value = float(self._reduce(np.dot(flat, flat), y))
+        # einsum, not np.dot: a multithreaded BLAS dot stalls when the other core is busy
+        value = float(self._reduce(np.einsum("i,i->", flat, flat), y))
         diff *= 2.0 / self._normaliser(y) if self.reduction == "mean" else 2.0
         return value, diff
 
