@@ -93,6 +93,23 @@ def test_full_batch_sgd_takes_sklearns_steps(problem, activation, nesterov):
     assert a.n_layers_ == b.n_layers_ and a.n_outputs_ == b.n_outputs_
 
 
+@pytest.mark.parametrize(
+    "problem", list(_problems()), ids=lambda p: p[0] if isinstance(p, tuple) else None
+)
+def test_mini_batch_sgd_and_loss_curve_as_sklearn(problem):
+    """Mini-batches that scikit-learn cuts the same way (20 | 60, no shuffling): the same
+    weights, and loss_curve_ is scikit-learn's (the mean of the batch objectives)."""
+    _, ours, theirs, X, y = problem
+    settings = dict(hidden_layer_sizes=(6,), solver="sgd", alpha=0.5, batch_size=20,
+                    shuffle=False, max_iter=10, random_state=1, learning_rate_init=0.02)
+    a = ours(**settings).fit(X, y)
+    b = theirs(**settings).fit(X, y)
+    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.loss_curve_, b.loss_curve_, rtol=1e-10)
+    assert a.t_ == b.t_ == 600
+
+
 def test_full_batch_adam_close_to_sklearn():
     """Adam differs from scikit-learn's only in where epsilon (1e-8) enters."""
     X, y = make_classification(80, 6, n_informative=4, n_classes=3, random_state=2)
@@ -228,12 +245,15 @@ def test_convergence_warning_and_stopping_on_tol(iris):
     X, y = iris
     with pytest.warns(ConvergenceWarning, match=r"maximum iterations \(5\)"):
         MLPClassifier((4,), max_iter=5, random_state=0).fit(X, y)
+    # no epoch after the first improves the loss by more than tol: scikit-learn's rule stops
+    # after n_iter_no_change + 1 of them
+    settings = dict(hidden_layer_sizes=(4,), max_iter=100, tol=1.0, n_iter_no_change=3,
+                    random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        # no epoch improves the loss by more than tol: stop after n_iter_no_change + 1
-        clf = MLPClassifier((4,), max_iter=100, tol=1e3, n_iter_no_change=3,
-                            random_state=0).fit(X, y)
-    assert clf.n_iter_ == 4
+        clf = MLPClassifier(**settings).fit(X, y)
+        reference = sknn.MLPClassifier(**settings).fit(X, y)
+    assert clf.n_iter_ == reference.n_iter_ == 5
     assert clf.best_loss_ == min(clf.loss_curve_)
 
 
@@ -263,6 +283,20 @@ def test_regressor_early_stopping_uses_r2():
     assert reg.n_iter_ < 200
     assert 0.5 < reg.best_validation_score_ <= 1.0
     assert reg.best_validation_score_ == max(reg.history_.validation_metrics["score"])
+
+
+def test_regressor_validation_score_is_sklearns_r2():
+    from sklearn.metrics import r2_score
+
+    rng = np.random.default_rng(0)
+    t, y = rng.normal(size=(30, 3)), rng.normal(size=(30, 3))
+    score = MLPRegressor()._validation_score
+    assert score(y, t) == pytest.approx(r2_score(t, y), rel=1e-12)
+    assert score(y[:, :1], t[:, :1]) == pytest.approx(r2_score(t[:, 0], y[:, 0]), rel=1e-12)
+    t[:, 1] = 2.0  # a constant output: 1 when predicted exactly, else 0 (force_finite)
+    assert score(y, t) == pytest.approx(r2_score(t, y), rel=1e-12)
+    y[:, 1] = 2.0
+    assert score(y, t) == pytest.approx(r2_score(t, y), rel=1e-12)
 
 
 def test_multioutput_regression_and_shapes():

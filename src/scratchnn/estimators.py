@@ -39,8 +39,11 @@ configure the engine so that it takes scikit-learn's steps on :math:`J`:
 * ``solver="sgd"`` uses the learning rate :math:`\\mu / s`; ``"adam"``, ``"adamw"`` and
   ``"rmsprop"`` (invariant to the scale of the gradient) use ``epsilon`` :math:`\\cdot s`.
 
-``loss_curve_`` reports :math:`J` (in scikit-learn's units) on the whole training set at the
-end of every epoch. (For several regression outputs scikit-learn reports its squared error
+``loss_curve_`` reports :math:`J` (in scikit-learn's units) as scikit-learn does: the mean over
+the epoch's mini-batches, each measured just before its update (the engine's
+``epoch_loss="batches"``, which saves a pass over the training set). Full-batch training
+without early stopping records :math:`J` after each epoch instead (the engine gets it for
+free), one epoch ahead of scikit-learn's values. (For several regression outputs scikit-learn reports its squared error
 divided by :math:`n_{outputs}` too, although its gradient is that of :math:`J`; we report
 :math:`J`.) With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
 (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update) instead of the L2 term.
@@ -53,12 +56,12 @@ Differences from scikit-learn
   estimators take ``hidden_layer_sizes`` as their first positional argument.
 * Mini-batches: ``max(1, N // batch_size)`` batches of nearly equal size (the engine's rule)
   instead of full batches and a smaller last one.
-* Convergence is judged on ``loss_curve_`` (the objective on the whole training set after the
-  epoch, not the running mean of the batch losses); with ``early_stopping`` the validation set
-  is ``ceil(validation_fraction * N)`` samples drawn with the estimator's rng (not stratified),
-  and the weights of the best validation score are restored. The state before the first
-  epoch is a candidate too (:class:`~scratchnn.training.EarlyStopping`), so when no epoch
-  improves by ``tol`` training stops one epoch earlier than scikit-learn's.
+* Convergence is judged on ``loss_curve_`` with scikit-learn's rule, by the engine's
+  :class:`~scratchnn.training.EarlyStopping`. With ``early_stopping`` the validation set is
+  ``ceil(validation_fraction * N)`` samples drawn with the estimator's rng (not stratified),
+  and the weights of the best validation score are restored; the initial weights are a
+  candidate too (their validation score is measured), so when no epoch improves by ``tol``
+  training stops one epoch earlier than scikit-learn's (as it does in full-batch training).
 * ``random_state=None`` draws from a fresh ``numpy.random.default_rng()``, never from NumPy's
   global state. An int seeds a ``RandomState``, so the initial weights are those scikit-learn's
   MLP draws for the same seed.
@@ -90,7 +93,6 @@ from typing import Any, Callable
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -474,6 +476,7 @@ class _BaseMLP(BaseEstimator):
             metrics=metrics,
             weight_decay=weight_decay,
             verbose=verbose,
+            epoch_loss="batches",
         )
         self._forget_activations()
         self.history_: History = history
@@ -701,8 +704,8 @@ _ATTRIBUTES = """
     loss_ : float
         ``loss_curve_[-1]``.
     loss_curve_ : list of float
-        The objective :math:`J` (scikit-learn's units, L2 term included) on the training
-        samples after every epoch.
+        The objective :math:`J` (scikit-learn's units, L2 term included) of every epoch: the
+        mean of its mini-batches' values (see the module notes).
     best_loss_ : float or None
         Smallest ``loss_curve_`` value (None with ``early_stopping``).
     validation_scores_ : list of float or None
@@ -989,8 +992,15 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return Identity(), MSE(), 2.0 / self.n_outputs_
 
     def _validation_score(self, y: np.ndarray, t: np.ndarray) -> float:
-        """R² of outputs ``y`` against targets ``t`` (averaged over outputs), as ``score``."""
-        return float(r2_score(t, y))
+        """:math:`R^2 = 1 - \\sum (t - y)^2 / \\sum (t - \\bar t)^2` of outputs ``y`` against
+        targets ``t``, averaged over the outputs, as ``score`` (scikit-learn's ``r2_score``)
+        computes it; an output with constant targets scores 1 if predicted exactly, else 0."""
+        residual = np.sum(np.square(t - y), axis=0)
+        total = np.sum(np.square(t - t.mean(axis=0)), axis=0)
+        constant = total == 0
+        scores = np.where(constant, (residual == 0).astype(float), 0.0)
+        scores[~constant] = 1.0 - residual[~constant] / total[~constant]
+        return float(np.mean(scores))
 
     def partial_fit(self, X: Any, y: Any) -> "MLPRegressor":
         """One epoch over ``(X, y)``, continuing the network and the optimiser state.
