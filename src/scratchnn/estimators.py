@@ -41,11 +41,11 @@ configure the engine so that it takes scikit-learn's steps on :math:`J`:
 
 ``loss_curve_`` reports :math:`J` (in scikit-learn's units) as scikit-learn does: the mean over
 the epoch's mini-batches, each measured just before its update (the engine's
-``epoch_loss="batches"``, which saves a pass over the training set). Full-batch training
-without early stopping records :math:`J` after each epoch instead (the engine gets it for
-free), one epoch ahead of scikit-learn's values. (For several regression outputs scikit-learn reports its squared error
-divided by :math:`n_{outputs}` too, although its gradient is that of :math:`J`; we report
-:math:`J`.) With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
+``epoch_loss="batches"``, which saves a pass over the training set). One full batch without
+shuffling or early stopping records :math:`J` after each epoch instead (the engine gets it
+for free), one epoch ahead of scikit-learn's values. (For several regression outputs
+scikit-learn reports its squared error divided by :math:`n_{outputs}` too, although its
+gradient is that of :math:`J`; we report :math:`J`.) With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
 (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update) instead of the L2 term.
 
 Differences from scikit-learn
