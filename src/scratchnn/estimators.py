@@ -45,8 +45,9 @@ the epoch's mini-batches, each measured just before its update (the engine's
 shuffling or early stopping records :math:`J` after each epoch instead (the engine gets it
 for free), one epoch ahead of scikit-learn's values. (For several regression outputs
 scikit-learn reports its squared error divided by :math:`n_{outputs}` too, although its
-gradient is that of :math:`J`; we report :math:`J`.) With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
-(:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update) instead of the L2 term.
+gradient is that of :math:`J`; we report :math:`J`.) With ``solver="adamw"``, ``alpha`` is
+AdamW's *decoupled* weight decay (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update)
+instead of the L2 term.
 
 Differences from scikit-learn
 -----------------------------
