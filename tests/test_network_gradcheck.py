@@ -122,3 +122,17 @@ def test_gradient_check_runs_dropout_networks_in_evaluation_mode():
     X, T = _data(5)
     assert check_gradients(net, CategoricalCrossEntropy(), X, T).passed
     assert all(layer.training for layer in net.layers)  # mode restored
+
+
+def test_pickles_and_clear_cache_drop_the_last_batch():
+    import pickle
+
+    net = _net()
+    X, T = _data(6, n=50)
+    net.loss_and_gradients(CategoricalCrossEntropy(), X, T)
+    assert net[0]._x is X  # cached for backward
+    clone = pickle.loads(pickle.dumps(net))
+    assert not hasattr(clone[0], "_x") and not hasattr(clone[1], "_y")
+    np.testing.assert_array_equal(clone.predict(X), net.predict(X))
+    net.clear_cache()
+    assert not any(hasattr(layer, "_x") or hasattr(layer, "_y") for layer in net.layers)

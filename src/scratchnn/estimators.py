@@ -377,10 +377,9 @@ class _BaseMLP(BaseEstimator):
         raise NotImplementedError
 
     def _forget_activations(self) -> None:
-        """Replace the layers' forward caches by empty arrays, so that the fitted estimator
-        (and its pickle) does not keep the last batch's inputs and activations."""
-        empty = np.empty((0, self.n_features_in_), dtype=self.network_.dtype)
-        self.network_.forward(empty)
+        """Drop the layers' forward caches, so that the fitted estimator does not keep the
+        last batch's inputs and activations in memory."""
+        self.network_.clear_cache()
 
     # -- fitting --------------------------------------------------------------------------
     def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> "_BaseMLP":

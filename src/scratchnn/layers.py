@@ -81,6 +81,18 @@ class Layer:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
 
+    #: Attributes in which forward passes cache arrays for backward.
+    _cache_names = ("_x", "_y", "_z", "_mask")
+
+    def clear_cache(self) -> None:
+        """Forget what the last forward pass cached (frees the memory of its batch)."""
+        for name in self._cache_names:
+            self.__dict__.pop(name, None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles hold parameters and settings, never the last batch's activations."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._cache_names}
+
     def astype(self, dtype) -> "Layer":
         """Convert the parameters (and gradients) to ``dtype`` in place; return self."""
         dtype = np.dtype(dtype)

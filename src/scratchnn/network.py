@@ -297,6 +297,12 @@ class Sequential:
             layer.astype(dtype)
         return self
 
+    def clear_cache(self) -> "Sequential":
+        """Forget every layer's forward cache (the last batch's activations); return self."""
+        for layer in self.layers:
+            layer.clear_cache()
+        return self
+
     def train(self) -> "Sequential":
         """Training mode (dropout active)."""
         for layer in self.layers:
