@@ -3,7 +3,11 @@
 ``python -m benchmarks.profile_engine [--workloads A,B,C] [--out DIR]`` writes, per workload,
 a pyinstrument call tree of ``scratchnn.train`` (``profile_<case>.txt``) and prints a phase
 breakdown of the network/optimiser API loop: forward, loss value, backward (with the fused
-loss gradient) and optimiser step, in microseconds per mini-batch.
+loss gradient) and optimiser step, in microseconds per mini-batch (best of ``--rounds``).
+
+On a machine shared with other jobs, run it with one BLAS thread
+(``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1``): two threads on two busy cores wait for
+each other and the numbers stop meaning anything.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ def _pyinstrument(fn, path: Path, interval: float) -> None:
 
 
 def _phases(net, loss, opt, X, T, slices, rounds: int) -> dict[str, float]:
-    """Seconds per mini-batch spent in each phase of the API loop (median over rounds)."""
+    """Seconds per mini-batch spent in each phase of the API loop (best of the rounds: other
+    load on the machine only adds time)."""
     params, grads = net.parameters(), net.gradients()
     acc = {"forward": [], "loss value": [], "backward": [], "optimizer step": []}
     for _ in range(rounds):
@@ -57,7 +62,7 @@ def _phases(net, loss, opt, X, T, slices, rounds: int) -> dict[str, float]:
             t["optimizer step"] += t4 - t3
         for k in acc:
             acc[k].append(t[k] / len(slices))
-    return {k: float(np.median(v)) for k, v in acc.items()}
+    return {k: float(np.min(v)) for k, v in acc.items()}
 
 
 def _time(fn, rounds: int) -> float:
@@ -67,7 +72,7 @@ def _time(fn, rounds: int) -> float:
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+    return float(np.min(times))  # best of the rounds, as above
 
 
 def _report_phases(title: str, phases: dict[str, float], per_batch_total: dict[str, float]):

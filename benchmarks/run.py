@@ -65,7 +65,8 @@ CASES_B = [
          "gradient for the first layer"),
     Case("scratchnn", "scratchnn", "scratchnn.train", "scratchnn_runners", "workload_b_train",
          "scratchnn.train(net, CategoricalCrossEntropy(), Adam(1e-3), X, T, epochs=1, "
-         "batch_size=b): includes its training-loss evaluations before and after the epoch"),
+         "batch_size=b, epoch_loss='batches'): the epoch's loss is the mean of its batch "
+         "losses (no extra pass over the 60,000 samples)"),
     Case("scratchnn-api", "scratchnn", "scratchnn API loop", "scratchnn_runners",
          "workload_b_loop",
          "user loop: net.forward, loss.value, net.backward_loss, optimizer.step"),
