@@ -7,6 +7,8 @@ timed repetition) and ``params()`` (the parameters in scratchnn's order, W as (n
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .workloads import (
@@ -127,8 +129,9 @@ class MLPAdam:
         self.steps += 1
         b1, b2, t = self.beta1, self.beta2, self.steps
         # Kingma & Ba's efficient form: the bias corrections folded into lr and eps.
-        lr_t = B_LEARNING_RATE * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        eps_t = self.eps * np.sqrt(1.0 - b2**t)
+        # Python floats (math.sqrt): a NumPy float64 scalar would promote the float32 math.
+        lr_t = B_LEARNING_RATE * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        eps_t = self.eps * math.sqrt(1.0 - b2**t)
         for p, g, m, v, tmp in zip(self.W, self.G, self.M, self.V, self.tmp):
             m *= b1
             np.multiply(g, 1.0 - b1, out=tmp)

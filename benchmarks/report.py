@@ -269,7 +269,9 @@ def write_markdown(results: dict, path: Path) -> None:
         lines += [f"> **Note:** {meta['note']}", ""]
     lines += [
         f"Written by `{meta['command']}` (`make bench`) on {meta['started_utc']} in "
-        f"{meta['duration_s']} s; `results.json` beside this file holds every measurement.",
+        f"{meta['duration_s']} s at commit {meta.get('git_commit') or '?'}"
+        + (" with modified engine sources" if meta.get("src_modified") else "")
+        + "; `results.json` beside this file holds every measurement.",
         "",
         "Each workload runs every implementation in one process, interleaved: one repetition "
         "of each, in an order rotated every round, then the next round. Tables give the median "

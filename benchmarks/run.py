@@ -275,6 +275,17 @@ def workload_c(sizes: workloads.Sizes, frameworks: set[str], repeats: int | None
     return results
 
 
+def _git_state() -> dict:
+    """The commit measured, and whether the engine's sources differed from it."""
+    def git(*cmd):
+        proc = subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True)
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    commit = git("rev-parse", "--short", "HEAD")
+    status = git("status", "--porcelain", "--", "src")
+    return {"git_commit": commit, "src_modified": bool(status) if status is not None else None}
+
+
 def _import_available(frameworks: set[str]) -> None:
     """Import the libraries up front so that threadpoolctl sees their BLAS/OpenMP pools."""
     for name in ("sklearn", "torch"):
@@ -323,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
             "quick": args.quick,
             "note": args.note,
+            **_git_state(),
         },
         "machine": machine_info(),
         "workloads": {},
