@@ -134,3 +134,20 @@ def test_epoch_loss_from_batches_is_the_weighted_mean_of_batch_losses():
         assert history.train_loss[epoch] == pytest.approx(np.sum(batch * sizes) / 10)
     with pytest.raises(ValueError, match="epoch_loss"):
         train(net, MSE(), GradientDescent(0.5), x, t, epochs=1, epoch_loss="sometimes")
+
+
+@pytest.mark.parametrize("identity_output", [False, True])
+def test_outputs_returned_during_training_are_the_callers_to_keep(identity_output):
+    from scratchnn import Identity
+
+    x, t = _data(n=200_000)  # outputs of 1.6 MB: the layer reuses an output buffer
+    net = _model(0.0)
+    if identity_output:  # the buffer passes through a later layer unchanged
+        net = Sequential([net[0], Identity()])
+    kept = []
+    train(net, MSE(), GradientDescent(0.5), x, t, epochs=3,
+          callbacks=[lambda history: kept.append(net.predict(x))])
+    assert not net[0].reuse_output  # switched off after training
+    w = [k[0, 0] / x[0, 0] for k in kept]
+    assert w[0] != w[1] != w[2]  # three different predictions, none overwritten
+    np.testing.assert_allclose(kept[-1], net.predict(x))

@@ -82,7 +82,21 @@ class Layer:
         return self.forward(x)
 
     #: Attributes in which forward passes cache arrays for backward.
-    _cache_names = ("_x", "_y", "_z", "_mask")
+    _cache_names = ("_x", "_y", "_z", "_mask", "_out")
+
+    #: Set by the training loop: a forward pass may write its output into an array the
+    #: layer owns and reuses (valid until the next forward pass). Fresh arrays of a
+    #: megabyte or more cost page faults on every pass; for cheap layers that dominates.
+    reuse_output = False
+
+    def _output_buffer(self, shape: tuple[int, ...], dtype) -> np.ndarray | None:
+        """The reusable output array for ``shape``, or None (allocate as usual)."""
+        if not self.reuse_output or np.prod(shape) * np.dtype(dtype).itemsize < 1 << 20:
+            return None
+        out = self.__dict__.get("_out")
+        if out is None or out.shape != shape or out.dtype != dtype:
+            out = self._out = np.empty(shape, dtype=dtype)
+        return out
 
     def clear_cache(self) -> None:
         """Forget what the last forward pass cached (frees the memory of its batch)."""
@@ -177,7 +191,8 @@ class Linear(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
         W = self.params["W"]
-        y = x * W[0, 0] if self._scalar else x @ W
+        out = self._output_buffer((*x.shape[:-1], self.n_out), W.dtype)
+        y = np.multiply(x, W[0, 0], out=out) if self._scalar else np.matmul(x, W, out=out)
         if self.bias:
             y += self.params["b"]
         return y
@@ -191,8 +206,7 @@ class Linear(Layer):
         """Fill ``grads`` only, skipping :math:`G W^\\top` (for a network's first layer)."""
         x = self._x
         if self._scalar:
-            # Σᵢ xᵢGᵢ by einsum: BLAS's threaded dot stalls when the other core is busy
-            self.grads["W"][0, 0] = np.einsum("i,i->", x.reshape(-1), grad_y.reshape(-1))
+            self.grads["W"][0, 0] = np.dot(x.reshape(-1), grad_y.reshape(-1))  # Σᵢ xᵢGᵢ
         else:
             np.matmul(x.T, grad_y, out=self.grads["W"])
         if self.bias:

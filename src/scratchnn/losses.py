@@ -72,9 +72,24 @@ class Loss:
         """Gradient at the input ``z`` of ``fused_activation``, where ``y = activation(z)``."""
         raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
 
-    def value_and_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
-        """``(value(y, t), gradient(y, t))``; losses override it to share work."""
+    def value_and_gradient(
+        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        """``(value(y, t), gradient(y, t))``; losses override it to share work.
+
+        ``out``, an array shaped like ``y``, may receive the gradient (a buffer the caller
+        owns and reuses, so large batches allocate nothing); it is a hint, not a promise.
+        """
         return self.value(y, t), self.gradient(y, t)
+
+    def value_and_gradient_parts(
+        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray, float]:
+        """``(value, g, c)`` with gradient ``c * g``: a loss whose gradient has a constant
+        factor may leave it out, so a caller can apply it where it is cheapest (backprop is
+        linear in the output gradient). By default ``c = 1``."""
+        value, grad = self.value_and_gradient(y, t, out)
+        return value, grad, 1.0
 
     def value_and_fused_gradient(
         self, y: np.ndarray, t: np.ndarray
@@ -106,19 +121,27 @@ class MSE(Loss):
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
         diff = y - t
-        return float(self._reduce(np.einsum("i,i->", diff.reshape(-1), diff.reshape(-1)), y))
+        return float(self._reduce(np.dot(diff.reshape(-1), diff.reshape(-1)), y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return self.value_and_gradient(y, t)[1]
 
-    def value_and_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
-        self._check(y, t)
-        diff = y - t  # shared: ξ from it, then scaled in place into the gradient
-        flat = diff.reshape(-1)
-        # einsum, not np.dot: a multithreaded BLAS dot stalls when the other core is busy
-        value = float(self._reduce(np.einsum("i,i->", flat, flat), y))
-        diff *= 2.0 / self._normaliser(y) if self.reduction == "mean" else 2.0
+    def value_and_gradient(
+        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        value, diff, factor = self.value_and_gradient_parts(y, t, out)
+        diff *= factor
         return value, diff
+
+    def value_and_gradient_parts(
+        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray, float]:
+        """``(ξ, y - t, 2/n)``: ξ and the gradient share ``y - t``."""
+        self._check(y, t)
+        diff = np.subtract(y, t, out=out)
+        flat = diff.reshape(-1)
+        value = float(self._reduce(np.dot(flat, flat), y))
+        return value, diff, 2.0 / self._normaliser(y) if self.reduction == "mean" else 2.0
 
 
 class BinaryCrossEntropy(Loss):

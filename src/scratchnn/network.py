@@ -60,7 +60,13 @@ class Sequential:
         if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             x = as_float_array(x, "x", allow_empty=True)
         self._check_features(x, "x")
-        return self._forward(x)
+        return self._detached(self._forward(x))
+
+    def _detached(self, y: np.ndarray) -> np.ndarray:
+        """``y``, copied if it is a layer's reusable buffer (see :meth:`_reuse_outputs`):
+        what the public API returns is the caller's to keep."""
+        owned = any(y is layer.__dict__.get("_out") for layer in self.layers)
+        return y.copy() if owned else y
 
     def _check_features(self, x: np.ndarray, name: str) -> None:
         if x.ndim != 2:
@@ -119,9 +125,29 @@ class Sequential:
             value, grad = loss.value_and_fused_gradient(y, t)
             self._backward_params(grad, len(self.layers) - 2)
         else:
-            value, grad = loss.value_and_gradient(y, t)
+            value, grad, factor = loss.value_and_gradient_parts(
+                y, t, out=self._gradient_buffer(y)
+            )
+            # Backprop is linear in the output gradient: apply the loss's constant factor
+            # to whichever is smaller, the output gradient or the parameter gradients.
+            scale_params = factor != 1.0 and grad.size > self.n_parameters
+            if factor != 1.0 and not scale_params:
+                grad *= factor
             self._backward_params(grad, len(self.layers) - 1)
+            if scale_params:
+                for g in self.gradients():
+                    g *= factor
         return value
+
+    def _gradient_buffer(self, y: np.ndarray) -> np.ndarray | None:
+        """A reused array for the loss gradient of large outputs (>= 64 KiB): fresh arrays
+        that size cost page faults on every update, which dominate cheap models."""
+        if y.nbytes < 65536:
+            return None
+        buffer = getattr(self, "_grad_buffer", None)
+        if buffer is None or buffer.shape != y.shape or buffer.dtype != y.dtype:
+            buffer = self._grad_buffer = np.empty_like(y)
+        return buffer
 
     def fuses_with(self, loss: Loss) -> bool:
         """Whether ``loss`` fuses with the last layer (softmax/logistic + cross-entropy)."""
@@ -164,7 +190,7 @@ class Sequential:
         """
         x = as_float_array(x, "x")
         self._check_features(x, "x")
-        return self._predict(x)
+        return self._detached(self._predict(x))
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
         """:meth:`predict` without checks (used by the training loop once per epoch)."""
@@ -296,6 +322,12 @@ class Sequential:
         for layer in self.layers:
             layer.astype(dtype)
         return self
+
+    def _reuse_outputs(self, flag: bool) -> None:
+        """Let layers write forward outputs into buffers they own (the training loop,
+        which consumes every output before the next forward pass), or stop it."""
+        for layer in self.layers:
+            layer.reuse_output = flag
 
     def clear_cache(self) -> "Sequential":
         """Forget every layer's forward cache (the last batch's activations); return self."""
