@@ -16,6 +16,7 @@ Samples are rows throughout.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,10 @@ def logistic(z: np.ndarray) -> np.ndarray:
         y = np.exp(np.negative(z))
     y += 1.0
     return np.reciprocal(y, out=y)
+
+
+#: Outputs at least this large are written into reused buffers during training.
+_MIN_BUFFER_BYTES = 1 << 20
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -91,7 +96,8 @@ class Layer:
 
     def _output_buffer(self, shape: tuple[int, ...], dtype) -> np.ndarray | None:
         """The reusable output array for ``shape``, or None (allocate as usual)."""
-        if not self.reuse_output or np.prod(shape) * np.dtype(dtype).itemsize < 1 << 20:
+        nbytes = math.prod(shape) * np.dtype(dtype).itemsize
+        if not self.reuse_output or nbytes < _MIN_BUFFER_BYTES:
             return None
         out = self.__dict__.get("_out")
         if out is None or out.shape != shape or out.dtype != dtype:
@@ -191,7 +197,9 @@ class Linear(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
         W = self.params["W"]
-        out = self._output_buffer((*x.shape[:-1], self.n_out), W.dtype)
+        out = None
+        if self.reuse_output and x.shape[0] * self.n_out * W.itemsize >= _MIN_BUFFER_BYTES:
+            out = self._output_buffer((*x.shape[:-1], self.n_out), W.dtype)
         y = np.multiply(x, W[0, 0], out=out) if self._scalar else np.matmul(x, W, out=out)
         if self.bias:
             y += self.params["b"]
@@ -210,7 +218,7 @@ class Linear(Layer):
         else:
             np.matmul(x.T, grad_y, out=self.grads["W"])
         if self.bias:
-            np.sum(grad_y, axis=0, out=self.grads["b"])
+            np.add.reduce(grad_y, axis=0, out=self.grads["b"])
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (*input_shape[:-1], self.n_out)
@@ -244,7 +252,7 @@ class Bias(Layer):
         return x + self.params["b"]
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        np.sum(grad_y, axis=0, out=self.grads["b"])
+        np.add.reduce(grad_y, axis=0, out=self.grads["b"])
         return grad_y
 
     def get_config(self) -> dict[str, Any]:
@@ -298,7 +306,7 @@ class Softmax(Layer):
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         y = self._y
-        return y * (grad_y - np.sum(grad_y * y, axis=-1, keepdims=True))
+        return y * (grad_y - np.add.reduce(grad_y * y, axis=-1, keepdims=True))
 
 
 class GaussianRBF(Layer):

@@ -28,7 +28,12 @@ _REDUCTIONS = ("mean", "sum")
 
 def _safe_log(p: np.ndarray) -> np.ndarray:
     """``log(p)`` with ``p`` clipped below at the smallest normal number of its dtype."""
-    return np.log(np.maximum(p, np.finfo(p.dtype).tiny))
+    out = np.maximum(p, _TINY.get(p.dtype.char) or np.finfo(p.dtype).tiny)
+    return np.log(out, out=out)
+
+
+#: Smallest normal number per floating dtype character.
+_TINY = {c: np.finfo(c).tiny for c in "efdg"}
 
 
 class Loss:
@@ -196,7 +201,7 @@ class CategoricalCrossEntropy(Loss):
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
-        return float(self._reduce(-np.sum(t * _safe_log(y)), y))
+        return float(self._reduce(-np.add.reduce((t * _safe_log(y)).reshape(-1)), y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self._check(y, t)
@@ -209,6 +214,16 @@ class CategoricalCrossEntropy(Loss):
         if self.reduction == "mean":
             grad /= self._normaliser(y)
         return grad
+
+    def value_and_fused_gradient(
+        self, y: np.ndarray, t: np.ndarray
+    ) -> tuple[float, np.ndarray]:
+        self._check(y, t)
+        value = float(self._reduce(-np.add.reduce((t * _safe_log(y)).reshape(-1)), y))
+        grad = y - t
+        if self.reduction == "mean":
+            grad /= y.shape[0]
+        return value, grad
 
 
 #: Loss classes by name, used to rebuild models from a description.

@@ -307,16 +307,21 @@ class Optimizer:
         """Create the state for ``params`` (zero buffers) and reset the step count."""
         self.step_count = 0
         self._initialised_for = [(p.shape, p.dtype) for p in params]
+        self._checked = (None, None)
         self._init_state(params)
 
     def _init_state(self, params: Sequence[np.ndarray]) -> None:
         for name in self.state_names:
             setattr(self, name, [np.zeros_like(p) for p in params])
         self._scratch: list[np.ndarray] = []
+        self._scratch_for = None
 
     def _buffers(self, params: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Scratch arrays shaped like ``params`` for temporaries of an update (not state:
         they hold nothing between steps). Reusing them avoids allocating per update."""
+        if params is getattr(self, "_scratch_for", None):
+            return self._scratch
+        self._scratch_for = params if isinstance(params, list) else None
         scratch = getattr(self, "_scratch", [])
         if len(scratch) != len(params) or any(
             b.shape != p.shape or b.dtype != p.dtype for b, p in zip(scratch, params)
@@ -335,6 +340,11 @@ class Optimizer:
         ValueError
             If ``params`` and ``grads`` differ in length or in the shape of some entry.
         """
+        if params is self._checked[0] and grads is self._checked[1]:
+            # the training loop passes the same two lists every update: checked already
+            self._update(params, grads, self.current_learning_rate)
+            self.step_count += 1
+            return
         if len(params) != len(grads):
             raise ValueError(
                 f"params and grads must have the same length, got {len(params)} and {len(grads)}"
@@ -353,6 +363,12 @@ class Optimizer:
                 )
         self._update(params, grads, self.current_learning_rate)
         self.step_count += 1
+        if isinstance(params, list) and isinstance(grads, list):
+            self._checked = (params, grads)
+
+    #: The (params, grads) lists of the last checked step; the same lists (and lengths,
+    #: shapes and dtypes, which lists of arrays returned by a network keep) skip the checks.
+    _checked: tuple = (None, None)
 
     def _update(self, params, grads, lr: float) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -371,6 +387,7 @@ class Optimizer:
         Every buffer list must hold arrays of the same shapes and dtypes, in parameter order.
         An empty ``buffers`` (or a stateless optimiser) only sets the step count.
         """
+        self._checked = (None, None)
         step_count = check_non_negative_int(step_count, "step_count")
         unknown = set(buffers) - set(self.state_names)
         if unknown:

@@ -685,7 +685,7 @@ def train(
     n_train = X.shape[0]
 
     def finite(value: float, epoch: int, batch: int, what: str) -> float:
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             lr = optimizer.current_learning_rate
             where = f"epoch {epoch}, batch {batch}" if batch else f"the end of epoch {epoch}"
             raise TrainingDivergedError(
