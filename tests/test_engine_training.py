@@ -147,7 +147,7 @@ def test_outputs_returned_during_training_are_the_callers_to_keep(identity_outpu
     kept = []
     train(net, MSE(), GradientDescent(0.5), x, t, epochs=3,
           callbacks=[lambda history: kept.append(net.predict(x))])
-    assert not net[0].reuse_output  # switched off after training
+    assert not net[0].reuse_buffers  # switched off after training
     w = [k[0, 0] / x[0, 0] for k in kept]
     assert w[0] != w[1] != w[2]  # three different predictions, none overwritten
     np.testing.assert_allclose(kept[-1], net.predict(x))

@@ -89,15 +89,18 @@ class Layer:
     #: Attributes in which forward passes cache arrays for backward.
     _cache_names = ("_x", "_y", "_z", "_mask", "_out")
 
-    #: Set by the training loop: a forward pass may write its output into an array the
-    #: layer owns and reuses (valid until the next forward pass). Fresh arrays of a
+    #: Set by the training loop, which consumes every forward output before the next
+    #: forward pass and never reads a gradient again after passing it down. A layer may
+    #: then write large outputs into arrays it owns and reuses (valid until its next
+    #: forward pass) and overwrite the incoming gradient in backward. Fresh arrays of a
     #: megabyte or more cost page faults on every pass; for cheap layers that dominates.
-    reuse_output = False
+    #: Outside the training loop (False) neither happens.
+    reuse_buffers = False
 
     def _output_buffer(self, shape: tuple[int, ...], dtype) -> np.ndarray | None:
         """The reusable output array for ``shape``, or None (allocate as usual)."""
         nbytes = math.prod(shape) * np.dtype(dtype).itemsize
-        if not self.reuse_output or nbytes < _MIN_BUFFER_BYTES:
+        if not self.reuse_buffers or nbytes < _MIN_BUFFER_BYTES:
             return None
         out = self.__dict__.get("_out")
         if out is None or out.shape != shape or out.dtype != dtype:
@@ -198,7 +201,7 @@ class Linear(Layer):
         self._x = x
         W = self.params["W"]
         out = None
-        if self.reuse_output and x.shape[0] * self.n_out * W.itemsize >= _MIN_BUFFER_BYTES:
+        if self.reuse_buffers and x.shape[0] * self.n_out * W.itemsize >= _MIN_BUFFER_BYTES:
             out = self._output_buffer((*x.shape[:-1], self.n_out), W.dtype)
         y = np.multiply(x, W[0, 0], out=out) if self._scalar else np.matmul(x, W, out=out)
         if self.bias:
@@ -343,11 +346,12 @@ class ReLU(Layer):
     """Rectified linear unit: :math:`y = \\max(z, 0)`, :math:`\\partial\\xi/\\partial z = [z > 0] \\circ G`."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._mask = x > 0
-        return np.maximum(x, 0, dtype=x.dtype)
+        self._y = np.maximum(x, 0, out=self._output_buffer(x.shape, x.dtype), dtype=x.dtype)
+        return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        return grad_y * self._mask
+        out = grad_y if self.reuse_buffers else None  # the training loop's own gradient
+        return np.multiply(grad_y, self._y > 0, out=out)
 
 
 class Dropout(Layer):

@@ -63,7 +63,7 @@ class Sequential:
         return self._detached(self._forward(x))
 
     def _detached(self, y: np.ndarray) -> np.ndarray:
-        """``y``, copied if it is a layer's reusable buffer (see :meth:`_reuse_outputs`):
+        """``y``, copied if it is a layer's reusable buffer (see :meth:`_reuse_bufferss`):
         what the public API returns is the caller's to keep."""
         owned = any(y is layer.__dict__.get("_out") for layer in self.layers)
         return y.copy() if owned else y
@@ -323,11 +323,11 @@ class Sequential:
             layer.astype(dtype)
         return self
 
-    def _reuse_outputs(self, flag: bool) -> None:
+    def _reuse_bufferss(self, flag: bool) -> None:
         """Let layers write forward outputs into buffers they own (the training loop,
         which consumes every output before the next forward pass), or stop it."""
         for layer in self.layers:
-            layer.reuse_output = flag
+            layer.reuse_buffers = flag
 
     def clear_cache(self) -> "Sequential":
         """Forget every layer's forward cache (the last batch's activations); return self."""
