@@ -219,7 +219,8 @@ class CategoricalCrossEntropy(Loss):
         self, y: np.ndarray, t: np.ndarray
     ) -> tuple[float, np.ndarray]:
         self._check(y, t)
-        value = float(self._reduce(-np.einsum("i,i->", t.reshape(-1), _safe_log(y).reshape(-1)), y))
+        log_y = _safe_log(y)
+        value = float(self._reduce(-np.einsum("i,i->", t.reshape(-1), log_y.reshape(-1)), y))
         grad = y - t
         if self.reduction == "mean":
             grad /= y.shape[0]
