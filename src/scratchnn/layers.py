@@ -282,7 +282,12 @@ class Logistic(Layer):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._y = logistic(x)
+        if self.reuse_buffers:  # the training loop already ignores overflow (to 0: exact)
+            y = np.exp(np.negative(x))
+            y += 1.0
+            self._y = np.reciprocal(y, out=y)
+        else:
+            self._y = logistic(x)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
