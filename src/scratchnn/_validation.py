@@ -17,6 +17,7 @@ __all__ = [
     "check_positive",
     "check_non_negative_int",
     "check_choice",
+    "check_seed",
     "check_same_length",
     "as_rng",
     "check_float_dtype",
@@ -102,6 +103,18 @@ def check_non_negative_int(value: Any, name: str, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return value
+
+
+#: Largest seed ``numpy.random.RandomState`` accepts.
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(seed: Any) -> int:
+    """Return ``seed`` if it is an integer ``RandomState`` accepts (0 … 2**32 − 1)."""
+    seed = check_non_negative_int(seed, "seed")
+    if seed > MAX_SEED:
+        raise ValueError(f"seed must be an integer in [0, 2**32 - 1], got {seed}")
+    return seed
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:

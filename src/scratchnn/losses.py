@@ -74,8 +74,15 @@ class Loss:
         raise NotImplementedError
 
     def fused_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Gradient at the input ``z`` of ``fused_activation``, where ``y = activation(z)``."""
-        raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
+        """Gradient at the input ``z`` of ``fused_activation``, where ``y = activation(z)``:
+        :math:`(y - t)/n` for the cross-entropies (:math:`n` the ``"mean"`` normaliser)."""
+        if self.fused_activation is None:
+            raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
+        self._check(y, t)
+        grad = y - t
+        if self.reduction == "mean":
+            grad /= self._normaliser(y)
+        return grad
 
     def value_and_gradient(
         self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
@@ -177,12 +184,6 @@ class BinaryCrossEntropy(Loss):
         grad = -t / np.maximum(y, tiny) + (1.0 - t) / np.maximum(1.0 - y, tiny)
         return self._reduce(grad, y).astype(y.dtype, copy=False)
 
-    def fused_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        self._check(y, t)
-        grad = y - t
-        if self.reduction == "mean":
-            grad /= self._normaliser(y)
-        return grad
 
 
 class CategoricalCrossEntropy(Loss):
@@ -208,12 +209,6 @@ class CategoricalCrossEntropy(Loss):
         grad = -t / np.maximum(y, np.finfo(y.dtype).tiny)
         return self._reduce(grad, y).astype(y.dtype, copy=False)
 
-    def fused_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        self._check(y, t)
-        grad = y - t
-        if self.reduction == "mean":
-            grad /= self._normaliser(y)
-        return grad
 
     def value_and_fused_gradient(
         self, y: np.ndarray, t: np.ndarray

@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import check_non_negative_int, check_positive
+from .._validation import check_non_negative_int, check_positive, check_seed
 from ..layers import Linear
 from ..losses import MSE
 from ..network import Sequential
@@ -127,7 +127,7 @@ def run(
     TrainingDivergedError
         When the loss overflows; the message names the critical learning rate.
     """
-    seed = check_non_negative_int(seed, "seed")
+    seed = check_seed(seed)
     learning_rate = check_positive(learning_rate, "learning_rate")
     iterations = check_non_negative_int(iterations, "iterations")
     fit_iterations = check_non_negative_int(fit_iterations, "fit_iterations")

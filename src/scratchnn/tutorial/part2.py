@@ -41,7 +41,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import as_float_array, check_non_negative_int, check_positive
+from .._validation import (
+    as_float_array,
+    check_non_negative_int,
+    check_positive,
+    check_seed,
+)
 from ..layers import Linear, Logistic
 from ..losses import BinaryCrossEntropy
 from ..network import Sequential
@@ -57,26 +62,14 @@ __all__ = [
     "loss_surface",
     "classify_grid",
     "misclassification_line",
-    "check_seed",
-    "MAX_SEED",
 ]
 
-#: Largest seed ``numpy.random.RandomState`` accepts.
-MAX_SEED = 2**32 - 1
 #: Surface grid of the tutorial: ``linspace(-5, 5, 25)`` for both weights.
 SURFACE_LIMIT, SURFACE_POINTS = 5.0, 25
 #: Decision-boundary grid of the tutorial: 100×100 over [-4, 4]².
 BOUNDARY_LIMIT, BOUNDARY_POINTS = 4.0, 100
 #: Number of updates drawn on the loss surface.
 PLOTTED_UPDATES = 3
-
-
-def check_seed(seed) -> int:
-    """Return ``seed`` if it is an integer ``RandomState`` accepts (0 … 2**32 − 1)."""
-    seed = check_non_negative_int(seed, "seed")
-    if seed > MAX_SEED:
-        raise ValueError(f"seed must be an integer in [0, 2**32 - 1], got {seed}")
-    return seed
 
 
 def build_network(w) -> Sequential:

@@ -51,14 +51,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import check_non_negative_int, check_positive
+from .._validation import check_non_negative_int, check_positive, check_seed
 from ..layers import Bias, GaussianRBF, Linear, Logistic
 from ..losses import BinaryCrossEntropy
 from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part3 as plots
 from ..training import TrainingDivergedError, train
-from .part2 import check_seed
 
 __all__ = [
     "Part3Result",

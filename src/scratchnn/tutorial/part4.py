@@ -52,7 +52,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import check_non_negative_int, check_positive
+from .._validation import check_non_negative_int, check_positive, check_seed
 from ..gradcheck import GradientCheckReport, check_gradients
 from ..layers import Linear, Logistic, Softmax
 from ..losses import CategoricalCrossEntropy
@@ -220,9 +220,7 @@ def run(
     TrainingDivergedError
         If the loss becomes NaN or infinite.
     """
-    seed = check_non_negative_int(seed, "seed")
-    if seed >= 2**32:
-        raise ValueError(f"seed must be < 2**32, got {seed}")
+    seed = check_seed(seed)
     learning_rate = check_positive(learning_rate, "learning_rate")
     momentum = check_positive(momentum, "momentum", allow_zero=True)
     if momentum >= 1.0:

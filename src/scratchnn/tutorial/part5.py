@@ -62,7 +62,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets, initializers
-from .._validation import check_non_negative_int, check_positive
+from .._validation import check_non_negative_int, check_positive, check_seed
 from ..gradcheck import GradientCheckReport, check_gradients
 from ..layers import Linear, Logistic, Softmax
 from ..losses import CategoricalCrossEntropy
@@ -256,9 +256,7 @@ def run(
     TrainingDivergedError
         If a cost becomes NaN or infinite.
     """
-    seed = check_non_negative_int(seed, "seed")
-    if seed >= 2**32:
-        raise ValueError(f"seed must be < 2**32, got {seed}")
+    seed = check_seed(seed)
     learning_rate = check_positive(learning_rate, "learning_rate")
     batch_size = check_non_negative_int(batch_size, "batch_size", minimum=1)
     max_epochs = check_non_negative_int(max_epochs, "max_epochs", minimum=1)
