@@ -73,7 +73,9 @@ def array_split_slices(n_samples: int, batch_size: int) -> list[slice]:
     """``max(1, n // batch_size)`` consecutive batches whose sizes differ by at most one.
 
     The rule of ``np.array_split`` (and of ``scratchnn.train``): Part 5's 1078 samples with
-    batch size 25 give 43 batches, 3 of 26 then 40 of 25.
+    batch size 25 give 43 batches, 3 of 26 then 40 of 25. Deliberately a copy of
+    ``scratchnn.training.split_batches``: the memory children import this module, and
+    importing scratchnn there would add its imports to the other frameworks' peak memory.
     """
     n_batches = max(1, n_samples // batch_size)
     size, extra = divmod(n_samples, n_batches)
