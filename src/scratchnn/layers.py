@@ -16,6 +16,7 @@ Samples are rows throughout.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -51,6 +52,27 @@ def logistic(z: np.ndarray) -> np.ndarray:
         y = np.exp(np.negative(z))
     y += 1.0
     return np.reciprocal(y, out=y)
+
+
+@functools.lru_cache(maxsize=16)
+def _ones(n: int, dtype_char: str) -> np.ndarray:
+    ones = np.ones(n, dtype=dtype_char)
+    ones.flags.writeable = False
+    return ones
+
+
+def column_sums(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """:math:`\\sum_i G_{i\\cdot}` of a 2-D ``g`` into ``out``, as the product :math:`1^\\top G`.
+
+    The same sum as ``g.sum(axis=0)``, but a matrix-vector product runs in BLAS, which for
+    the gradients of biases is about twice as fast as NumPy's reduction down the columns of
+    a C-ordered array.
+    """
+    if g.ndim != 2 or g.dtype.char not in "fd":
+        return np.add.reduce(g.reshape(-1, g.shape[-1]), axis=0, out=out)
+    n, char = g.shape[0], g.dtype.char
+    ones = _ones(n, char) if n <= 65536 else np.ones(n, dtype=char)
+    return np.dot(ones, g, out=out)
 
 
 #: Outputs at least this large are written into reused buffers during training.
@@ -221,7 +243,7 @@ class Linear(Layer):
         else:
             np.matmul(x.T, grad_y, out=self.grads["W"])
         if self.bias:
-            np.add.reduce(grad_y, axis=0, out=self.grads["b"])
+            column_sums(grad_y, out=self.grads["b"])
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (*input_shape[:-1], self.n_out)
@@ -255,7 +277,7 @@ class Bias(Layer):
         return x + self.params["b"]
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        np.add.reduce(grad_y, axis=0, out=self.grads["b"])
+        column_sums(grad_y, out=self.grads["b"])
         return grad_y
 
     def get_config(self) -> dict[str, Any]:

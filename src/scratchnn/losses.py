@@ -215,7 +215,7 @@ class CategoricalCrossEntropy(Loss):
     ) -> tuple[float, np.ndarray]:
         self._check(y, t)
         log_y = _safe_log(y)
-        value = float(self._reduce(-np.einsum("i,i->", t.reshape(-1), log_y.reshape(-1)), y))
+        value = float(self._reduce(-np.dot(t.reshape(-1), log_y.reshape(-1)), y))
         grad = y - t
         if self.reduction == "mean":
             grad /= y.shape[0]

@@ -12,6 +12,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from ._storage import flat_span, pack
 from ._validation import as_float_array, check_non_negative_int
 from .layers import Layer
 from .losses import Loss
@@ -31,6 +32,12 @@ class Sequential:
     Parameters are named ``"<layer index>.<param>"`` (``"0.W"``, ``"0.b"``, ``"2.W"`` …) and
     always listed in layer order, then in each layer's ``params`` order. That order is the
     order optimisers, the gradient checker and save/load use.
+
+    The network stores its layers' parameters in one contiguous array, and their gradients
+    in another: each entry of a layer's ``params`` and ``grads`` becomes a view into it (the
+    values are copied in when the network is built, so keep references to
+    ``net.parameters()``, not to arrays taken from a layer before). Optimisers then update
+    all parameters with one NumPy call per operation instead of one per array.
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
@@ -41,6 +48,29 @@ class Sequential:
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}] must be a scratchnn Layer, got {layer!r}")
         self.layers = layers
+        self._pack()
+
+    def _pack(self) -> None:
+        """Move every parameter, and every gradient, into one flat array each (see the
+        class notes). Skipped when the parameters have several dtypes or a layer appears
+        twice; optimisers then work array by array, with the same results."""
+        if len({id(layer) for layer in self.layers}) != len(self.layers):
+            return
+        if flat_span(self.parameters()) is not None and flat_span(self.gradients()) is not None:
+            return  # packed already
+        entries = [(layer, name) for layer in self.layers for name in layer.params]
+        params = pack([layer.params[name] for layer, name in entries])
+        grads = pack([layer.grads[name] for layer, name in entries])
+        if params is None or grads is None:
+            return
+        for (layer, name), p, g in zip(entries, params, grads):
+            layer.params[name] = p
+            layer.grads[name] = g
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # pickling and deepcopy copy each view on its own: pack the copies again
+        self.__dict__.update(state)
+        self._pack()
 
     # -- passes -------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -63,7 +93,7 @@ class Sequential:
         return self._detached(self._forward(x))
 
     def _detached(self, y: np.ndarray) -> np.ndarray:
-        """``y``, copied if it is a layer's reusable buffer (see :meth:`_reuse_bufferss`):
+        """``y``, copied if it is a layer's reusable buffer (see :meth:`_reuse_buffers`):
         what the public API returns is the caller's to keep."""
         owned = any(y is layer.__dict__.get("_out") for layer in self.layers)
         return y.copy() if owned else y
@@ -321,9 +351,10 @@ class Sequential:
         """Convert every parameter to ``dtype`` in place; return self."""
         for layer in self.layers:
             layer.astype(dtype)
+        self._pack()
         return self
 
-    def _reuse_bufferss(self, flag: bool) -> None:
+    def _reuse_buffers(self, flag: bool) -> None:
         """Let layers write forward outputs into buffers they own (the training loop,
         which consumes every output before the next forward pass), or stop it."""
         for layer in self.layers:

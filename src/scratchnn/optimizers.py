@@ -54,6 +54,7 @@ from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
+from ._storage import flat_span, zeros_like_packed
 from ._validation import check_non_negative_int, check_positive
 
 __all__ = [
@@ -271,10 +272,15 @@ class Optimizer:
 
     Notes
     -----
-    Subclasses list their buffer attributes in ``state_names``, create them in
-    ``_init_state`` and implement ``_update(params, grads, lr)``, which updates every array
-    in place. Buffers are created with ``np.zeros_like(param)``, so they keep the parameter
-    dtype (float32 parameters give float32 state).
+    Subclasses list their buffer attributes in ``state_names`` and implement
+    ``_update(params, grads, lr)``, which updates every array in place, looping over
+    :meth:`_arrays`. Buffers have the parameters' shapes and dtype (float32 parameters give
+    float32 state).
+
+    When the parameters are consecutive views into one array, as a
+    :class:`~scratchnn.network.Sequential` keeps them, and so are the gradients, the update
+    runs once on the whole flat arrays instead of once per parameter: the same arithmetic
+    element by element, with a handful of NumPy calls instead of one per parameter.
     """
 
     #: Names of the per-parameter buffer attributes (each a list with one array per parameter).
@@ -312,7 +318,7 @@ class Optimizer:
 
     def _init_state(self, params: Sequence[np.ndarray]) -> None:
         for name in self.state_names:
-            setattr(self, name, [np.zeros_like(p) for p in params])
+            setattr(self, name, zeros_like_packed(params))
         self._scratch: list[np.ndarray] = []
         self._scratch_for = None
 
@@ -326,8 +332,33 @@ class Optimizer:
         if len(scratch) != len(params) or any(
             b.shape != p.shape or b.dtype != p.dtype for b, p in zip(scratch, params)
         ):
-            scratch = self._scratch = [np.empty_like(p) for p in params]
+            scratch = self._scratch = zeros_like_packed(params)
         return scratch
+
+    def _arrays(self, params, grads) -> list[tuple[np.ndarray, ...]]:
+        """What ``_update`` loops over: tuples ``(param, grad, *state buffers, scratch)``.
+
+        One tuple of flat arrays when the parameters, the gradients and each buffer are
+        consecutive views into one array each (see :mod:`scratchnn._storage`); otherwise one
+        tuple per parameter. Cached for the lists the training loop passes every update.
+        """
+        cache = self.__dict__.get("_arrays_cache")
+        if cache is not None and cache[0] is params and cache[1] is grads:
+            for name, buffers in cache[2]:
+                if getattr(self, name) is not buffers:
+                    break
+            else:
+                return cache[3]
+        states = [(name, getattr(self, name)) for name in self.state_names]
+        columns = [list(params), list(grads), *(b for _, b in states), self._buffers(params)]
+        flats = [flat_span(column) for column in columns]
+        if all(flat is not None for flat in flats):
+            arrays = [tuple(flats)]
+        else:
+            arrays = list(zip(*columns))
+        if isinstance(params, list) and isinstance(grads, list):
+            self._arrays_cache = (params, grads, states, arrays)
+        return arrays
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Update every array of ``params`` in place from ``grads`` (same order and shapes).
@@ -374,6 +405,25 @@ class Optimizer:
         raise NotImplementedError
 
     # -- state and configuration -----------------------------------------------------------
+    #: Attributes that only speed up updates (scratch space, caches of checked lists).
+    _transient_names = ("_arrays_cache", "_checked", "_scratch", "_scratch_for")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles hold the settings and state, not scratch space or caches."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._transient_names}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._scratch, self._scratch_for = [], None
+        # the state buffers were copied one by one: keep them contiguous again
+        for name in self.state_names:
+            buffers = getattr(self, name, [])
+            if buffers and flat_span(buffers) is None:
+                packed = zeros_like_packed(buffers)
+                for new, old in zip(packed, buffers):
+                    new[...] = old
+                setattr(self, name, packed)
+
     def get_state(self) -> dict[str, Any]:
         """``{"step_count": int, "buffers": {name: [array, ...]}}`` (the arrays, not copies)."""
         return {
@@ -402,7 +452,11 @@ class Optimizer:
         if len(signatures) not in (0, len(self.state_names)):
             raise ValueError(f"expected all of the buffers {list(self.state_names)}")
         for name, lst in zip(self.state_names, lists):
-            setattr(self, name, [np.array(a) for a in lst])
+            arrays = [np.asarray(a) for a in lst]
+            copies = zeros_like_packed(arrays)
+            for copy, a in zip(copies, arrays):
+                copy[...] = a
+            setattr(self, name, copies)
         self._initialised_for = signatures[0] if signatures else None
         self.step_count = step_count
 
@@ -470,12 +524,11 @@ class GradientDescent(Optimizer):
         return ("velocities",) if self.momentum else ()
 
     def _update(self, params, grads, lr: float) -> None:
-        scratch = self._buffers(params)
         if not self.momentum:
-            for p, g, step in zip(params, grads, scratch):
+            for p, g, step in self._arrays(params, grads):
                 p -= np.multiply(g, lr, out=step)  # θ ← θ − μJ
             return
-        for p, g, v, step in zip(params, grads, self.velocities, scratch):
+        for p, g, v, step in self._arrays(params, grads):
             np.multiply(g, lr, out=step)  # μJ
             v *= self.momentum
             v -= step  # M ← λM − μJ
@@ -527,12 +580,16 @@ class RMSprop(Optimizer):
 
     def _update(self, params, grads, lr: float) -> None:
         rho = self.rho
-        for p, g, s in zip(params, grads, self.square_averages):
+        for p, g, s, tmp in self._arrays(params, grads):
             s *= rho
-            s += (1.0 - rho) * np.square(g)
-            denom = np.sqrt(s)
-            denom += self.epsilon
-            p -= lr * g / denom
+            np.square(g, out=tmp)
+            tmp *= 1.0 - rho
+            s += tmp  # s ← ρs + (1 − ρ)J²
+            np.sqrt(s, out=tmp)
+            tmp += self.epsilon
+            np.divide(g, tmp, out=tmp)
+            tmp *= lr
+            p -= tmp  # θ ← θ − μJ / (√s + ε)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
@@ -589,10 +646,7 @@ class Adam(Optimizer):
         root2 = math.sqrt(correction2)
         lr_t = lr * root2 / correction1
         eps_t = self.epsilon * root2
-        scratch = self._buffers(params)
-        for p, g, m, v, tmp in zip(
-            params, grads, self.first_moments, self.second_moments, scratch
-        ):
+        for p, g, m, v, tmp in self._arrays(params, grads):
             m *= b1
             m += np.multiply(g, 1.0 - b1, out=tmp)  # m ← β₁m + (1 − β₁)J
             v *= b2

@@ -743,7 +743,7 @@ def train(
     progress = _progress_bar(verbose, epochs)
     started: list[Callback] = []
     # Overflow to inf/NaN is detected (TrainingDivergedError names where), not warned about.
-    network._reuse_bufferss(True)
+    network._reuse_buffers(True)
     with np.errstate(over="ignore", invalid="ignore"), _deferred_sigint() as sigint:
         try:
             if reuse_batch_loss:
@@ -825,7 +825,7 @@ def train(
         except KeyboardInterrupt:
             history.interrupted = True
         finally:
-            network._reuse_bufferss(False)
+            network._reuse_buffers(False)
             if progress is not None:
                 progress.close()
             for callback in started:
