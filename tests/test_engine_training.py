@@ -151,3 +151,37 @@ def test_outputs_returned_during_training_are_the_callers_to_keep(identity_outpu
     w = [k[0, 0] / x[0, 0] for k in kept]
     assert w[0] != w[1] != w[2]  # three different predictions, none overwritten
     np.testing.assert_allclose(kept[-1], net.predict(x))
+
+
+@pytest.mark.parametrize("activation", ["ReLU", "Logistic", "Tanh"])
+@pytest.mark.parametrize("rows", [40, 3000])  # 3000 x 100 floats: Linear's output buffer
+def test_in_place_activations_give_the_api_loop_results_and_leave_inputs_alone(
+    activation, rows
+):
+    import scratchnn
+    from scratchnn import CategoricalCrossEntropy, Softmax
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(rows, 6))
+    T = np.eye(3)[rng.integers(0, 3, rows)]
+    X_before = X.copy()
+
+    def net():
+        act = getattr(scratchnn, activation)
+        # an activation first (its input is the caller's X), then after each Linear
+        return Sequential([act(), Linear(6, 100, rng=1), act(), Linear(100, 3, rng=2),
+                           Softmax()])
+
+    trained, looped = net(), net()
+    loss = CategoricalCrossEntropy()
+    train(trained, loss, GradientDescent(0.1), X, T, epochs=2, batch_size=rows // 2)
+    assert trained[2].overwrite_input is False  # reset after training
+    opt = GradientDescent(0.1)
+    for _ in range(2):
+        for s in (slice(0, rows // 2), slice(rows // 2, rows)):
+            y = looped.forward(X[s])
+            looped.backward_loss(loss, y, T[s])
+            opt.step(looped.parameters(), looped.gradients())
+    for p, q in zip(trained.parameters(), looped.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(X, X_before)

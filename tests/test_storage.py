@@ -7,12 +7,9 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scratchnn import MSE, Linear, Logistic, ReLU, Sequential, Softmax, train
 from scratchnn._storage import flat_span, pack, zeros_like_packed
-from scratchnn.layers import column_sums
 from scratchnn.losses import CategoricalCrossEntropy
 from scratchnn.optimizers import Adam, AdamW, GradientDescent, RMSprop
 
@@ -163,26 +160,3 @@ def test_pickled_optimiser_has_no_scratch_and_continues_identically():
     train(net2, CategoricalCrossEntropy(), opt2, X, T, epochs=2, batch_size=4)
     for p, q in zip(net.parameters(), net2.parameters()):
         np.testing.assert_array_equal(p, q)
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    rows=st.integers(0, 70),
-    cols=st.integers(1, 9),
-    dtype=st.sampled_from([np.float32, np.float64]),
-    seed=st.integers(0, 2**16),
-)
-def test_column_sums_equal_numpy_sums(rows, cols, dtype, seed):
-    g = np.random.default_rng(seed).normal(size=(rows, cols)).astype(dtype)
-    out = np.empty(cols, dtype=dtype)
-    column_sums(g, out=out)
-    rtol = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(out, g.sum(axis=0, dtype=np.float64), rtol=rtol, atol=rtol * rows)
-
-
-def test_column_sums_of_many_rows_and_of_non_contiguous_arrays():
-    g = np.random.default_rng(0).normal(size=(70_000, 3))
-    out = np.empty(3)
-    np.testing.assert_allclose(column_sums(g, out=out), g.sum(axis=0), rtol=1e-10)
-    f = np.asfortranarray(g[:100])
-    np.testing.assert_allclose(column_sums(f, out=out), f.sum(axis=0), rtol=1e-12)

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._blas import all_finite
+
 __all__ = [
     "as_float_array",
     "check_positive",
@@ -78,8 +80,7 @@ def as_float_array(
             )
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    # NaN and ±inf show in the extremes: two reductions, no temporary as large as the data
-    if array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
+    if not all_finite(array):  # one pass over the data, no temporary as large as it
         raise ValueError(f"{name} must not contain NaN or infinity")
     return array
 

@@ -9,20 +9,23 @@ Layer protocol
   :math:`\\partial\\xi/\\partial x` (shape of ``x``).
 * A layer never updates its own parameters; optimisers do, so gradients stay inspectable.
 * Parameters keep their dtype; ``astype`` converts them (float32 training).
-* Neither pass modifies its argument.
+* Neither pass modifies its argument, except inside the training loop, which tells a layer
+  when it may (``Layer.reuse_buffers``, ``Layer.overwrite_input``): there an activation
+  after a :class:`Linear` layer works in place on that layer's output, and backward passes
+  may overwrite the gradient they receive.
 
 Samples are rows throughout.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 import numpy as np
 
 from . import initializers
+from ._blas import column_sums
 from ._validation import as_rng, check_float_dtype, check_fraction, check_non_negative_int
 
 __all__ = [
@@ -54,38 +57,18 @@ def logistic(z: np.ndarray) -> np.ndarray:
     return np.reciprocal(y, out=y)
 
 
-@functools.lru_cache(maxsize=16)
-def _ones(n: int, dtype_char: str) -> np.ndarray:
-    ones = np.ones(n, dtype=dtype_char)
-    ones.flags.writeable = False
-    return ones
-
-
-def column_sums(g: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """:math:`\\sum_i G_{i\\cdot}` of a 2-D ``g`` into ``out``, as the product :math:`1^\\top G`.
-
-    The same sum as ``g.sum(axis=0)``, but a matrix-vector product runs in BLAS, which for
-    the gradients of biases is about twice as fast as NumPy's reduction down the columns of
-    a C-ordered array.
-    """
-    if g.ndim != 2 or g.dtype.char not in "fd":
-        return np.add.reduce(g.reshape(-1, g.shape[-1]), axis=0, out=out)
-    n, char = g.shape[0], g.dtype.char
-    ones = _ones(n, char) if n <= 65536 else np.ones(n, dtype=char)
-    return np.dot(ones, g, out=out)
-
-
 #: Outputs at least this large are written into reused buffers during training.
 _MIN_BUFFER_BYTES = 1 << 20
 
 
-def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+def softmax(z: np.ndarray, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
     """Softmax :math:`y_c = e^{z_c} / \\sum_d e^{z_d}` along ``axis``, shifted by the max.
 
     Subtracting the maximum leaves the result unchanged mathematically and keeps every
-    exponent <= 0, so nothing overflows.
+    exponent <= 0, so nothing overflows. ``out`` (which may be ``z`` itself) receives the
+    result; by default a new array does.
     """
-    y = z - z.max(axis=axis, keepdims=True)
+    y = np.subtract(z, z.max(axis=axis, keepdims=True), out=out)
     np.exp(y, out=y)
     y /= y.sum(axis=axis, keepdims=True)
     return y
@@ -118,6 +101,16 @@ class Layer:
     #: megabyte or more cost page faults on every pass; for cheap layers that dominates.
     #: Outside the training loop (False) neither happens.
     reuse_buffers = False
+
+    #: Whether, in the training loop, ``forward`` returns an array that nothing else holds
+    #: and that ``backward`` does not read (a :class:`Linear` layer's output: its backward
+    #: needs its input, not its output). The layer after it may then overwrite it.
+    private_output = False
+
+    #: Set by the network, with ``reuse_buffers``, on a layer whose input is the
+    #: ``private_output`` of the layer before: an elementwise activation then computes its
+    #: output in place instead of writing another array as large.
+    overwrite_input = False
 
     def _output_buffer(self, shape: tuple[int, ...], dtype) -> np.ndarray | None:
         """The reusable output array for ``shape``, or None (allocate as usual)."""
@@ -219,6 +212,8 @@ class Linear(Layer):
         self._scalar = self.n_in == 1 and self.n_out == 1
         self._x: np.ndarray | None = None
 
+    private_output = True
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
         W = self.params["W"]
@@ -273,6 +268,8 @@ class Bias(Layer):
         self.params["b"] = np.zeros(self.n_features, dtype=check_float_dtype(dtype))
         self.grads["b"] = np.zeros_like(self.params["b"])
 
+    private_output = True
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         return x + self.params["b"]
 
@@ -305,7 +302,8 @@ class Logistic(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         if self.reuse_buffers:  # the training loop already ignores overflow (to 0: exact)
-            y = np.exp(np.negative(x))
+            y = np.negative(x, out=x if self.overwrite_input else None)
+            np.exp(y, out=y)
             y += 1.0
             self._y = np.reciprocal(y, out=y)
         else:
@@ -331,7 +329,7 @@ class Softmax(Layer):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._y = softmax(x, axis=-1)
+        self._y = softmax(x, axis=-1, out=x if self.overwrite_input else None)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
@@ -362,7 +360,7 @@ class Tanh(Layer):
     """Hyperbolic tangent: :math:`y = \\tanh z`, :math:`\\partial\\xi/\\partial z = (1 - y^2) \\circ G`."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._y = np.tanh(x)
+        self._y = np.tanh(x, out=x if self.overwrite_input else None)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
@@ -373,7 +371,8 @@ class ReLU(Layer):
     """Rectified linear unit: :math:`y = \\max(z, 0)`, :math:`\\partial\\xi/\\partial z = [z > 0] \\circ G`."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._y = np.maximum(x, 0, out=self._output_buffer(x.shape, x.dtype), dtype=x.dtype)
+        out = x if self.overwrite_input else self._output_buffer(x.shape, x.dtype)
+        self._y = np.maximum(x, 0, out=out, dtype=x.dtype)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:

@@ -357,8 +357,11 @@ class Sequential:
     def _reuse_buffers(self, flag: bool) -> None:
         """Let layers write forward outputs into buffers they own (the training loop,
         which consumes every output before the next forward pass), or stop it."""
+        previous = None
         for layer in self.layers:
             layer.reuse_buffers = flag
+            layer.overwrite_input = flag and previous is not None and previous.private_output
+            previous = layer
 
     def clear_cache(self) -> "Sequential":
         """Forget every layer's forward cache (the last batch's activations); return self."""
