@@ -26,14 +26,14 @@ class Sizes:
 
 FULL = Sizes(
     a_epochs_per_repeat=10,
-    a_repeats=15,
+    a_repeats=41,
     b_samples=60_000,
     b_batch_sizes=(32, 128, 1024),
-    b_repeats=5,
+    b_repeats=9,
     b_warmup_samples=4096,
     c_samples=1_000_000,
     c_iterations=100,
-    c_repeats=7,
+    c_repeats=11,
     gemm_sizes=(1024, 2048, 3072),
     gemm_repeats=5,
 )
