@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 #: B's throughput targets relative to PyTorch, by batch size (issue 5).
@@ -9,44 +10,74 @@ B_TORCH_TARGETS = {"32": 1.5, "128": 1.1, "1024": 1.0}
 SCRATCHNN_IDS = ("scratchnn", "scratchnn-api")
 
 
-def _medians(cases: dict) -> dict[str, float]:
-    return {cid: entry["median"] for cid, entry in cases.items()}
+def paired_ratio(cases: dict, a: str, b: str) -> float:
+    """Median over rounds of ``a``'s measurement ÷ ``b``'s in the same round.
+
+    Every round runs each implementation once, back to back, so the two measurements of a
+    round were made under the same machine conditions; on a VM whose speed drifts from
+    minute to minute this ratio is far steadier than the ratio of the two medians, whose
+    repetitions may fall in different minutes.
+    """
+    va, vb = cases[a]["values"], cases[b]["values"]
+    return statistics.median(x / y for x, y in zip(va, vb))
+
+
+class _Ratios:
+    """``r[a, b]``: paired ratio of ``a`` to ``b``; ``a, b in r`` when both were measured."""
+
+    def __init__(self, cases: dict) -> None:
+        self.cases = cases
+
+    def __contains__(self, cid: str) -> bool:
+        return cid in self.cases
+
+    def __getitem__(self, pair: tuple[str, str]) -> float:
+        return paired_ratio(self.cases, *pair)
+
+    def of_medians(self, a: str, b: str) -> float:
+        return self.cases[a]["median"] / self.cases[b]["median"]
 
 
 def evaluate_targets(results: dict) -> list[dict]:
     """Every target of issue 5 that this run can evaluate, with the measured ratio."""
     targets: list[dict] = []
 
-    def add(workload, who, what, value, op, threshold):
+    def add(workload, who, what, value, op, threshold, of_medians=None):
         ok = value <= threshold if op == "<=" else value >= threshold
         targets.append({"workload": workload, "implementation": who, "target": what,
-                        "value": value, "op": op, "threshold": threshold, "met": bool(ok)})
+                        "value": value, "op": op, "threshold": threshold, "met": bool(ok),
+                        "ratio_of_medians": of_medians})
+
+    def add_ratio(workload, who, what, r, a, b, op, threshold):
+        add(workload, who, what, r[a, b], op, threshold, r.of_medians(a, b))
 
     w = results.get("workloads", {})
     if "A" in w:
-        m = _medians(w["A"]["cases"])
+        r = _Ratios(w["A"]["cases"])
         for s in SCRATCHNN_IDS:
-            if s not in m:
+            if s not in r:
                 continue
-            if "numpy" in m:
-                add("A", s, "time per epoch ÷ hand-written NumPy's", m[s] / m["numpy"], "<=", 1.2)
-            if "sklearn" in m:
-                add("A", s, "scikit-learn's time per epoch ÷ this", m["sklearn"] / m[s], ">=", 2.0)
-            if "torch" in m:
-                add("A", s, "PyTorch's time per epoch ÷ this", m["torch"] / m[s], ">=", 3.0)
+            if "numpy" in r:
+                add_ratio("A", s, "time per epoch ÷ hand-written NumPy's", r, s, "numpy", "<=",
+                          1.2)
+            if "sklearn" in r:
+                add_ratio("A", s, "scikit-learn's time per epoch ÷ this", r, "sklearn", s, ">=",
+                          2.0)
+            if "torch" in r:
+                add_ratio("A", s, "PyTorch's time per epoch ÷ this", r, "torch", s, ">=", 3.0)
     if "B" in w:
         B = w["B"]
         for s in SCRATCHNN_IDS:
             for b, entry in B["batch_sizes"].items():
-                m = _medians(entry["cases"])
-                if s not in m:
+                r = _Ratios(entry["cases"])
+                if s not in r:
                     continue
-                if "torch" in m and b in B_TORCH_TARGETS:
-                    add("B", s, f"samples/s ÷ PyTorch's, batch {b}", m[s] / m["torch"], ">=",
-                        B_TORCH_TARGETS[b])
-                if "numpy" in m:
-                    add("B", s, f"samples/s ÷ hand-written NumPy's, batch {b}",
-                        m[s] / m["numpy"], ">=", 1.0)
+                if "torch" in r and b in B_TORCH_TARGETS:
+                    add_ratio("B", s, f"samples/s ÷ PyTorch's, batch {b}", r, s, "torch", ">=",
+                              B_TORCH_TARGETS[b])
+                if "numpy" in r:
+                    add_ratio("B", s, f"samples/s ÷ hand-written NumPy's, batch {b}", r, s,
+                              "numpy", ">=", 1.0)
             frac = B.get("gemm_fraction", {})
             if s in frac:
                 add("B", s, f"fraction of the float32 GEMM peak, batch {B['gemm_fraction_batch']}",
@@ -56,10 +87,10 @@ def evaluate_targets(results: dict) -> list[dict]:
                 add("B", s, "peak RSS ÷ hand-written NumPy's",
                     mem[s]["peak_rss_mib"] / mem["numpy"]["peak_rss_mib"], "<=", 1.2)
     if "C" in w:
-        m = _medians(w["C"]["cases"])
-        if "scratchnn" in m and "numpy" in m:
-            add("C", "scratchnn", "iterations/s ÷ hand-written 1-D NumPy's",
-                m["scratchnn"] / m["numpy"], ">=", 0.8)
+        r = _Ratios(w["C"]["cases"])
+        if "scratchnn" in r and "numpy" in r:
+            add_ratio("C", "scratchnn", "iterations/s ÷ hand-written 1-D NumPy's", r,
+                      "scratchnn", "numpy", ">=", 0.8)
     return targets
 
 
@@ -138,10 +169,16 @@ def _targets(results: dict) -> list[str]:
     if not t:
         return []
     lines = ["## Issue 5 targets in this run", "",
-             "| workload | implementation | target | measured | met |", "|---|---|---|---|---|"]
+             "Ratios are paired: the median over rounds of the two implementations' ratio "
+             "within a round (see above); the ratio of the two medians is shown beside it.", "",
+             "| workload | implementation | target | measured | ratio of medians | met |",
+             "|---|---|---|---|---|---|"]
     for x in t:
+        rom = x.get("ratio_of_medians")
         lines.append(f"| {x['workload']} | {x['implementation']} | {x['target']} {x['op']} "
-                     f"{x['threshold']:g} | {x['value']:.2f} | {'yes' if x['met'] else '**no**'} |")
+                     f"{x['threshold']:g} | {x['value']:.2f} | "
+                     f"{'–' if rom is None else f'{rom:.2f}'} | "
+                     f"{'yes' if x['met'] else '**no**'} |")
     return lines + [""]
 
 
@@ -170,7 +207,7 @@ def _agreement(w: dict) -> list[str]:
 
 def _section_a(A: dict) -> list[str]:
     cases = A["cases"]
-    m = _medians(cases)
+    r = _Ratios(cases)
     lines = [f"## {A['title']}", "",
              f"{A['samples']} training samples in {A['batches']} fixed mini-batches; one "
              f"repetition = {A['epochs_per_repeat']} epochs. One epoch = every mini-batch's "
@@ -179,8 +216,8 @@ def _section_a(A: dict) -> list[str]:
              "| implementation | ms per epoch (median) | min – max | time ÷ hand-written | "
              "scratchnn.train is faster by |", "|---|---|---|---|---|"]
     for cid, e in cases.items():
-        rel = _ratio(m[cid] / m["numpy"]) if "numpy" in m else "–"
-        fast = _ratio(m[cid] / m["scratchnn"]) if "scratchnn" in m else "–"
+        rel = _ratio(r[cid, "numpy"]) if "numpy" in r else "–"
+        fast = _ratio(r[cid, "scratchnn"]) if "scratchnn" in r else "–"
         lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {fast} |")
     return (lines + [""] + _descriptions(cases) + _skipped(A["skipped"]) + [""] + _agreement(A)
             + _load_line(A))
@@ -204,7 +241,8 @@ def _section_b(B: dict) -> list[str]:
             e = B["batch_sizes"][b]["cases"].get(cid)
             cells.append(f"{_num(e['median'])} ({_spread(e)})" if e else "–")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += ["", "Ratios of medians (throughput ÷ the column's implementation; > 1 is faster):", ""]
+    lines += ["", "Paired ratios (throughput ÷ the column's implementation's in the same round, "
+              "median over rounds; > 1 is faster):", ""]
     head = ("| implementation | " + " | ".join(f"÷ hand-written, {b}" for b in sizes) + " | "
             + " | ".join(f"÷ PyTorch, {b}" for b in sizes) + " | % of GEMM peak |")
     lines += [head, "|---" * (2 * len(sizes) + 2) + "|"]
@@ -213,8 +251,8 @@ def _section_b(B: dict) -> list[str]:
         cells = []
         for ref in ("numpy", "torch"):
             for b in sizes:
-                m = _medians(B["batch_sizes"][b]["cases"])
-                cells.append(_ratio(m[cid] / m[ref]) if cid in m and ref in m else "–")
+                r = _Ratios(B["batch_sizes"][b]["cases"])
+                cells.append(_ratio(r[cid, ref]) if cid in r and ref in r else "–")
         pct = f"{100 * frac[cid]:.0f} % (batch {B['gemm_fraction_batch']})" if cid in frac else "–"
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {pct} |")
     lines.append("")
@@ -245,15 +283,15 @@ def _section_b(B: dict) -> list[str]:
 
 def _section_c(C: dict) -> list[str]:
     cases = C["cases"]
-    m = _medians(cases)
+    r = _Ratios(cases)
     lines = [f"## {C['title']}", "",
              f"One repetition = {C['iterations_per_repeat']} iterations, each computing the "
              "loss (recorded, as the tutorial does) and one gradient step. Higher is better.", "",
              "| implementation | iterations/s (median) | min – max | ÷ hand-written 1-D | "
              "÷ PyTorch |", "|---|---|---|---|---|"]
     for cid, e in cases.items():
-        rel = _ratio(m[cid] / m["numpy"]) if "numpy" in m else "–"
-        tor = _ratio(m[cid] / m["torch"]) if "torch" in m else "–"
+        rel = _ratio(r[cid, "numpy"]) if "numpy" in r else "–"
+        tor = _ratio(r[cid, "torch"]) if "torch" in r else "–"
         lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {tor} |")
     return (lines + [""] + _descriptions(cases) + _skipped(C["skipped"]) + [""] + _agreement(C)
             + _load_line(C))
@@ -273,9 +311,16 @@ def write_markdown(results: dict, path: Path) -> None:
         + (" with modified engine sources" if meta.get("src_modified") else "")
         + "; `results.json` beside this file holds every measurement.",
         "",
-        "Each workload runs every implementation in one process, interleaved: one repetition "
-        "of each, in an order rotated every round, then the next round. Tables give the median "
-        "over the repetitions with min and max; ratios are ratios of medians from this run. "
+        "Each workload runs every implementation in one process, interleaved: a round runs "
+        "one repetition of each, in a fresh random order (so no implementation always follows "
+        "the same one), with a short pause before each repetition so that the previous "
+        "library's idle threads have stopped spinning; then the next round. Tables give the "
+        "median over the repetitions with min and max. Ratios are paired: within each round "
+        "the ratio of the two implementations' measurements, then the median of those ratios "
+        "over the rounds. Runs of one round are seconds apart, so a paired ratio compares "
+        "them under the same machine conditions; on this VM, whose speed drifts from minute "
+        "to minute, it is far steadier than the ratio of the medians (shown beside it in the "
+        "targets table). "
         "hand-written NumPy is a short training loop with the gradients written out: the "
         "baseline that shows what the engine costs.",
         "",

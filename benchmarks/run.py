@@ -96,15 +96,27 @@ def _log(msg: str) -> None:
     print(f"[{time.perf_counter() - _T0:6.1f} s] {msg}", file=sys.stderr, flush=True)
 
 
+#: Seed of the per-round random orders.
+ORDER_SEED = 5
+
+
 def run_interleaved(
     cases: list[Case],
     make: Callable[[Case], Any],
     warm: Callable[[Case], None],
     repeats: int,
     to_unit: Callable[[float], float],
+    settle_s: float = 0.0,
 ) -> tuple[dict, dict[str, Any]]:
     """Warm every case up once, then time ``repeats`` rounds; within a round every case runs
-    once, the order rotated by one each round. Returns (results, runners)."""
+    once, in a random order drawn for the round (a fixed seed: the same orders every run), each
+    after a pause of ``settle_s`` seconds: BLAS and OpenMP worker threads busy-wait for a
+    while after their last call and would otherwise take a core from the next repetition.
+    Returns (results, runners).
+
+    A rotated fixed order would make every case follow the same predecessor in most rounds,
+    so one library's lingering busy-waiting threads would always slow the same successor.
+    """
     load = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     runners: dict[str, Any] = {}
     skipped: dict[str, str] = {}
@@ -117,10 +129,11 @@ def run_interleaved(
             _log(f"    skip {case.id}: {exc}")
     seconds: dict[str, list[float]] = {cid: [] for cid in runners}
     order = list(runners)
-    for r in range(repeats):
-        k = r % len(order) if order else 0
-        for cid in order[k:] + order[:k]:
+    shuffle = np.random.default_rng(ORDER_SEED)
+    for _ in range(repeats):
+        for cid in shuffle.permutation(order):
             gc.collect()
+            time.sleep(settle_s)
             t0 = time.perf_counter()
             runners[cid].run()
             seconds[cid].append(time.perf_counter() - t0)
@@ -170,6 +183,7 @@ def workload_a(sizes: workloads.Sizes, frameworks: set[str], repeats: int | None
         make=lambda c: c.make(data, epochs),
         warm=lambda c: c.make(data, 1).run(),
         repeats=repeats or sizes.a_repeats,
+        settle_s=sizes.settle_s,
         to_unit=lambda t: 1000.0 * t / epochs,
     )
     results.update(
@@ -214,6 +228,7 @@ def workload_b(
             make=lambda c: c.make(data, b),
             warm=lambda c: c.make(warm_data, b).run(),
             repeats=repeats or sizes.b_repeats,
+            settle_s=sizes.settle_s,
             to_unit=lambda t: n / t,
         )
         del runners
@@ -261,6 +276,7 @@ def workload_c(sizes: workloads.Sizes, frameworks: set[str], repeats: int | None
         make=lambda c: c.make(data, iterations),
         warm=lambda c: c.make(data, iterations).run(),
         repeats=repeats or sizes.c_repeats,
+        settle_s=sizes.settle_s,
         to_unit=lambda t: iterations / t,
     )
     results.update(

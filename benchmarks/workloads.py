@@ -22,6 +22,7 @@ class Sizes:
     c_repeats: int
     gemm_sizes: tuple[int, ...]
     gemm_repeats: int
+    settle_s: float  # pause before each timed repetition (see run.run_interleaved)
 
 
 FULL = Sizes(
@@ -36,6 +37,7 @@ FULL = Sizes(
     c_repeats=11,
     gemm_sizes=(1024, 2048, 3072),
     gemm_repeats=5,
+    settle_s=0.1,
 )
 
 QUICK = Sizes(
@@ -50,6 +52,7 @@ QUICK = Sizes(
     c_repeats=2,
     gemm_sizes=(128,),
     gemm_repeats=2,
+    settle_s=0.0,
 )
 
 # -- A: Part 5 --------------------------------------------------------------------------------

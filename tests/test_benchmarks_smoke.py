@@ -84,3 +84,18 @@ def test_memory_child_reports_peak_rss(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["peak_rss_mib"] >= report["rss_before_mib"] > 0
+
+
+def test_ratios_pair_the_repetitions_of_one_round():
+    from benchmarks.report import evaluate_targets, paired_ratio
+
+    # the machine slowed down in round 2: both implementations took longer
+    cases = {"a": {"values": [2.0, 8.0, 3.0], "median": 3.0},
+             "b": {"values": [1.0, 4.0, 3.0], "median": 3.0}}
+    assert paired_ratio(cases, "a", "b") == 2.0  # ratios 2, 2, 1
+    assert paired_ratio(cases, "b", "a") == 0.5
+    c = {"numpy": {"values": [100.0, 50.0, 80.0], "median": 80.0},
+         "scratchnn": {"values": [90.0, 45.0, 100.0], "median": 90.0}}
+    (target,) = evaluate_targets({"workloads": {"C": {"cases": c}}})
+    assert target["value"] == pytest.approx(0.9) and target["met"]
+    assert target["ratio_of_medians"] == pytest.approx(90 / 80)
