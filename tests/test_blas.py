@@ -37,14 +37,16 @@ def test_column_sums_of_many_rows_and_of_non_contiguous_arrays():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    shape=st.sampled_from([(0, 3), (1, 1), (7,), (5, 4), (3, 2, 2), (200, 1), (1, 300)]),
+    shape=st.sampled_from([(0, 3), (1, 1), (7,), (5, 4), (3, 2, 2), (200, 1), (1, 300),
+                           (6, 40), (40, 6)]),
+    layout=st.sampled_from(["C", "F"]),
     dtype=st.sampled_from([np.float32, np.float64]),
     bad=st.sampled_from([None, np.nan, np.inf, -np.inf]),
     seed=st.integers(0, 2**16),
 )
-def test_all_finite_agrees_with_isfinite(shape, dtype, bad, seed):
+def test_all_finite_agrees_with_isfinite(shape, layout, dtype, bad, seed):
     rng = np.random.default_rng(seed)
-    a = rng.normal(size=shape).astype(dtype)
+    a = np.asarray(rng.normal(size=shape).astype(dtype), order=layout)
     if bad is not None and a.size:
         a.reshape(-1)[rng.integers(a.size)] = bad
     assert all_finite(a) == bool(np.isfinite(a).all())
@@ -53,7 +55,7 @@ def test_all_finite_agrees_with_isfinite(shape, dtype, bad, seed):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_all_finite_accepts_finite_data_whose_sum_overflows(dtype):
     big = np.finfo(dtype).max / 2
-    for shape in [(4, 3), (12,)]:
+    for shape in [(4, 3), (12,), (2, 40)]:
         a = np.full(shape, big, dtype=dtype)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # and no overflow warning
