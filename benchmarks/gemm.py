@@ -57,3 +57,27 @@ def combine(first: dict, second: dict) -> dict:
     """Two measurements (start and end of a run): the one with the higher peak, both kept."""
     best = max(first, second, key=lambda r: r["peak_gflops"])
     return {**best, "runs": [first, second]}
+
+
+class Probe:
+    """The float32 GEMM rate now: best of ``products`` square n×n products, GFLOP/s.
+
+    Called once per round of workload B's largest batch, so that the fraction of the peak
+    compares the epoch with a matrix product run a few seconds from it.
+    """
+
+    def __init__(self, n: int, products: int = 3) -> None:
+        rng = np.random.default_rng(1)
+        self.A = rng.standard_normal((n, n), dtype=np.float32)
+        self.B = rng.standard_normal((n, n), dtype=np.float32)
+        self.C = np.empty((n, n), dtype=np.float32)
+        self.flops, self.products = 2.0 * n**3, products
+        np.matmul(self.A, self.B, out=self.C)  # warm-up
+
+    def __call__(self) -> float:
+        times = []
+        for _ in range(self.products):
+            t0 = time.perf_counter()
+            np.matmul(self.A, self.B, out=self.C)
+            times.append(time.perf_counter() - t0)
+        return self.flops / min(times) / 1e9

@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import subprocess
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -96,6 +97,8 @@ def _log(msg: str) -> None:
     print(f"[{time.perf_counter() - _T0:6.1f} s] {msg}", file=sys.stderr, flush=True)
 
 
+#: Name of the probe in a round's order (no case has it).
+_PROBE = "<probe>"
 #: Seed of the per-round random orders.
 ORDER_SEED = 5
 
@@ -107,12 +110,15 @@ def run_interleaved(
     repeats: int,
     to_unit: Callable[[float], float],
     settle_s: float = 0.0,
+    probe: Callable[[], float] | None = None,
 ) -> tuple[dict, dict[str, Any]]:
     """Warm every case up once, then time ``repeats`` rounds; within a round every case runs
     once, in a random order drawn for the round (a fixed seed: the same orders every run), each
     after a pause of ``settle_s`` seconds: BLAS and OpenMP worker threads busy-wait for a
     while after their last call and would otherwise take a core from the next repetition.
-    Returns (results, runners).
+    ``probe``, when given, also runs once a round at a random place in the order; what it
+    returns is kept per round in ``results["probe"]`` (B's GEMM rate, measured under the same
+    machine conditions as the round's epochs). Returns (results, runners).
 
     A rotated fixed order would make every case follow the same predecessor in most rounds,
     so one library's lingering busy-waiting threads would always slow the same successor.
@@ -128,16 +134,22 @@ def run_interleaved(
             skipped[case.id] = str(exc)
             _log(f"    skip {case.id}: {exc}")
     seconds: dict[str, list[float]] = {cid: [] for cid in runners}
-    order = list(runners)
+    order = list(runners) + ([_PROBE] if probe is not None else [])
+    probed: list[float] = []
     shuffle = np.random.default_rng(ORDER_SEED)
     for _ in range(repeats):
         for cid in shuffle.permutation(order):
             gc.collect()
             time.sleep(settle_s)
+            if cid == _PROBE:
+                probed.append(probe())
+                continue
             t0 = time.perf_counter()
             runners[cid].run()
             seconds[cid].append(time.perf_counter() - t0)
     results: dict = {"cases": {}, "skipped": skipped, "load_average_at_start": load}
+    if probe is not None:
+        results["probe"] = probed
     for case in cases:
         if case.id in runners:
             entry = {
@@ -221,6 +233,8 @@ def workload_b(
         "flops_per_sample": 6 * n_params,
         "batch_sizes": {},
     }
+    largest = max(sizes.b_batch_sizes)
+    probe_n = max(sizes.gemm_sizes)
     for b in sizes.b_batch_sizes:
         _log(f"  B: batch {b}")
         results, runners = run_interleaved(
@@ -230,6 +244,7 @@ def workload_b(
             repeats=repeats or sizes.b_repeats,
             settle_s=sizes.settle_s,
             to_unit=lambda t: n / t,
+            probe=gemm.Probe(probe_n) if b == largest else None,
         )
         del runners
         gc.collect()
@@ -247,14 +262,30 @@ def workload_b(
 
 
 def _gemm_fraction(B: dict, gemm_result: dict) -> None:
-    """Achieved fraction of the GEMM peak at B's largest batch: samples/s × FLOPs/sample."""
+    """Achieved fraction of the GEMM peak at B's largest batch: samples/s × FLOPs/sample.
+
+    ``gemm_fraction``: the median throughput against the run's peak (the fastest single
+    product, at the start or the end of the run). ``gemm_fraction_paired``: in each round,
+    the epoch's FLOP rate against the GEMM rate probed in that same round, then the median
+    over rounds (see ``report.paired_ratio``).
+    """
     b = str(max(int(k) for k in B["batch_sizes"]))
     peak = gemm_result["peak_gflops"] * 1e9
+    entry_b = B["batch_sizes"][b]
+    flops = B["flops_per_sample"]
     B["gemm_fraction_batch"] = int(b)
     B["gemm_fraction"] = {
-        cid: entry["median"] * B["flops_per_sample"] / peak
-        for cid, entry in B["batch_sizes"][b]["cases"].items()
+        cid: entry["median"] * flops / peak for cid, entry in entry_b["cases"].items()
     }
+    probe = entry_b.get("probe")
+    if probe:
+        B["gemm_probe_gflops"] = summarize(probe)
+        B["gemm_fraction_paired"] = {
+            cid: statistics.median(
+                v * flops / (g * 1e9) for v, g in zip(entry["values"], probe)
+            )
+            for cid, entry in entry_b["cases"].items()
+        }
 
 
 def _memory_child(case_id: str, samples: int, batch_size: int) -> dict:

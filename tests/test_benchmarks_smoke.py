@@ -43,6 +43,11 @@ def test_every_workload_has_the_baseline_and_scratchnn(quick_results):
     assert list(B["batch_sizes"]) == ["32", "128", "1024"]
     assert "numpy-matrix" in C["cases"]
     assert set(B["gemm_fraction"]) >= {"numpy", "scratchnn"}
+    assert set(B["gemm_fraction_paired"]) == set(B["gemm_fraction"])
+    assert len(B["batch_sizes"]["1024"]["probe"]) == len(B["batch_sizes"]["1024"]["cases"]
+                                                       ["numpy"]["values"])
+    assert "probe" not in B["batch_sizes"]["32"]
+    assert B["gemm_probe_gflops"]["min"] > 0
     assert results["gemm"]["peak_gflops"] > 0
     assert results["machine"]["versions"]["numpy"]
 
