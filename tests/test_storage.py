@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scratchnn import MSE, Linear, Logistic, ReLU, Sequential, Softmax, train
-from scratchnn._storage import flat_span, pack, zeros_like_packed
+from scratchnn._storage import flat_span, pack, packed_copies, zeros_like_packed
 from scratchnn.losses import CategoricalCrossEntropy
 from scratchnn.optimizers import Adam, AdamW, GradientDescent, RMSprop
 
@@ -160,3 +160,14 @@ def test_pickled_optimiser_has_no_scratch_and_continues_identically():
     train(net2, CategoricalCrossEntropy(), opt2, X, T, epochs=2, batch_size=4)
     for p, q in zip(net.parameters(), net2.parameters()):
         np.testing.assert_array_equal(p, q)
+
+
+def test_packed_copies_pack_one_dtype_and_copy_mixed_dtypes_separately():
+    same = [np.ones((2, 2)), np.arange(3.0)]
+    copies = packed_copies(same)
+    assert flat_span(copies) is not None
+    assert all(not np.shares_memory(c, a) and np.array_equal(c, a) for c, a in zip(copies, same))
+    mixed = [np.ones(2), np.ones(2, np.float32)]
+    copies = packed_copies(mixed)
+    assert flat_span(copies) is None and [c.dtype for c in copies] == [np.float64, np.float32]
+    assert not any(np.shares_memory(c, a) for c, a in zip(copies, mixed))

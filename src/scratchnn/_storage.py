@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["flat_span", "pack", "zeros_like_packed"]
+__all__ = ["flat_span", "pack", "packed_copies", "zeros_like_packed"]
 
 
 def _address(a: np.ndarray) -> int:
@@ -94,3 +94,11 @@ def zeros_like_packed(arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
         flat = np.zeros(sum(a.size for a in arrays), dtype=arrays[0].dtype)
         return _views(flat, [a.shape for a in arrays])
     return [np.zeros_like(a) for a in arrays]
+
+
+def packed_copies(arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Copies of ``arrays``: packed (see :func:`pack`) when they share a dtype, separate
+    arrays otherwise."""
+    arrays = [np.asarray(a) for a in arrays]
+    packed = pack(arrays)
+    return packed if packed is not None else [np.array(a) for a in arrays]

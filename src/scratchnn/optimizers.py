@@ -54,7 +54,7 @@ from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from ._storage import flat_span, zeros_like_packed
+from ._storage import flat_span, packed_copies, zeros_like_packed
 from ._validation import check_non_negative_int, check_positive
 
 __all__ = [
@@ -419,10 +419,7 @@ class Optimizer:
         for name in self.state_names:
             buffers = getattr(self, name, [])
             if buffers and flat_span(buffers) is None:
-                packed = zeros_like_packed(buffers)
-                for new, old in zip(packed, buffers):
-                    new[...] = old
-                setattr(self, name, packed)
+                setattr(self, name, packed_copies(buffers))
 
     def get_state(self) -> dict[str, Any]:
         """``{"step_count": int, "buffers": {name: [array, ...]}}`` (the arrays, not copies)."""
@@ -452,11 +449,7 @@ class Optimizer:
         if len(signatures) not in (0, len(self.state_names)):
             raise ValueError(f"expected all of the buffers {list(self.state_names)}")
         for name, lst in zip(self.state_names, lists):
-            arrays = [np.asarray(a) for a in lst]
-            copies = zeros_like_packed(arrays)
-            for copy, a in zip(copies, arrays):
-                copy[...] = a
-            setattr(self, name, copies)
+            setattr(self, name, packed_copies(lst))
         self._initialised_for = signatures[0] if signatures else None
         self.step_count = step_count
 
