@@ -4,12 +4,13 @@ import json
 import subprocess
 import sys
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
 from scratchnn.cli import main
 from scratchnn.tutorial import logistic
+
+from checks import assert_figure_file, single_error_line
 
 
 def sigma_by_hand(z):
@@ -103,12 +104,7 @@ def test_cli_writes_figures(tmp_path, capsys, fmt):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [f"logistic_derivative.{fmt}", f"logistic_function.{fmt}"]
     for path in tmp_path.iterdir():
-        if fmt == "png":
-            image = mpimg.imread(path)
-            assert image.ndim == 3 and image[..., :3].std() > 0.05
-        else:
-            text = path.read_text()
-            assert text.startswith("<?xml") and "</svg>" in text
+        assert_figure_file(path)
     assert "wrote 2 figures" in capsys.readouterr().out
 
 
@@ -121,8 +117,7 @@ def test_cli_writes_figures(tmp_path, capsys, fmt):
 )
 def test_cli_bad_input(argv, fragment, capsys):
     assert main(argv) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and fragment in err[0]
+    assert fragment in single_error_line(capsys)
 
 
 def test_python_dash_m():

@@ -2,7 +2,6 @@
 
 import json
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
@@ -10,6 +9,8 @@ from scratchnn.cli import main
 from scratchnn.cli._common import write_figures
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part3
+
+from checks import assert_figure_file, single_error_line
 
 # series.md §4.4: (w_h, b_o, loss) at iteration k
 TUTORIAL_TRAJECTORY = {
@@ -181,15 +182,13 @@ def test_cli_writes_png_figures(tmp_path, capsys):
     assert names == sorted(f"part3_{n}.png" for n in (
         "samples", "rbf", "loss_surface", "gradient_descent", "classification", "projection"))
     for path in tmp_path.iterdir():
-        image = mpimg.imread(path)[..., :3]
-        assert image.ndim == 3 and image.std() > 0.02  # not blank
+        assert_figure_file(path, min_std=0.02)
 
 
 def test_figures_as_svg(tmp_path, figs):
     """The CLI's --format svg path (write_figures), on the figures built once above."""
     for path in write_figures(figs, tmp_path, "svg"):
-        text = path.read_text()
-        assert text.startswith("<?xml") and "</svg>" in text and "<path" in text
+        assert_figure_file(path)
 
 
 @pytest.mark.parametrize(
@@ -208,9 +207,7 @@ def test_figures_as_svg(tmp_path, figs):
 )
 def test_cli_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):
     assert main(["part3", *argv]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and fragment in err[0]
-    assert "Traceback" not in err[0]
+    assert fragment in single_error_line(capsys)
 
 
 def test_divergence_is_a_clear_error(capsys):

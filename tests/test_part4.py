@@ -4,13 +4,14 @@ import json
 import subprocess
 import sys
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from sklearn.datasets import make_circles
 
 from scratchnn.cli import main
 from scratchnn.tutorial import part4
+
+from checks import assert_figure_file, single_error_line
 
 # spec §6.5: loss at these iterations, to the digits given there
 REFERENCE_LOSS = {
@@ -179,8 +180,7 @@ def test_cli_figures(tmp_path, capsys):
     assert names == sorted(f"part4_{n}.png" for n in
                            ("classes", "loss", "decision_boundary", "hidden_projection"))
     for path in tmp_path.iterdir():
-        image = mpimg.imread(path)
-        assert image.ndim == 3 and image.std() > 0.05
+        assert_figure_file(path)
 
 
 def test_cli_warns_when_the_loss_rises(capsys):
@@ -203,8 +203,7 @@ def test_cli_warns_when_the_loss_rises(capsys):
 )
 def test_cli_bad_input(argv, fragment, capsys):
     assert main(argv) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and fragment in err[0]
+    assert fragment in single_error_line(capsys)
 
 
 def test_entry_point():

@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -12,6 +11,8 @@ from sklearn.model_selection import train_test_split
 
 from scratchnn.cli import main
 from scratchnn.tutorial import part5
+
+from checks import assert_figure_file, single_error_line
 
 # spec §7.8, rows = true label 0..9, columns = predicted label
 CONFUSION = [
@@ -246,8 +247,7 @@ def test_cli_figures(cli_with, tmp_path, capsys):
     assert cli_with(["part5", "--out", str(tmp_path)]) == 0
     assert "wrote 3 figures" in capsys.readouterr().out
     for name in ("digits", "cost", "confusion_table"):
-        image = mpimg.imread(tmp_path / f"part5_{name}.png")
-        assert image.ndim == 3 and image.std() > 0.05
+        assert_figure_file(tmp_path / f"part5_{name}.png")
 
 
 @pytest.mark.parametrize(
@@ -266,8 +266,7 @@ def test_cli_figures(cli_with, tmp_path, capsys):
 )
 def test_cli_bad_input(argv, fragment, capsys):
     assert main(argv) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and fragment in err[0]
+    assert fragment in single_error_line(capsys)
 
 
 def test_entry_point():
