@@ -107,3 +107,11 @@ def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str) -> list[Pa
 def print_json(data: Mapping[str, Any], stream) -> None:
     """One JSON object on one line (floats at full precision)."""
     stream.write(json.dumps(data, allow_nan=False) + "\n")
+
+
+def write_result(result: Any, as_json: bool, stream) -> None:
+    """A part's result: its ``to_dict()`` as one JSON line, or its ``lines()`` as text."""
+    if as_json:
+        print_json(result.to_dict(), stream)
+    else:
+        stream.write("\n".join(result.lines()) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..tutorial import logistic
-from ._common import add_output_options, print_json
+from ._common import add_output_options, write_result
 
 HELP = "Intermezzo 1: the logistic function and its derivative"
 
@@ -18,8 +18,5 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out, err):
     result = logistic.run()
-    if args.json:
-        print_json(result.to_dict(), out)
-    else:
-        out.write("\n".join(result.lines()) + "\n")
+    write_result(result, args.json, out)
     return logistic.figures, result

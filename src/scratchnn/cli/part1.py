@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..tutorial import part1
-from ._common import add_output_options, non_negative_int, positive_float, print_json
+from ._common import add_output_options, non_negative_int, positive_float, write_result
 
 HELP = "Part 1: gradient descent on 1-D linear regression"
 
@@ -32,13 +32,5 @@ def run(args: argparse.Namespace, out, err):
             f"warning: learning rate {result.learning_rate:g} is above the critical learning "
             f"rate {result.critical_learning_rate:.4f} of this data: gradient descent diverges\n"
         )
-    if args.json:
-        print_json(result.to_dict(), out)
-    else:
-        out.write(result.table() + "\n")
-        out.write(f"least-squares w: {result.least_squares_w:.4f} (sum(x*t) / sum(x^2))\n")
-        out.write(
-            f"critical learning rate: {result.critical_learning_rate:.4f} (1 / mean(x^2); "
-            "gradient descent diverges above it)\n"
-        )
+    write_result(result, args.json, out)
     return part1.figures, result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..tutorial import part3
-from ._common import add_output_options, non_negative_int, positive_float, print_json
+from ._common import add_output_options, non_negative_int, positive_float, write_result
 
 HELP = "Part 3: one hidden RBF neuron trained by backpropagation"
 
@@ -30,8 +30,5 @@ def run(args: argparse.Namespace, out, err):
     result = part3.run(
         seed=args.seed, learning_rate=args.learning_rate, iterations=args.iterations
     )
-    if args.json:
-        print_json(result.to_dict(), out)
-    else:
-        out.write("\n".join(result.lines()) + "\n")
+    write_result(result, args.json, out)
     return part3.figures, result

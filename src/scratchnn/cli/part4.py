@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..tutorial import part4
-from ._common import add_output_options, fraction, non_negative_int, positive_float, print_json
+from ._common import add_output_options, fraction, non_negative_int, positive_float, write_result
 
 HELP = "Part 4: vectorised 2-3-2 network (logistic hidden, softmax output) with momentum"
 
@@ -38,8 +38,5 @@ def run(args: argparse.Namespace, out, err):
             f"warning: training diverged: the loss rose from {result.loss[0]:.4f} to "
             f"{result.loss[-1]:.4f} (learning rate {result.learning_rate:g} may be too high)\n"
         )
-    if args.json:
-        print_json(result.to_dict(), out)
-    else:
-        out.write("\n".join(result.lines()) + "\n")
+    write_result(result, args.json, out)
     return part4.figures, result

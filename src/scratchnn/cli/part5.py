@@ -10,7 +10,7 @@ from ._common import (
     non_negative_int,
     positive_float,
     positive_int,
-    print_json,
+    write_result,
 )
 
 HELP = "Part 5: 64-20-20-10 digits classifier, mini-batch gradient descent, early stopping"
@@ -54,8 +54,5 @@ def run(args: argparse.Namespace, out, err):
             f"{result.initial_train_cost:.4f} to {result.train_cost[-1]:.4f} "
             f"(learning rate {result.learning_rate:g} may be too high)\n"
         )
-    if args.json:
-        print_json(result.to_dict(), out)
-    else:
-        out.write("\n".join(result.lines()) + "\n")
+    write_result(result, args.json, out)
     return part5.figures, result

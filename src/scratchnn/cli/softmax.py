@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..tutorial import softmax
-from ._common import add_output_options, positive_float, positive_int, print_json
+from ._common import add_output_options, positive_float, positive_int, write_result
 
 HELP = "Intermezzo 2: the softmax function and its cross-entropy"
 
@@ -30,8 +30,5 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out, err):
     result = softmax.run(grid_size=args.grid_size, limit=args.limit)
-    if args.json:
-        print_json(result.to_dict(), out)
-    else:
-        out.write("\n".join(result.lines()) + "\n")
+    write_result(result, args.json, out)
     return softmax.figures, result

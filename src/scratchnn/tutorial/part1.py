@@ -78,6 +78,16 @@ class Part1Result:
             f"w({k}): {w:.4f} \t loss: {c:.4f}" for k, (w, c) in enumerate(zip(self.w, self.loss))
         )
 
+    def lines(self) -> list[str]:
+        """What ``scratchnn part1`` prints: the table, then the least-squares slope and the
+        critical learning rate."""
+        return [
+            *self.table().split("\n"),
+            f"least-squares w: {self.least_squares_w:.4f} (sum(x*t) / sum(x^2))",
+            f"critical learning rate: {self.critical_learning_rate:.4f} (1 / mean(x^2); "
+            "gradient descent diverges above it)",
+        ]
+
     def to_dict(self) -> dict:
         """JSON-ready dict: arrays as lists of floats at full precision."""
         return {
