@@ -7,7 +7,9 @@ inside NumPy.
 
 from __future__ import annotations
 
+import math
 import numbers
+import re
 from typing import Any
 
 import numpy as np
@@ -16,14 +18,13 @@ from ._blas import all_finite
 
 __all__ = [
     "as_float_array",
-    "check_positive",
-    "check_non_negative_int",
+    "check_real",
+    "check_int",
     "check_choice",
     "check_seed",
     "check_same_length",
     "as_rng",
     "check_float_dtype",
-    "check_fraction",
 ]
 
 
@@ -85,24 +86,75 @@ def as_float_array(
     return array
 
 
-def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float that is > 0 (or >= 0), else raise ValueError/TypeError."""
+_INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^\])\s]+)\s*([\])])\s*$")
+
+
+def _parse_interval(interval: str) -> tuple[float, float, bool, bool]:
+    match = _INTERVAL.match(interval)
+    if match is None:
+        raise ValueError(f"bad interval {interval!r}; write it like '[0, 1)' or '(0, inf)'")
+    left, low, high, right = match.groups()
+    return float(low), float(high), left == "[", right == "]"
+
+
+def check_real(value: Any, name: str, interval: str = "(-inf, inf)") -> float:
+    """Return ``value`` as a finite float inside ``interval``, else raise.
+
+    Parameters
+    ----------
+    value : real number
+        Booleans are rejected (``True`` is not a learning rate).
+    name : str
+        The argument name used in the message.
+    interval : str, default "(-inf, inf)"
+        Mathematical notation: ``"(0, inf)"`` positive, ``"[0, inf)"`` non-negative,
+        ``"[0, 1)"``, ``"(0, 1]"`` …
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If it is NaN, infinite, or outside ``interval``.
+
+    Examples
+    --------
+    >>> check_real(0.9, "momentum", "[0, 1)")
+    0.9
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    low, high, closed_low, closed_high = _parse_interval(interval)
+    inside = (low <= value if closed_low else low < value) and (
+        value <= high if closed_high else value < high
+    )
+    if not math.isfinite(value) or not inside:
+        raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}")
     return value
 
 
-def check_non_negative_int(value: Any, name: str, *, minimum: int = 0) -> int:
-    """Return ``value`` as an int >= ``minimum``, else raise ValueError/TypeError."""
+def check_int(value: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as an int with ``low <= value <= high`` (either bound optional).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (booleans and floats such as 3.0 are rejected).
+    ValueError
+        If it is outside the bounds.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            bound = f">= {low}"
+        elif low is None:
+            bound = f"<= {high}"
+        else:
+            bound = f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be an integer {bound}, got {value}")
     return value
 
 
@@ -110,12 +162,9 @@ def check_non_negative_int(value: Any, name: str, *, minimum: int = 0) -> int:
 MAX_SEED = 2**32 - 1
 
 
-def check_seed(seed: Any) -> int:
+def check_seed(seed: Any, name: str = "seed") -> int:
     """Return ``seed`` if it is an integer ``RandomState`` accepts (0 … 2**32 − 1)."""
-    seed = check_non_negative_int(seed, "seed")
-    if seed > MAX_SEED:
-        raise ValueError(f"seed must be an integer in [0, 2**32 - 1], got {seed}")
-    return seed
+    return check_int(seed, name, low=0, high=MAX_SEED)
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -137,19 +186,29 @@ def check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) ->
 
 def as_rng(
     seed: None | int | np.random.Generator | np.random.RandomState,
+    *,
+    legacy: bool = False,
+    name: str = "rng",
 ) -> np.random.Generator | np.random.RandomState:
-    """Return a random generator for ``seed``.
+    """The one random-generator factory of the package.
 
     ``Generator`` and legacy ``RandomState`` instances are returned unchanged (the series
-    needs ``RandomState`` to reproduce the tutorial's draws); an int or None seeds a new
-    ``numpy.random.default_rng``. The global NumPy random state is never used.
+    needs ``RandomState`` to reproduce the tutorial's draws). An int seeds a new
+    ``numpy.random.default_rng``, or with ``legacy=True`` a ``RandomState`` (the estimators:
+    scikit-learn's ``random_state`` means that, so the same seed draws the same initial
+    weights). None gives a fresh, unpredictable ``default_rng``. The global NumPy random
+    state is never used.
     """
     if isinstance(seed, (np.random.Generator, np.random.RandomState)):
         return seed
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        if legacy:
+            return np.random.RandomState(check_seed(seed, name))
+        return np.random.default_rng(int(seed))
     raise TypeError(
-        f"rng must be None, an int seed, a numpy Generator or RandomState, got {seed!r}"
+        f"{name} must be None, an int seed, a numpy Generator or RandomState, got {seed!r}"
     )
 
 
@@ -164,10 +223,3 @@ def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
     return resolved
 
 
-def check_fraction(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float in (0, 1) (or [0, 1)), else raise ValueError/TypeError."""
-    value = check_positive(value, name, allow_zero=allow_zero)
-    if value >= 1.0:
-        low = "[0" if allow_zero else "(0"
-        raise ValueError(f"{name} must be in {low}, 1), got {value!r}")
-    return value

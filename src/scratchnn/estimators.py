@@ -105,12 +105,7 @@ except ImportError:  # pragma: no cover - scikit-learn < 1.6
         return estimator._validate_data(*args, **kwargs)
 
 
-from ._validation import (
-    check_choice,
-    check_fraction,
-    check_non_negative_int,
-    check_positive,
-)
+from ._validation import as_rng, check_choice, check_int, check_real
 from .checkpoint import load_checkpoint
 from .checkpoint import save as save_checkpoint
 from .layers import Identity, Layer, Linear, Logistic, ReLU, Softmax, Tanh
@@ -172,14 +167,6 @@ def _class_index(classes: np.ndarray, y: np.ndarray, name: str) -> np.ndarray:
             f"the classifier knows {classes.tolist()}"
         )
     return np.searchsorted(classes, y)
-
-
-def _check_unit(value: Any, name: str) -> float:
-    """A float in [0, 1)."""
-    value = check_positive(value, name, allow_zero=True)
-    if value >= 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-    return value
 
 
 class _BaseMLP(BaseEstimator):
@@ -249,7 +236,7 @@ class _BaseMLP(BaseEstimator):
                 f"got {self.hidden_layer_sizes!r}"
             ) from None
         return tuple(
-            check_non_negative_int(s, f"hidden_layer_sizes[{i}]", minimum=1)
+            check_int(s, f"hidden_layer_sizes[{i}]", low=1)
             for i, s in enumerate(sizes)
         )
 
@@ -258,16 +245,16 @@ class _BaseMLP(BaseEstimator):
         self._hidden_sizes()
         check_choice(self.activation, "activation", tuple(ACTIVATIONS))
         check_choice(self.solver, "solver", SOLVERS)
-        check_positive(self.alpha, "alpha", allow_zero=True)
+        check_real(self.alpha, "alpha", "[0, inf)")
         if isinstance(self.batch_size, str):
             if self.batch_size != "auto":
                 raise ValueError(
                     f"batch_size must be 'auto' or an int >= 1, got {self.batch_size!r}"
                 )
         else:
-            check_non_negative_int(self.batch_size, "batch_size", minimum=1)
-        check_positive(self.learning_rate_init, "learning_rate_init")
-        check_non_negative_int(self.max_iter, "max_iter", minimum=1)
+            check_int(self.batch_size, "batch_size", low=1)
+        check_real(self.learning_rate_init, "learning_rate_init", "(0, inf)")
+        check_int(self.max_iter, "max_iter", low=1)
         for name in ("shuffle", "warm_start", "nesterovs_momentum", "early_stopping"):
             _as_bool(getattr(self, name), name)
         rs = self.random_state
@@ -280,26 +267,21 @@ class _BaseMLP(BaseEstimator):
                 "random_state must be None, an int, a numpy RandomState or Generator, "
                 f"got {rs!r}"
             )
-        check_positive(self.tol, "tol", allow_zero=True)
+        check_real(self.tol, "tol", "[0, inf)")
         verbose = self.verbose
-        check_non_negative_int(
-            int(verbose) if isinstance(verbose, (bool, np.bool_)) else verbose, "verbose"
+        check_int(
+            int(verbose) if isinstance(verbose, (bool, np.bool_)) else verbose, "verbose", low=0
         )
-        _check_unit(self.momentum, "momentum")
-        check_fraction(self.validation_fraction, "validation_fraction")
-        _check_unit(self.beta_1, "beta_1")
-        _check_unit(self.beta_2, "beta_2")
-        check_positive(self.epsilon, "epsilon")
+        check_real(self.momentum, "momentum", "[0, 1)")
+        check_real(self.validation_fraction, "validation_fraction", "(0, 1)")
+        check_real(self.beta_1, "beta_1", "[0, 1)")
+        check_real(self.beta_2, "beta_2", "[0, 1)")
+        check_real(self.epsilon, "epsilon", "(0, inf)")
         if not (isinstance(self.n_iter_no_change, float) and self.n_iter_no_change == math.inf):
-            check_non_negative_int(self.n_iter_no_change, "n_iter_no_change", minimum=1)
+            check_int(self.n_iter_no_change, "n_iter_no_change", low=1)
 
     def _make_rng(self) -> np.random.RandomState | np.random.Generator:
-        rs = self.random_state
-        if rs is None:
-            return np.random.default_rng()
-        if isinstance(rs, (np.random.RandomState, np.random.Generator)):
-            return rs
-        return np.random.RandomState(int(rs))
+        return as_rng(self.random_state, legacy=True, name="random_state")
 
     # -- subclass hooks -------------------------------------------------------------------
     def _validate_targets(

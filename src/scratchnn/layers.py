@@ -26,7 +26,7 @@ import numpy as np
 
 from . import initializers
 from ._blas import column_sums
-from ._validation import as_rng, check_float_dtype, check_fraction, check_non_negative_int
+from ._validation import as_rng, check_float_dtype, check_int, check_real
 
 __all__ = [
     "Layer",
@@ -196,8 +196,8 @@ class Linear(Layer):
         dtype=np.float64,
     ) -> None:
         super().__init__()
-        self.n_in = check_non_negative_int(n_in, "n_in", minimum=1)
-        self.n_out = check_non_negative_int(n_out, "n_out", minimum=1)
+        self.n_in = check_int(n_in, "n_in", low=1)
+        self.n_out = check_int(n_out, "n_out", low=1)
         self.bias = bool(bias)
         rng = as_rng(rng)
         dtype = check_float_dtype(dtype)
@@ -264,7 +264,7 @@ class Bias(Layer):
 
     def __init__(self, n_features: int, *, dtype=np.float64) -> None:
         super().__init__()
-        self.n_features = check_non_negative_int(n_features, "n_features", minimum=1)
+        self.n_features = check_int(n_features, "n_features", low=1)
         self.params["b"] = np.zeros(self.n_features, dtype=check_float_dtype(dtype))
         self.grads["b"] = np.zeros_like(self.params["b"])
 
@@ -414,7 +414,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float = 0.5, *, rng: Any = None) -> None:
         super().__init__()
-        self.rate = check_fraction(rate, "rate", allow_zero=True)
+        self.rate = check_real(rate, "rate", "[0, 1)")
         self.rng = as_rng(rng)
         self.mask: np.ndarray | None = None
 

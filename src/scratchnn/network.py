@@ -13,7 +13,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from ._storage import flat_span, pack
-from ._validation import as_float_array, check_non_negative_int
+from ._validation import as_float_array, check_int
 from .layers import Layer
 from .losses import Loss
 
@@ -321,7 +321,7 @@ class Sequential:
             input_dim = self.n_features_in
             if input_dim is None:
                 raise ValueError("input_dim is needed: the network's input width is unknown")
-        input_dim = check_non_negative_int(input_dim, "input_dim", minimum=1)
+        input_dim = check_int(input_dim, "input_dim", low=1)
         rows = []
         for i, (layer, shape) in enumerate(zip(self.layers, self.output_shapes(input_dim))):
             count = sum(p.size for p in layer.params.values())

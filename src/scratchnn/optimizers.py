@@ -55,7 +55,7 @@ from typing import Any, Callable, Sequence, Union
 import numpy as np
 
 from ._storage import flat_span, packed_copies, zeros_like_packed
-from ._validation import check_non_negative_int, check_positive
+from ._validation import check_int, check_real
 
 __all__ = [
     "Optimizer",
@@ -78,14 +78,6 @@ __all__ = [
 ]
 
 LearningRate = Union[float, Callable[[int], float]]
-
-
-def _check_unit_interval(value: Any, name: str) -> float:
-    """``value`` as a float in [0, 1), else ValueError/TypeError naming ``name``."""
-    value = check_positive(value, name, allow_zero=True)
-    if value >= 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,7 +112,7 @@ class Constant(Schedule):
     """:math:`\\mu_t = \\mu_0`."""
 
     def __init__(self, learning_rate: float) -> None:
-        self.learning_rate = check_positive(learning_rate, "learning_rate")
+        self.learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
 
     def __call__(self, step: int) -> float:
         return self.learning_rate
@@ -136,11 +128,11 @@ class StepDecay(Schedule):
     """
 
     def __init__(self, initial: float, factor: float = 0.5, step_size: int = 1000) -> None:
-        self.initial = check_positive(initial, "initial")
-        self.factor = check_positive(factor, "factor")
+        self.initial = check_real(initial, "initial", "(0, inf)")
+        self.factor = check_real(factor, "factor", "(0, inf)")
         if self.factor > 1.0:
             raise ValueError(f"factor must be in (0, 1], got {factor!r}")
-        self.step_size = check_non_negative_int(step_size, "step_size", minimum=1)
+        self.step_size = check_int(step_size, "step_size", low=1)
 
     def __call__(self, step: int) -> float:
         return self.initial * self.factor ** (step // self.step_size)
@@ -156,11 +148,11 @@ class ExponentialDecay(Schedule):
     """
 
     def __init__(self, initial: float, decay_rate: float = 0.96, decay_steps: int = 1) -> None:
-        self.initial = check_positive(initial, "initial")
-        self.decay_rate = check_positive(decay_rate, "decay_rate")
+        self.initial = check_real(initial, "initial", "(0, inf)")
+        self.decay_rate = check_real(decay_rate, "decay_rate", "(0, inf)")
         if self.decay_rate > 1.0:
             raise ValueError(f"decay_rate must be in (0, 1], got {decay_rate!r}")
-        self.decay_steps = check_non_negative_int(decay_steps, "decay_steps", minimum=1)
+        self.decay_steps = check_int(decay_steps, "decay_steps", low=1)
 
     def __call__(self, step: int) -> float:
         return self.initial * self.decay_rate ** (step / self.decay_steps)
@@ -180,8 +172,8 @@ class InverseScaling(Schedule):
     """
 
     def __init__(self, initial: float, power: float = 0.5) -> None:
-        self.initial = check_positive(initial, "initial")
-        self.power = check_positive(power, "power", allow_zero=True)
+        self.initial = check_real(initial, "initial", "(0, inf)")
+        self.power = check_real(power, "power", "[0, inf)")
 
     def __call__(self, step: int) -> float:
         return self.initial / (step + 1) ** self.power
@@ -200,9 +192,9 @@ class CosineDecay(Schedule):
     """
 
     def __init__(self, initial: float, decay_steps: int, final: float = 0.0) -> None:
-        self.initial = check_positive(initial, "initial")
-        self.decay_steps = check_non_negative_int(decay_steps, "decay_steps", minimum=1)
-        self.final = check_positive(final, "final", allow_zero=True)
+        self.initial = check_real(initial, "initial", "(0, inf)")
+        self.decay_steps = check_int(decay_steps, "decay_steps", low=1)
+        self.final = check_real(final, "final", "[0, inf)")
         if self.final > self.initial:
             raise ValueError(f"final must be <= initial ({initial!r}), got {final!r}")
 
@@ -221,9 +213,9 @@ class LinearDecay(Schedule):
     """
 
     def __init__(self, initial: float, decay_steps: int, final: float = 0.0) -> None:
-        self.initial = check_positive(initial, "initial")
-        self.decay_steps = check_non_negative_int(decay_steps, "decay_steps", minimum=1)
-        self.final = check_positive(final, "final", allow_zero=True)
+        self.initial = check_real(initial, "initial", "(0, inf)")
+        self.decay_steps = check_int(decay_steps, "decay_steps", low=1)
+        self.final = check_real(final, "final", "[0, inf)")
 
     def __call__(self, step: int) -> float:
         progress = min(step, self.decay_steps) / self.decay_steps
@@ -288,7 +280,7 @@ class Optimizer:
 
     def __init__(self, learning_rate: LearningRate) -> None:
         if not callable(learning_rate):
-            learning_rate = check_positive(learning_rate, "learning_rate")
+            learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
         self.learning_rate = learning_rate
         self.step_count = 0
         self._initialised_for: list[tuple[tuple[int, ...], np.dtype]] | None = None
@@ -435,7 +427,7 @@ class Optimizer:
         An empty ``buffers`` (or a stateless optimiser) only sets the step count.
         """
         self._checked = (None, None)
-        step_count = check_non_negative_int(step_count, "step_count")
+        step_count = check_int(step_count, "step_count", low=0)
         unknown = set(buffers) - set(self.state_names)
         if unknown:
             raise ValueError(
@@ -505,7 +497,7 @@ class GradientDescent(Optimizer):
         self, learning_rate: LearningRate = 0.01, momentum: float = 0.0, nesterov: bool = False
     ) -> None:
         super().__init__(learning_rate)
-        momentum = _check_unit_interval(momentum, "momentum")
+        momentum = check_real(momentum, "momentum", "[0, 1)")
         if nesterov and momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum > 0")
         self.momentum = momentum
@@ -567,8 +559,8 @@ class RMSprop(Optimizer):
         self, learning_rate: LearningRate = 0.001, rho: float = 0.9, epsilon: float = 1e-8
     ) -> None:
         super().__init__(learning_rate)
-        self.rho = _check_unit_interval(rho, "rho")
-        self.epsilon = check_positive(epsilon, "epsilon")
+        self.rho = check_real(rho, "rho", "[0, 1)")
+        self.epsilon = check_real(epsilon, "epsilon", "(0, inf)")
         self.square_averages: list[np.ndarray] = []
 
     def _update(self, params, grads, lr: float) -> None:
@@ -623,9 +615,9 @@ class Adam(Optimizer):
         epsilon: float = 1e-8,
     ) -> None:
         super().__init__(learning_rate)
-        self.beta1 = _check_unit_interval(beta1, "beta1")
-        self.beta2 = _check_unit_interval(beta2, "beta2")
-        self.epsilon = check_positive(epsilon, "epsilon")
+        self.beta1 = check_real(beta1, "beta1", "[0, 1)")
+        self.beta2 = check_real(beta2, "beta2", "[0, 1)")
+        self.epsilon = check_real(epsilon, "epsilon", "(0, inf)")
         self.first_moments: list[np.ndarray] = []
         self.second_moments: list[np.ndarray] = []
 
@@ -695,7 +687,7 @@ class AdamW(Adam):
         decay_biases: bool = False,
     ) -> None:
         super().__init__(learning_rate, beta1, beta2, epsilon)
-        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+        self.weight_decay = check_real(weight_decay, "weight_decay", "[0, inf)")
         self.decay_biases = bool(decay_biases)
 
     def _update(self, params, grads, lr: float) -> None:

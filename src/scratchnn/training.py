@@ -39,9 +39,8 @@ from ._validation import (
     as_float_array,
     as_rng,
     check_choice,
-    check_fraction,
-    check_non_negative_int,
-    check_positive,
+    check_int,
+    check_real,
     check_same_length,
 )
 from .losses import Loss
@@ -341,8 +340,8 @@ class EarlyStopping(Callback):
         if not isinstance(monitor, str):
             raise TypeError(f"monitor must be a string, got {monitor!r}")
         self.monitor = monitor
-        self.patience = check_non_negative_int(patience, "patience", minimum=1)
-        self.min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
+        self.patience = check_int(patience, "patience", low=1)
+        self.min_delta = check_real(min_delta, "min_delta", "[0, inf)")
         self.mode = check_choice(mode, "mode", ("auto", "min", "max"))
         self.restore_best = bool(restore_best)
         self._reset()
@@ -613,9 +612,9 @@ def train(
         raise ValueError(
             f"T must have {n_out} columns (the network's outputs), got shape {T.shape}"
         )
-    epochs = check_non_negative_int(epochs, "epochs")
+    epochs = check_int(epochs, "epochs", low=0)
     if batch_size is not None:
-        batch_size = check_non_negative_int(batch_size, "batch_size", minimum=1)
+        batch_size = check_int(batch_size, "batch_size", low=1)
     if validation_data is not None and validation_fraction is not None:
         raise ValueError("pass validation_data or validation_fraction, not both")
     has_validation = validation_data is not None or validation_fraction is not None
@@ -631,7 +630,7 @@ def train(
         if T_val.shape[1] != n_out:
             raise ValueError(f"T_val must have {n_out} columns, got shape {T_val.shape}")
     if validation_fraction is not None:
-        validation_fraction = check_fraction(validation_fraction, "validation_fraction")
+        validation_fraction = check_real(validation_fraction, "validation_fraction", "(0, 1)")
     rng = as_rng(rng) if (shuffle or validation_fraction is not None) else None
     if validation_fraction is not None:
         n_val = math.ceil(validation_fraction * X.shape[0])
@@ -645,10 +644,10 @@ def train(
         X_val, T_val = X[val_idx], T[val_idx]
         X, T = X[train_idx], T[train_idx]
     metric_fns = _resolve_metrics(metrics)
-    weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+    weight_decay = check_real(weight_decay, "weight_decay", "[0, inf)")
     if clip_norm is not None:
-        clip_norm = check_positive(clip_norm, "clip_norm")
-    verbose = check_non_negative_int(verbose, "verbose")
+        clip_norm = check_real(clip_norm, "clip_norm", "(0, inf)")
+    verbose = check_int(verbose, "verbose", low=0)
     epoch_loss = check_choice(epoch_loss, "epoch_loss", ("full", "batches"))
     if early_stopping is not None:
         _check_callback(early_stopping, "early_stopping")

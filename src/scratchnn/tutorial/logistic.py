@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import as_float_array, check_non_negative_int
+from .._validation import as_float_array, check_int
 from ..layers import Logistic
 from ..plotting import logistic as plots
 
@@ -133,7 +133,7 @@ def run(z_min: float = -8.0, z_max: float = 8.0, n_points: int = 100) -> Logisti
     ValueError, TypeError
         Unless ``z_min < z_max`` are finite numbers and ``n_points >= 2`` an integer.
     """
-    n_points = check_non_negative_int(n_points, "n_points", minimum=2)
+    n_points = check_int(n_points, "n_points", low=2)
     bounds = as_float_array([z_min, z_max], "(z_min, z_max)", ndim=1)
     if not bounds[0] < bounds[1]:
         raise ValueError(f"z_min must be < z_max, got z_min={z_min!r} and z_max={z_max!r}")

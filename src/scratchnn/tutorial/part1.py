@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import check_non_negative_int, check_positive, check_seed
+from .._validation import check_int, check_real, check_seed
 from ..layers import Linear
 from ..losses import MSE
 from ..network import Sequential
@@ -138,9 +138,9 @@ def run(
         When the loss overflows; the message names the critical learning rate.
     """
     seed = check_seed(seed)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    iterations = check_non_negative_int(iterations, "iterations")
-    fit_iterations = check_non_negative_int(fit_iterations, "fit_iterations")
+    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
+    iterations = check_int(iterations, "iterations", low=0)
+    fit_iterations = check_int(fit_iterations, "fit_iterations", low=0)
 
     rng = np.random.RandomState(seed)
     x, t = datasets.linear_regression_1d(rng)

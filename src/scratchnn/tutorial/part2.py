@@ -41,12 +41,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import (
-    as_float_array,
-    check_non_negative_int,
-    check_positive,
-    check_seed,
-)
+from .._validation import as_float_array, check_int, check_real, check_seed
 from ..layers import Linear, Logistic
 from ..losses import BinaryCrossEntropy
 from ..network import Sequential
@@ -237,8 +232,8 @@ def run(
         When the loss or the weights stop being finite.
     """
     seed = check_seed(seed)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    iterations = check_non_negative_int(iterations, "iterations")
+    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
+    iterations = check_int(iterations, "iterations", low=0)
     network = build_network(w0)
 
     X, t = datasets.two_gaussian_classes(np.random.RandomState(seed))

@@ -51,7 +51,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import check_non_negative_int, check_positive, check_seed
+from .._validation import check_int, check_real, check_seed
 from ..layers import Bias, GaussianRBF, Linear, Logistic
 from ..losses import BinaryCrossEntropy
 from ..network import Sequential
@@ -257,8 +257,8 @@ def run(
         When the loss or the parameters stop being finite.
     """
     seed = check_seed(seed)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    iterations = check_non_negative_int(iterations, "iterations")
+    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
+    iterations = check_int(iterations, "iterations", low=0)
     network = build_network(w_h, b_o)
 
     x, t = datasets.rbf_classes(np.random.RandomState(seed))

@@ -52,7 +52,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets
-from .._validation import check_non_negative_int, check_positive, check_seed
+from .._validation import check_int, check_real, check_seed
 from ..gradcheck import GradientCheckReport, check_gradients
 from ..layers import Linear, Logistic, Softmax
 from ..losses import CategoricalCrossEntropy
@@ -221,11 +221,11 @@ def run(
         If the loss becomes NaN or infinite.
     """
     seed = check_seed(seed)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    momentum = check_positive(momentum, "momentum", allow_zero=True)
+    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
+    momentum = check_real(momentum, "momentum", "[0, inf)")
     if momentum >= 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    iterations = check_non_negative_int(iterations, "iterations")
+    iterations = check_int(iterations, "iterations", low=0)
 
     rng = np.random.RandomState(seed)
     X, labels = datasets.circles(rng)

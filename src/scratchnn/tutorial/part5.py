@@ -62,7 +62,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import datasets, initializers
-from .._validation import check_non_negative_int, check_positive, check_seed
+from .._validation import check_int, check_real, check_seed
 from ..gradcheck import GradientCheckReport, check_gradients
 from ..layers import Linear, Logistic, Softmax
 from ..losses import CategoricalCrossEntropy
@@ -257,9 +257,9 @@ def run(
         If a cost becomes NaN or infinite.
     """
     seed = check_seed(seed)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    batch_size = check_non_negative_int(batch_size, "batch_size", minimum=1)
-    max_epochs = check_non_negative_int(max_epochs, "max_epochs", minimum=1)
+    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    max_epochs = check_int(max_epochs, "max_epochs", low=1)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be a bool, got {shuffle!r}")
 

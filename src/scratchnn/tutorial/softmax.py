@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import check_non_negative_int, check_positive
+from .._validation import check_int, check_real
 from ..gradcheck import check_loss
 from ..layers import Softmax, logistic
 from ..losses import CategoricalCrossEntropy
@@ -141,10 +141,10 @@ def run(grid_size: int = 33, limit: float = 10.0) -> SoftmaxResult:
     limit : float, default 10
         Half-width of the grid, in (0, :data:`MAX_LIMIT`].
     """
-    grid_size = check_non_negative_int(grid_size, "grid_size", minimum=2)
+    grid_size = check_int(grid_size, "grid_size", low=2)
     if grid_size > MAX_GRID_SIZE:
         raise ValueError(f"grid_size must be <= {MAX_GRID_SIZE}, got {grid_size}")
-    limit = check_positive(limit, "limit")
+    limit = check_real(limit, "limit", "(0, inf)")
     if limit > MAX_LIMIT:
         raise ValueError(f"limit must be <= {MAX_LIMIT:g}, got {limit:g}")
 
