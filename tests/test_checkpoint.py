@@ -357,7 +357,7 @@ def test_bad_save_arguments(tmp_path):
     with pytest.raises(ValueError, match="plain callable"):
         save(net, path, optimizer=Adam(lambda step: 0.1))
     other = Adam()
-    other.init([np.zeros(3)])
+    other.reset([np.zeros(3)])
     with pytest.raises(ValueError, match="other parameters"):
         save(net, path, optimizer=other)
     with pytest.raises(ValueError, match="must be numeric"):

@@ -15,7 +15,6 @@ from scratchnn import (
     Tanh,
     check_gradients,
 )
-from scratchnn.training import History, tutorial_early_stopping
 
 
 def _net(seed=0):
@@ -84,17 +83,6 @@ def test_a_wrong_layer_fails_with_the_tutorial_message():
         check_gradients(net, MSE(), X, T)
     report = check_gradients(net, MSE(), X, T, raise_on_failure=False)
     assert [c.passed for c in report.checks] == [False, True, True, True]
-
-
-def test_tutorial_early_stopping_rule():
-    def stops(costs):
-        return tutorial_early_stopping(History(validation_loss=[9.0, *costs]))
-
-    assert not stops([3.0, 2.0, 2.0])  # only 3 epoch costs: never before epoch 4
-    assert stops([3.0, 2.0, 2.0, 2.0])  # last three never decrease
-    assert stops([3.0, 1.0, 1.5, 2.0])
-    assert not stops([3.0, 2.0, 2.5, 2.4])  # the last one decreased
-    assert not stops([3.0, 2.0, 1.0, 0.5])
 
 
 def test_sequential_validates_its_layers():

@@ -35,7 +35,7 @@ def _params_and_grads(seed=0, steps=3):
 
 def _run(optimizer, params, grads):
     params = [p.copy() for p in params]
-    optimizer.init(params)
+    optimizer.reset(params)
     for g in grads:
         optimizer.step(params, [x.copy() for x in g])
     return params
@@ -158,7 +158,7 @@ def test_schedule_drives_the_learning_rate_per_step():
     opt = GradientDescent(schedule)
     rates = []
     p = [x.copy() for x in params]
-    opt.init(p)
+    opt.reset(p)
     for g in grads:
         rates.append(opt.current_learning_rate)
         opt.step(p, g)
@@ -244,7 +244,7 @@ def test_converges_on_a_quadratic(name, dtype):
     factory, steps, _, _ = CONVERGENCE[name]
     opt = factory()
     p = np.array([[0.0, 0.0]], dtype=dtype)
-    opt.init([p])
+    opt.reset([p])
     for _ in range(steps):
         opt.step([p], [_quadratic_grad(p)])
     # AdamW's decoupled decay pulls towards 0 a little: its fixed point is not exactly c.
@@ -261,7 +261,7 @@ def test_converges_on_rosenbrock(name, dtype):
     factory, _, steps, tol = CONVERGENCE[name]
     opt = factory()
     p = np.array([[-1.5, 2.0]], dtype=dtype)
-    opt.init([p])
+    opt.reset([p])
     for _ in range(steps):
         opt.step([p], [_rosenbrock_grad(p)])
     np.testing.assert_allclose(p, [[1.0, 1.0]], atol=tol)
@@ -289,7 +289,7 @@ def test_state_round_trip_continues_exactly(opt):
 
     p = [x.copy() for x in params]
     first = optimizer_from_config(type(opt).__name__, opt.get_config())
-    first.init(p)
+    first.reset(p)
     for g in grads[:2]:
         first.step(p, g)
     state = first.get_state()

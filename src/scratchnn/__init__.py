@@ -25,14 +25,15 @@ from .layers import (
 )
 from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
 from .network import Sequential
-from .optimizers import RMSprop, Adam, AdamW, GradientDescent, Momentum, Optimizer
+from .optimizers import Adam, AdamW, GradientDescent, Momentum, Optimizer, RMSprop, chain
+from .regularization import ClipByGlobalNorm, WeightDecay
+from .executor import TrainingStep
 from .training import (
     Callback,
     EarlyStopping,
     History,
     TrainingDivergedError,
     train,
-    tutorial_early_stopping,
 )
 from .checkpoint import Checkpoint, load, load_checkpoint, save
 
@@ -62,7 +63,10 @@ __all__ = [
     "History",
     "TrainingDivergedError",
     "train",
-    "tutorial_early_stopping",
+    "chain",
+    "WeightDecay",
+    "ClipByGlobalNorm",
+    "TrainingStep",
     "Callback",
     "EarlyStopping",
     "save",

@@ -5,27 +5,27 @@ Layer protocol
 * ``forward(x) -> y`` computes the output for a batch ``x`` of shape ``(N, n_in)`` and
   caches what the backward pass needs.
 * ``backward(grad_y) -> grad_x`` takes :math:`G = \\partial\\xi/\\partial y` (shape of ``y``),
-  fills ``layer.grads`` (same keys as ``layer.params``) and returns
+  writes into the arrays of ``layer.grads`` (same keys and shapes as ``layer.params``, so a
+  list from ``network.gradients()`` stays valid from one pass to the next) and returns
   :math:`\\partial\\xi/\\partial x` (shape of ``x``).
 * A layer never updates its own parameters; optimisers do, so gradients stay inspectable.
 * Parameters keep their dtype; ``astype`` converts them (float32 training).
-* Neither pass modifies its argument, except inside the training loop, which tells a layer
-  when it may (``Layer.reuse_buffers``, ``Layer.overwrite_input``): there an activation
-  after a :class:`Linear` layer works in place on that layer's output, and backward passes
-  may overwrite the gradient they receive.
+* Neither pass modifies its argument.
+
+This is the reference path: each formula of a docstring is one NumPy expression in the code.
+The training loop runs the same math faster (reused buffers, in-place kernels) in
+:mod:`scratchnn.executor`, and the test suite holds both paths equal.
 
 Samples are rows throughout.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from . import initializers
-from ._blas import column_sums
 from ._validation import as_rng, check_float_dtype, check_int, check_real
 
 __all__ = [
@@ -46,32 +46,23 @@ __all__ = [
 
 
 def logistic(z: np.ndarray) -> np.ndarray:
-    """The logistic function :math:`\\sigma(z) = 1 / (1 + e^{-z})`, without overflow warnings.
+    """The logistic function :math:`\\sigma(z) = 1 / (1 + e^{-z})`.
 
     For very negative ``z`` the exponential overflows to ``inf`` and the result is the exact
     limit 0; the warning NumPy would give for that is suppressed.
     """
     with np.errstate(over="ignore"):
-        y = np.exp(np.negative(z))
-    y += 1.0
-    return np.reciprocal(y, out=y)
+        return 1.0 / (1.0 + np.exp(-z))
 
 
-#: Outputs at least this large are written into reused buffers during training.
-_MIN_BUFFER_BYTES = 1 << 20
-
-
-def softmax(z: np.ndarray, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """Softmax :math:`y_c = e^{z_c} / \\sum_d e^{z_d}` along ``axis``, shifted by the max.
 
     Subtracting the maximum leaves the result unchanged mathematically and keeps every
-    exponent <= 0, so nothing overflows. ``out`` (which may be ``z`` itself) receives the
-    result; by default a new array does.
+    exponent <= 0, so nothing overflows.
     """
-    y = np.subtract(z, z.max(axis=axis, keepdims=True), out=out)
-    np.exp(y, out=y)
-    y /= y.sum(axis=axis, keepdims=True)
-    return y
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 class Layer:
@@ -92,35 +83,7 @@ class Layer:
         return self.forward(x)
 
     #: Attributes in which forward passes cache arrays for backward.
-    _cache_names = ("_x", "_y", "_z", "_mask", "_out")
-
-    #: Set by the training loop, which consumes every forward output before the next
-    #: forward pass and never reads a gradient again after passing it down. A layer may
-    #: then write large outputs into arrays it owns and reuses (valid until its next
-    #: forward pass) and overwrite the incoming gradient in backward. Fresh arrays of a
-    #: megabyte or more cost page faults on every pass; for cheap layers that dominates.
-    #: Outside the training loop (False) neither happens.
-    reuse_buffers = False
-
-    #: Whether, in the training loop, ``forward`` returns an array that nothing else holds
-    #: and that ``backward`` does not read (a :class:`Linear` layer's output: its backward
-    #: needs its input, not its output). The layer after it may then overwrite it.
-    private_output = False
-
-    #: Set by the network, with ``reuse_buffers``, on a layer whose input is the
-    #: ``private_output`` of the layer before: an elementwise activation then computes its
-    #: output in place instead of writing another array as large.
-    overwrite_input = False
-
-    def _output_buffer(self, shape: tuple[int, ...], dtype) -> np.ndarray | None:
-        """The reusable output array for ``shape``, or None (allocate as usual)."""
-        nbytes = math.prod(shape) * np.dtype(dtype).itemsize
-        if not self.reuse_buffers or nbytes < _MIN_BUFFER_BYTES:
-            return None
-        out = self.__dict__.get("_out")
-        if out is None or out.shape != shape or out.dtype != dtype:
-            out = self._out = np.empty(shape, dtype=dtype)
-        return out
+    _cache_names = ("_x", "_y", "_z")
 
     def clear_cache(self) -> None:
         """Forget what the last forward pass cached (frees the memory of its batch)."""
@@ -180,8 +143,6 @@ class Linear(Layer):
         \\frac{\\partial\\xi}{\\partial b} = \\sum_{i} G_{i\\cdot}, \\qquad
         \\frac{\\partial\\xi}{\\partial X} = G W^\\top .
 
-    A 1-to-1 layer (Part 1's :math:`y = x w`) is computed with elementwise products instead
-    of ``(N, 1) @ (1, 1)`` matrix products, which are several times slower for the same math.
     """
 
     def __init__(
@@ -209,36 +170,19 @@ class Linear(Layer):
                 initializers.get(bias_init)((self.n_out,), rng, dtype), dtype=dtype
             )
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
-        self._scalar = self.n_in == 1 and self.n_out == 1
         self._x: np.ndarray | None = None
-
-    private_output = True
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
-        W = self.params["W"]
-        out = None
-        if self.reuse_buffers and x.shape[0] * self.n_out * W.itemsize >= _MIN_BUFFER_BYTES:
-            out = self._output_buffer((*x.shape[:-1], self.n_out), W.dtype)
-        y = np.multiply(x, W[0, 0], out=out) if self._scalar else np.matmul(x, W, out=out)
         if self.bias:
-            y += self.params["b"]
-        return y
+            return x @ self.params["W"] + self.params["b"]  # Y = XW + b
+        return x @ self.params["W"]  # Y = XW
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        self.backward_params(grad_y)
-        W = self.params["W"]
-        return grad_y * W[0, 0] if self._scalar else grad_y @ W.T
-
-    def backward_params(self, grad_y: np.ndarray) -> None:
-        """Fill ``grads`` only, skipping :math:`G W^\\top` (for a network's first layer)."""
-        x = self._x
-        if self._scalar:
-            self.grads["W"][0, 0] = np.dot(x.reshape(-1), grad_y.reshape(-1))  # Σᵢ xᵢGᵢ
-        else:
-            np.matmul(x.T, grad_y, out=self.grads["W"])
+        self.grads["W"][...] = self._x.T @ grad_y  # ∂ξ/∂W = XᵀG
         if self.bias:
-            column_sums(grad_y, out=self.grads["b"])
+            self.grads["b"][...] = grad_y.sum(axis=0)  # ∂ξ/∂b = Σᵢ Gᵢ
+        return grad_y @ self.params["W"].T  # ∂ξ/∂X = GWᵀ
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (*input_shape[:-1], self.n_out)
@@ -268,13 +212,11 @@ class Bias(Layer):
         self.params["b"] = np.zeros(self.n_features, dtype=check_float_dtype(dtype))
         self.grads["b"] = np.zeros_like(self.params["b"])
 
-    private_output = True
-
     def forward(self, x: np.ndarray) -> np.ndarray:
         return x + self.params["b"]
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        column_sums(grad_y, out=self.grads["b"])
+        self.grads["b"][...] = grad_y.sum(axis=0)  # ∂ξ/∂b = Σᵢ Gᵢ
         return grad_y
 
     def get_config(self) -> dict[str, Any]:
@@ -301,13 +243,7 @@ class Logistic(Layer):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        if self.reuse_buffers:  # the training loop already ignores overflow (to 0: exact)
-            y = np.negative(x, out=x if self.overwrite_input else None)
-            np.exp(y, out=y)
-            y += 1.0
-            self._y = np.reciprocal(y, out=y)
-        else:
-            self._y = logistic(x)
+        self._y = logistic(x)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
@@ -329,12 +265,12 @@ class Softmax(Layer):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._y = softmax(x, axis=-1, out=x if self.overwrite_input else None)
+        self._y = softmax(x, axis=-1)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         y = self._y
-        return y * (grad_y - np.add.reduce(grad_y * y, axis=-1, keepdims=True))
+        return y * (grad_y - (grad_y * y).sum(axis=-1, keepdims=True))
 
 
 class GaussianRBF(Layer):
@@ -349,7 +285,7 @@ class GaussianRBF(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._z = x
         with np.errstate(over="ignore"):  # z² overflowing to inf gives the exact limit h = 0
-            self._y = np.exp(-np.square(x))
+            self._y = np.exp(-(x**2))
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
@@ -360,24 +296,22 @@ class Tanh(Layer):
     """Hyperbolic tangent: :math:`y = \\tanh z`, :math:`\\partial\\xi/\\partial z = (1 - y^2) \\circ G`."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._y = np.tanh(x, out=x if self.overwrite_input else None)
+        self._y = np.tanh(x)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        return (1.0 - np.square(self._y)) * grad_y
+        return (1.0 - self._y**2) * grad_y
 
 
 class ReLU(Layer):
     """Rectified linear unit: :math:`y = \\max(z, 0)`, :math:`\\partial\\xi/\\partial z = [z > 0] \\circ G`."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out = x if self.overwrite_input else self._output_buffer(x.shape, x.dtype)
-        self._y = np.maximum(x, 0, out=out, dtype=x.dtype)
+        self._y = np.maximum(x, 0)
         return self._y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        out = grad_y if self.reuse_buffers else None  # the training loop's own gradient
-        return np.multiply(grad_y, self._y > 0, out=out)
+        return grad_y * (self._y > 0)
 
 
 class Dropout(Layer):
@@ -423,7 +357,7 @@ class Dropout(Layer):
             self.mask = None
             return x
         keep = self.rng.random(x.shape) >= self.rate
-        self.mask = np.multiply(keep, 1.0 / (1.0 - self.rate), dtype=x.dtype)
+        self.mask = (keep / (1.0 - self.rate)).astype(x.dtype)
         return x * self.mask
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:

@@ -6,7 +6,8 @@ Every loss takes the network output ``y`` and targets ``t`` of the same shape
 * ``"mean"`` (default) divides the summed loss by the normaliser ``n`` documented per class;
 * ``"sum"`` does not divide (Part 2's summed gradient, Part 4's summed cross-entropy).
 
-Cross-entropies are paired with the output activation they fuse with
+Each loss has its value and its gradient :math:`\\partial\\xi/\\partial y`, one NumPy expression
+each. Cross-entropies are paired with the output activation they fuse with
 (``fused_activation``). When a network ends in that activation, backpropagation starts
 from ``fused_gradient`` at the activation's *input*, :math:`\\partial\\xi/\\partial z = (y - t)/n`,
 the identity the series derives, instead of dividing by :math:`y(1-y)` and multiplying it back.
@@ -28,12 +29,7 @@ _REDUCTIONS = ("mean", "sum")
 
 def _safe_log(p: np.ndarray) -> np.ndarray:
     """``log(p)`` with ``p`` clipped below at the smallest normal number of its dtype."""
-    out = np.maximum(p, _TINY.get(p.dtype.char) or np.finfo(p.dtype).tiny)
-    return np.log(out, out=out)
-
-
-#: Smallest normal number per floating dtype character.
-_TINY = {c: np.finfo(c).tiny for c in "efdg"}
+    return np.log(np.maximum(p, np.finfo(p.dtype).tiny))
 
 
 class Loss:
@@ -58,56 +54,27 @@ class Loss:
             )
 
     def _normaliser(self, y: np.ndarray) -> int:
-        """Divisor of the summed loss for ``reduction="mean"``."""
-        return y.shape[0]
-
-    def _reduce(self, total, y: np.ndarray):
-        return total / self._normaliser(y) if self.reduction == "mean" else total
+        """:math:`n`, the divisor of the summed loss: 1 for ``reduction="sum"``."""
+        return y.shape[0] if self.reduction == "mean" else 1
 
     def __call__(self, y: np.ndarray, t: np.ndarray) -> float:
         return self.value(y, t)
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:  # pragma: no cover - abstract
+        """The loss :math:`\\xi` of outputs ``y`` against targets ``t``."""
         raise NotImplementedError
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """:math:`\\partial\\xi/\\partial y`, shape of ``y``."""
         raise NotImplementedError
 
     def fused_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Gradient at the input ``z`` of ``fused_activation``, where ``y = activation(z)``:
-        :math:`(y - t)/n` for the cross-entropies (:math:`n` the ``"mean"`` normaliser)."""
+        :math:`\\partial\\xi/\\partial z = (y - t)/n` for the cross-entropies."""
         if self.fused_activation is None:
             raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
         self._check(y, t)
-        grad = y - t
-        if self.reduction == "mean":
-            grad /= self._normaliser(y)
-        return grad
-
-    def value_and_gradient(
-        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
-    ) -> tuple[float, np.ndarray]:
-        """``(value(y, t), gradient(y, t))``; losses override it to share work.
-
-        ``out``, an array shaped like ``y``, may receive the gradient (a buffer the caller
-        owns and reuses, so large batches allocate nothing); it is a hint, not a promise.
-        """
-        return self.value(y, t), self.gradient(y, t)
-
-    def value_and_gradient_parts(
-        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
-    ) -> tuple[float, np.ndarray, float]:
-        """``(value, g, c)`` with gradient ``c * g``: a loss whose gradient has a constant
-        factor may leave it out, so a caller can apply it where it is cheapest (backprop is
-        linear in the output gradient). By default ``c = 1``."""
-        value, grad = self.value_and_gradient(y, t, out)
-        return value, grad, 1.0
-
-    def value_and_fused_gradient(
-        self, y: np.ndarray, t: np.ndarray
-    ) -> tuple[float, np.ndarray]:
-        """``(value(y, t), fused_gradient(y, t))``."""
-        return self.value(y, t), self.fused_gradient(y, t)
+        return (y - t) / self._normaliser(y)
 
     def get_config(self) -> dict:
         return {"reduction": self.reduction}
@@ -128,32 +95,15 @@ class MSE(Loss):
     """
 
     def _normaliser(self, y: np.ndarray) -> int:
-        return y.size
+        return y.size if self.reduction == "mean" else 1
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
-        diff = y - t
-        return float(self._reduce(np.dot(diff.reshape(-1), diff.reshape(-1)), y))
+        return float(np.sum((y - t) ** 2) / self._normaliser(y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        return self.value_and_gradient(y, t)[1]
-
-    def value_and_gradient(
-        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
-    ) -> tuple[float, np.ndarray]:
-        value, diff, factor = self.value_and_gradient_parts(y, t, out)
-        diff *= factor
-        return value, diff
-
-    def value_and_gradient_parts(
-        self, y: np.ndarray, t: np.ndarray, out: np.ndarray | None = None
-    ) -> tuple[float, np.ndarray, float]:
-        """``(ξ, y - t, 2/n)``: ξ and the gradient share ``y - t``."""
         self._check(y, t)
-        diff = np.subtract(y, t, out=out)
-        flat = diff.reshape(-1)
-        value = float(self._reduce(np.dot(flat, flat), y))
-        return value, diff, 2.0 / self._normaliser(y) if self.reduction == "mean" else 2.0
+        return 2.0 * (y - t) / self._normaliser(y)
 
 
 class BinaryCrossEntropy(Loss):
@@ -171,19 +121,19 @@ class BinaryCrossEntropy(Loss):
     fused_activation = Logistic
 
     def _normaliser(self, y: np.ndarray) -> int:
-        return y.size
+        return y.size if self.reduction == "mean" else 1
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
-        total = -(np.sum(t * _safe_log(y)) + np.sum((1.0 - t) * _safe_log(1.0 - y)))
-        return float(self._reduce(total, y))
+        total = -np.sum(t * _safe_log(y) + (1.0 - t) * _safe_log(1.0 - y))
+        return float(total / self._normaliser(y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self._check(y, t)
         tiny = np.finfo(y.dtype).tiny
-        grad = -t / np.maximum(y, tiny) + (1.0 - t) / np.maximum(1.0 - y, tiny)
-        return self._reduce(grad, y).astype(y.dtype, copy=False)
-
+        return (-t / np.maximum(y, tiny) + (1.0 - t) / np.maximum(1.0 - y, tiny)) / (
+            self._normaliser(y)
+        )
 
 
 class CategoricalCrossEntropy(Loss):
@@ -202,24 +152,11 @@ class CategoricalCrossEntropy(Loss):
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
-        return float(self._reduce(-np.add.reduce((t * _safe_log(y)).reshape(-1)), y))
+        return float(-np.sum(t * _safe_log(y)) / self._normaliser(y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self._check(y, t)
-        grad = -t / np.maximum(y, np.finfo(y.dtype).tiny)
-        return self._reduce(grad, y).astype(y.dtype, copy=False)
-
-
-    def value_and_fused_gradient(
-        self, y: np.ndarray, t: np.ndarray
-    ) -> tuple[float, np.ndarray]:
-        self._check(y, t)
-        log_y = _safe_log(y)
-        value = float(self._reduce(-np.dot(t.reshape(-1), log_y.reshape(-1)), y))
-        grad = y - t
-        if self.reduction == "mean":
-            grad /= y.shape[0]
-        return value, grad
+        return -t / np.maximum(y, np.finfo(y.dtype).tiny) / self._normaliser(y)
 
 
 #: Loss classes by name, used to rebuild models from a description.

@@ -1,7 +1,8 @@
 """A network as a sequence of layers.
 
 Forward runs the layers in order; backward runs them in reverse, each layer filling its
-``grads``. When the loss fuses with the last layer (softmax + categorical cross-entropy,
+``grads``. This is the reference path; the training loop runs the same passes through
+:mod:`scratchnn.executor`. When the loss fuses with the last layer (softmax + categorical cross-entropy,
 logistic + binary cross-entropy) the backward pass starts below that layer from the fused
 gradient :math:`\\partial\\xi/\\partial z = (y - t)/n`.
 """
@@ -12,7 +13,6 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from ._storage import flat_span, pack
 from ._validation import as_float_array, check_int
 from .layers import Layer
 from .losses import Loss
@@ -33,11 +33,9 @@ class Sequential:
     always listed in layer order, then in each layer's ``params`` order. That order is the
     order optimisers, the gradient checker and save/load use.
 
-    The network stores its layers' parameters in one contiguous array, and their gradients
-    in another: each entry of a layer's ``params`` and ``grads`` becomes a view into it (the
-    values are copied in when the network is built, so keep references to
-    ``net.parameters()``, not to arrays taken from a layer before). Optimisers then update
-    all parameters with one NumPy call per operation instead of one per array.
+    A network is only its list of layers: building one never copies or moves a layer's
+    arrays, so several networks may share layers (``Sequential(net.layers[:2])``), and arrays
+    taken from ``net.parameters()`` stay the layers' own.
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
@@ -48,29 +46,6 @@ class Sequential:
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}] must be a scratchnn Layer, got {layer!r}")
         self.layers = layers
-        self._pack()
-
-    def _pack(self) -> None:
-        """Move every parameter, and every gradient, into one flat array each (see the
-        class notes). Skipped when the parameters have several dtypes or a layer appears
-        twice; optimisers then work array by array, with the same results."""
-        if len({id(layer) for layer in self.layers}) != len(self.layers):
-            return
-        if flat_span(self.parameters()) is not None and flat_span(self.gradients()) is not None:
-            return  # packed already
-        entries = [(layer, name) for layer in self.layers for name in layer.params]
-        params = pack([layer.params[name] for layer, name in entries])
-        grads = pack([layer.grads[name] for layer, name in entries])
-        if params is None or grads is None:
-            return
-        for (layer, name), p, g in zip(entries, params, grads):
-            layer.params[name] = p
-            layer.grads[name] = g
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # pickling and deepcopy copy each view on its own: pack the copies again
-        self.__dict__.update(state)
-        self._pack()
 
     # -- passes -------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -89,16 +64,16 @@ class Sequential:
         """
         if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             x = as_float_array(x, "x", allow_empty=True)
-        self._check_features(x, "x")
-        return self._detached(self._forward(x))
+        self.check_features(x, "x")
+        x = x.astype(self.dtype or x.dtype, copy=False)
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
 
-    def _detached(self, y: np.ndarray) -> np.ndarray:
-        """``y``, copied if it is a layer's reusable buffer (see :meth:`_reuse_buffers`):
-        what the public API returns is the caller's to keep."""
-        owned = any(y is layer.__dict__.get("_out") for layer in self.layers)
-        return y.copy() if owned else y
+    __call__ = forward
 
-    def _check_features(self, x: np.ndarray, name: str) -> None:
+    def check_features(self, x: np.ndarray, name: str) -> None:
+        """Raise ValueError unless ``x`` is 2-D with the network's number of input features."""
         if x.ndim != 2:
             raise ValueError(
                 f"{name} must have 2 dimensions (n_samples, n_features), got shape {x.shape}"
@@ -110,17 +85,6 @@ class Sequential:
                 f"got shape {x.shape}"
             )
 
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        """:meth:`forward` without checks (the training loop's hot path)."""
-        dtype = self.dtype
-        if dtype is not None and x.dtype != dtype:
-            x = x.astype(dtype)
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
-
-    __call__ = forward
-
     def backward(self, grad_y: np.ndarray, *, start: int | None = None) -> np.ndarray:
         """Backpropagate ``grad_y`` = ∂ξ/∂(output of layer ``start``), default the last layer.
 
@@ -131,67 +95,27 @@ class Sequential:
             grad_y = layer.backward(grad_y)
         return grad_y
 
-    def _backward_params(self, grad_y: np.ndarray, start: int) -> None:
-        """Like :meth:`backward` from layer ``start``, but the first layer computes only its
-        parameter gradients when it can (``backward_params``): nobody needs ∂ξ/∂x there."""
-        if start < 0:
-            return
-        layers = self.layers
-        for layer in layers[start:0:-1]:
-            grad_y = layer.backward(grad_y)
-        first = layers[0]
-        if hasattr(first, "backward_params"):
-            first.backward_params(grad_y)
-        else:
-            first.backward(grad_y)
-
-    def _loss_gradients(self, loss: Loss, y: np.ndarray, t: np.ndarray) -> float:
-        """Loss value at output ``y`` and every parameter gradient, in one pass.
-
-        The training loop's hot path: the loss computes its value and gradient together
-        (sharing ``y - t``) and the input gradient of the first layer is skipped.
-        """
-        if self.fuses_with(loss):
-            value, grad = loss.value_and_fused_gradient(y, t)
-            self._backward_params(grad, len(self.layers) - 2)
-        else:
-            value, grad, factor = loss.value_and_gradient_parts(
-                y, t, out=self._gradient_buffer(y)
-            )
-            # Backprop is linear in the output gradient: apply the loss's constant factor
-            # to whichever is smaller, the output gradient or the parameter gradients.
-            scale_params = factor != 1.0 and grad.size > self.n_parameters
-            if factor != 1.0 and not scale_params:
-                grad *= factor
-            self._backward_params(grad, len(self.layers) - 1)
-            if scale_params:
-                for g in self.gradients():
-                    g *= factor
-        return value
-
-    def _gradient_buffer(self, y: np.ndarray) -> np.ndarray | None:
-        """A reused array for the loss gradient of large outputs (>= 64 KiB): fresh arrays
-        that size cost page faults on every update, which dominate cheap models."""
-        if y.nbytes < 65536:
-            return None
-        buffer = getattr(self, "_grad_buffer", None)
-        if buffer is None or buffer.shape != y.shape or buffer.dtype != y.dtype:
-            buffer = self._grad_buffer = np.empty_like(y)
-        return buffer
-
     def fuses_with(self, loss: Loss) -> bool:
         """Whether ``loss`` fuses with the last layer (softmax/logistic + cross-entropy)."""
         fused = loss.fused_activation
         return fused is not None and type(self.layers[-1]) is fused
 
     def backward_loss(self, loss: Loss, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Backpropagate ``loss`` at output ``y`` (from the last ``forward``) and targets ``t``."""
+        """Backpropagate ``loss`` at output ``y`` (from the last ``forward``) and targets ``t``.
+
+        When the loss fuses with the last layer, backpropagation starts below it from
+        ``loss.fused_gradient`` (:math:`(y - t)/n`); otherwise from ``loss.gradient``.
+        """
         if self.fuses_with(loss):
             return self.backward(loss.fused_gradient(y, t), start=len(self.layers) - 2)
         return self.backward(loss.gradient(y, t))
 
     def loss_and_gradients(self, loss: Loss, x: np.ndarray, t: np.ndarray) -> float:
-        """Forward ``x``, return the loss against ``t`` and fill every gradient."""
+        """Forward ``x``, return the loss against ``t`` and fill every layer's ``grads``.
+
+        The reference path, one layer at a time; :class:`scratchnn.executor.TrainingStep`
+        computes the same faster.
+        """
         y = self.forward(x)
         value = loss.value(y, t)
         self.backward_loss(loss, y, t)
@@ -219,15 +143,10 @@ class Sequential:
             features.
         """
         x = as_float_array(x, "x")
-        self._check_features(x, "x")
-        return self._detached(self._predict(x))
-
-    def _predict(self, x: np.ndarray) -> np.ndarray:
-        """:meth:`predict` without checks (used by the training loop once per epoch)."""
         modes = [layer.training for layer in self.layers]
         self.eval()
         try:
-            return self._forward(x)
+            return self.forward(x)
         finally:
             for layer, mode in zip(self.layers, modes):
                 layer.training = mode
@@ -351,17 +270,7 @@ class Sequential:
         """Convert every parameter to ``dtype`` in place; return self."""
         for layer in self.layers:
             layer.astype(dtype)
-        self._pack()
         return self
-
-    def _reuse_buffers(self, flag: bool) -> None:
-        """Let layers write forward outputs into buffers they own (the training loop,
-        which consumes every output before the next forward pass), or stop it."""
-        previous = None
-        for layer in self.layers:
-            layer.reuse_buffers = flag
-            layer.overwrite_input = flag and previous is not None and previous.private_output
-            previous = layer
 
     def clear_cache(self) -> "Sequential":
         """Forget every layer's forward cache (the last batch's activations); return self."""

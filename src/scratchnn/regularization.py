@@ -1,96 +1,126 @@
-"""Gradient-side regularisation used by the training loop: L2 weight decay and clipping.
+"""Gradient transformations: L2 weight decay and global-norm clipping, each written once.
 
-Both act on the lists of parameter and gradient arrays the optimisers use, in place, between
-backpropagation and the optimiser step (see :func:`scratchnn.training.train`'s
-``weight_decay`` and ``clip_norm``). Weight decay is applied first, then clipping, so the
-clipped gradient is the one the optimiser sees.
+A gradient transformation has explicit state, as the optimisers do (optax's shape):
+
+* ``init(params) -> state``;
+* ``update(grads, state, params) -> (grads, state)``: new gradient arrays, never in place.
+
+They compose with an optimiser through :func:`scratchnn.optimizers.chain`, and the training
+loop's ``weight_decay`` and ``clip_norm`` arguments build exactly that chain:
+weight decay first, then clipping, so the clipped gradient is the one the optimiser sees.
+:class:`~scratchnn.optimizers.AdamW` reuses :meth:`WeightDecay.terms` for its decoupled decay.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["decay_mask", "add_weight_decay", "global_norm", "clip_by_global_norm"]
+from ._validation import check_real
+
+__all__ = ["WeightDecay", "ClipByGlobalNorm", "ClipState", "global_norm"]
 
 
-def decay_mask(params: Sequence[np.ndarray], decay_biases: bool = False) -> list[bool]:
-    """Which parameters weight decay applies to.
-
-    By default only weight matrices — arrays with two or more dimensions — decay; biases
-    (1-D arrays such as ``Linear``'s ``b`` and ``Bias``'s ``b``) do not. With
-    ``decay_biases=True`` every parameter does.
-    """
-    return [bool(decay_biases) or p.ndim >= 2 for p in params]
-
-
-def add_weight_decay(
-    params: Sequence[np.ndarray],
-    grads: Sequence[np.ndarray],
-    weight_decay: float,
-    mask: Sequence[bool] | None = None,
-) -> None:
-    """Add the gradient of the L2 penalty to ``grads`` in place.
-
-    The penalty :math:`\\frac{\\lambda}{2}\\sum_{\\theta \\in \\text{mask}} \\lVert\\theta\\rVert^2`
-    has gradient :math:`\\lambda\\theta`, so for every masked pair
+class WeightDecay:
+    """L2 weight decay: the gradient of :math:`\\frac{\\lambda}{2}\\sum_\\theta \\lVert\\theta\\rVert^2`.
 
     .. math:: g \\leftarrow g + \\lambda\\theta
 
+    for every decayed parameter :math:`\\theta`: by default the weight matrices (arrays with
+    two or more dimensions), not the biases.
+
     Parameters
     ----------
-    params, grads : sequence of ndarray
-        Same order and shapes.
     weight_decay : float
         :math:`\\lambda \\ge 0`.
-    mask : sequence of bool, optional
-        Which parameters decay; default :func:`decay_mask` (weight matrices only).
+    decay_biases : bool, default False
+        Decay 1-D parameters (biases) too.
 
     Notes
     -----
     scikit-learn's ``alpha`` penalises :math:`\\frac{\\alpha}{2 n}\\lVert W\\rVert^2` for a
     batch of ``n`` samples with a mean loss, i.e. :math:`\\lambda = \\alpha / n`.
     """
-    if not weight_decay:
-        return
-    if mask is None:
-        mask = decay_mask(params)
-    for p, g, decays in zip(params, grads, mask):
-        if decays:
-            g += weight_decay * p
+
+    def __init__(self, weight_decay: float, decay_biases: bool = False) -> None:
+        self.weight_decay = check_real(weight_decay, "weight_decay", "[0, inf)")
+        self.decay_biases = bool(decay_biases)
+
+    def decays(self, param: np.ndarray) -> bool:
+        """Whether ``param`` decays (a matrix, or any array with ``decay_biases``)."""
+        return self.decay_biases or param.ndim >= 2
+
+    def terms(self, params: Sequence[np.ndarray]) -> list[np.ndarray | None]:
+        """:math:`\\lambda\\theta` for every decayed parameter, None for the others."""
+        return [self.weight_decay * p if self.decays(p) else None for p in params]
+
+    def penalty(self, params: Sequence[np.ndarray]) -> float:
+        """The penalty value :math:`\\frac{\\lambda}{2}\\sum_\\theta \\lVert\\theta\\rVert^2`."""
+        squares = sum(float(np.sum(p**2)) for p in params if self.decays(p))
+        return 0.5 * self.weight_decay * squares
+
+    def init(self, params: Sequence[np.ndarray]) -> None:
+        return None
+
+    def update(self, grads: Sequence[np.ndarray], state: None, params: Sequence[np.ndarray]):
+        grads = [g if d is None else g + d for g, d in zip(grads, self.terms(params))]
+        return grads, state
+
+    def get_config(self) -> dict[str, Any]:
+        return {"weight_decay": self.weight_decay, "decay_biases": self.decay_biases}
+
+    def __repr__(self) -> str:
+        return f"WeightDecay({self.weight_decay!r}, decay_biases={self.decay_biases})"
 
 
 def global_norm(arrays: Sequence[np.ndarray]) -> float:
     """:math:`\\sqrt{\\sum_k \\lVert a_k \\rVert_2^2}` over all arrays (elements flattened)."""
-    total = 0.0
-    for a in arrays:
-        flat = a.ravel()
-        total += float(np.dot(flat, flat))
-    return math.sqrt(total)
+    return math.sqrt(sum(float(np.sum(a.astype(np.float64) ** 2)) for a in arrays))
 
 
-def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> float:
-    """Rescale ``grads`` in place so their global norm is at most ``max_norm``.
+@dataclass
+class ClipState:
+    """State of :class:`ClipByGlobalNorm`: the global norm of the last gradient, before
+    clipping (NaN before the first update)."""
+
+    norm: float = math.nan
+
+
+class ClipByGlobalNorm:
+    """Rescale the gradients so their global norm is at most ``max_norm``.
 
     .. math::
 
         g_k \\leftarrow g_k \\cdot \\min\\Big(1, \\frac{c}{\\lVert g \\rVert}\\Big), \\qquad
         \\lVert g \\rVert = \\sqrt{\\textstyle\\sum_k \\lVert g_k \\rVert^2}
 
-    The direction of the whole gradient is kept; arrays whose global norm is already within
-    ``max_norm`` are left untouched (bit for bit). A non-finite norm is left alone too: the
-    training loop reports the divergence.
+    The direction of the whole gradient is kept; gradients already within ``max_norm`` are
+    returned as they are. A non-finite norm is left alone too: the training loop reports the
+    divergence. The state records the norm before clipping.
 
-    Returns
-    -------
-    float
-        The global norm *before* clipping.
+    Parameters
+    ----------
+    max_norm : float
+        :math:`c > 0`.
     """
-    norm = global_norm(grads)
-    if norm > max_norm and math.isfinite(norm):
-        scale = max_norm / norm
-        for g in grads:
-            g *= scale
-    return norm
+
+    def __init__(self, max_norm: float) -> None:
+        self.max_norm = check_real(max_norm, "max_norm", "(0, inf)")
+
+    def init(self, params: Sequence[np.ndarray]) -> ClipState:
+        return ClipState()
+
+    def update(self, grads: Sequence[np.ndarray], state: ClipState, params: Sequence[np.ndarray]):
+        norm = global_norm(grads)
+        if norm > self.max_norm and math.isfinite(norm):
+            grads = [g * (self.max_norm / norm) for g in grads]
+        return list(grads), ClipState(norm)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"max_norm": self.max_norm}
+
+    def __repr__(self) -> str:
+        return f"ClipByGlobalNorm({self.max_norm!r})"

@@ -25,7 +25,7 @@ Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order (serie
 4. training with ``GradientDescent(0.1)`` on ``1078 // 25 = 43`` fixed mini-batches
    (``np.array_split``: 3 of 26, then 40 of 25; ``shuffle=False``), visited in the same order
    every epoch, at most 300 epochs, with the validation cost after every epoch and the
-   tutorial's early stopping (``training.tutorial_early_stopping``: stop when more than 3
+   tutorial's early stopping (:func:`tutorial_early_stopping`: stop when more than 3
    epochs ran and the last three validation costs never decrease);
 5. test accuracy and confusion matrix from the argmax of the network output (counted with
    NumPy; the same as the tutorial's ``sklearn.metrics`` calls).
@@ -69,7 +69,7 @@ from ..losses import CategoricalCrossEntropy
 from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part5 as plots
-from ..training import split_batches, train, tutorial_early_stopping
+from ..training import EarlyStopping, accuracy, split_batches, train
 
 __all__ = ["Part5Result", "run", "figures", "build_network", "confusion_matrix", "LAYER_SIZES"]
 
@@ -104,6 +104,18 @@ def build_network(rng: np.random.RandomState, scale: float = 0.1) -> Sequential:
         layers.append(Linear(n_in, n_out, weight_init=init, rng=rng))
         layers.append(Softmax() if i == len(sizes) - 2 else Logistic())
     return Sequential(layers)
+
+
+def tutorial_early_stopping() -> EarlyStopping:
+    """The series' rule as configuration of :class:`~scratchnn.training.EarlyStopping`.
+
+    The tutorial stops once more than three validation costs exist (epoch 4 on) and the
+    last three never decrease, :math:`v_e \\ge v_{e-1} \\ge v_{e-2}`: two epochs in a row
+    that do not improve on the *previous* epoch; the last weights are kept.
+    """
+    return EarlyStopping(
+        "validation_loss", patience=2, compare="previous", min_epochs=4, restore_best=False
+    )
 
 
 @dataclass
@@ -284,7 +296,7 @@ def run(
         shuffle=bool(shuffle),
         rng=rng,
         validation_data=(X_val, T_val),
-        early_stopping=tutorial_early_stopping,
+        early_stopping=tutorial_early_stopping(),
     )
 
     y_true = np.argmax(T_test, axis=1)
@@ -308,7 +320,7 @@ def run(
         validation_cost=np.array(history.validation_loss[1:]),
         initial_train_cost=history.train_loss[0],
         initial_validation_cost=history.validation_loss[0],
-        test_accuracy=float(np.mean(y_true == y_pred)),
+        test_accuracy=accuracy(network.predict(X_test), T_test),
         confusion_matrix=confusion_matrix(y_true, y_pred, 10),
         y_true=y_true,
         y_pred=y_pred,

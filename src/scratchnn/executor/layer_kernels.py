@@ -1,0 +1,181 @@
+"""In-place forward and backward kernels: the layers' formulas, run into reused buffers.
+
+Each kernel computes exactly what its layer's ``forward``/``backward`` compute (the
+equivalence tests hold them equal), but writes into arrays that the executor owns and reuses
+across steps, works in place where the math allows, and writes parameter gradients straight
+into the executor's flat gradient storage:
+
+* a :class:`~scratchnn.layers.Linear` layer writes :math:`XW + b` into its own output buffer;
+  its backward needs its input, not its output, so an activation after it may overwrite that
+  output in place (``owned`` inputs below);
+* a gradient the executor owns (the loss gradient, a layer's input gradient) is scaled in place
+  by the activation's derivative;
+* the first layer skips :math:`G W^\\top`: nobody needs the gradient of the data.
+
+Layers without a kernel run their own ``forward``/``backward``; their parameter gradients are
+copied into the flat storage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._blas import column_sums
+from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
+
+__all__ = ["Slot", "kernel_for"]
+
+
+class Slot:
+    """What the executor keeps for one layer: its kernel, the forward cache (input ``x``,
+    output ``y``), reusable buffers by role, and the layer's gradient views."""
+
+    __slots__ = ("layer", "kernel", "x", "y", "buffers", "grads")
+
+    def __init__(self, layer: Layer, grads: dict[str, np.ndarray]) -> None:
+        self.layer = layer
+        self.kernel = kernel_for(layer)
+        self.x: Any = None
+        self.y: Any = None
+        self.buffers: dict[str, np.ndarray] = {}
+        self.grads = grads
+
+    def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """The reusable array for ``role``, re-created when the shape or dtype changes."""
+        out = self.buffers.get(role)
+        if out is None or out.shape != shape or out.dtype != dtype:
+            out = self.buffers[role] = np.empty(shape, dtype=dtype)
+        return out
+
+
+class LayerKernel:
+    """Fallback: the layer's own passes (nothing owned), gradients copied into the views."""
+
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[np.ndarray, bool]:
+        return slot.layer.forward(x), False
+
+    def backward(
+        self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
+    ) -> tuple[np.ndarray | None, bool]:
+        layer = slot.layer
+        grad_x = layer.backward(g)  # writes into layer.grads: the executor's views
+        for name, view in slot.grads.items():
+            if layer.grads[name] is not view:  # a layer that rebinds its gradients
+                view[...] = layer.grads[name]
+                layer.grads[name] = view
+        return grad_x, False
+
+
+class LinearKernel(LayerKernel):
+    """:math:`Y = XW + b`; :math:`\\partial W = X^\\top G`, :math:`\\partial b = 1^\\top G`,
+    :math:`\\partial X = G W^\\top`. A 1-to-1 layer uses elementwise products (an
+    ``(N, 1) @ (1, 1)`` product is the same numbers, several times slower)."""
+
+    def forward(self, slot, x, owned):
+        layer = slot.layer
+        W = layer.params["W"]
+        y = slot.buffer("y", (x.shape[0], layer.n_out), W.dtype)
+        if W.shape == (1, 1):
+            np.multiply(x, W[0, 0], out=y)
+        else:
+            np.matmul(x, W, out=y)
+        if layer.bias:
+            y += layer.params["b"]
+        slot.x = x
+        return y, True
+
+    def backward(self, slot, g, owned, need_input):
+        layer, x = slot.layer, slot.x
+        W, gW = layer.params["W"], slot.grads["W"]
+        scalar = W.shape == (1, 1)
+        if scalar:
+            gW[0, 0] = np.dot(x.reshape(-1), g.reshape(-1))
+        else:
+            np.matmul(x.T, g, out=gW)
+        if layer.bias:
+            column_sums(g, out=slot.grads["b"])
+        if not need_input:
+            return None, False
+        grad_x = slot.buffer("grad_x", x.shape, g.dtype)
+        if scalar:
+            return np.multiply(g, W[0, 0], out=grad_x), True
+        return np.matmul(g, W.T, out=grad_x), True
+
+
+class ActivationKernel(LayerKernel):
+    """An elementwise activation: in place on an owned input, else into its own buffer."""
+
+    def output(self, slot: Slot, x: np.ndarray, owned: bool) -> np.ndarray:
+        return x if owned else slot.buffer("y", x.shape, x.dtype)
+
+    def scale(self, slot: Slot, g: np.ndarray, owned: bool, factor: np.ndarray) -> np.ndarray:
+        """``g * factor``, in place when the executor owns ``g``."""
+        return np.multiply(g, factor, out=g if owned else None)
+
+
+class ReLUKernel(ActivationKernel):
+    def forward(self, slot, x, owned):
+        slot.y = np.maximum(x, 0, out=self.output(slot, x, owned), dtype=x.dtype)
+        return slot.y, True
+
+    def backward(self, slot, g, owned, need_input):
+        return self.scale(slot, g, owned, slot.y > 0), True
+
+
+class LogisticKernel(ActivationKernel):
+    def forward(self, slot, x, owned):
+        y = np.negative(x, out=self.output(slot, x, owned))
+        np.exp(y, out=y)  # overflow to inf gives the exact limit 0 below
+        y += 1.0
+        slot.y = np.reciprocal(y, out=y)
+        return slot.y, True
+
+    def backward(self, slot, g, owned, need_input):
+        y = slot.y
+        factor = np.subtract(1.0, y, out=slot.buffer("factor", y.shape, y.dtype))
+        factor *= y  # y(1 − y)
+        return self.scale(slot, g, owned, factor), True
+
+
+class TanhKernel(ActivationKernel):
+    def forward(self, slot, x, owned):
+        slot.y = np.tanh(x, out=self.output(slot, x, owned))
+        return slot.y, True
+
+    def backward(self, slot, g, owned, need_input):
+        y = slot.y
+        factor = np.square(y, out=slot.buffer("factor", y.shape, y.dtype))
+        np.subtract(1.0, factor, out=factor)  # 1 − y²
+        return self.scale(slot, g, owned, factor), True
+
+
+class SoftmaxKernel(ActivationKernel):
+    def forward(self, slot, x, owned):
+        y = np.subtract(x, x.max(axis=1, keepdims=True), out=self.output(slot, x, owned))
+        np.exp(y, out=y)
+        y /= y.sum(axis=1, keepdims=True)
+        slot.y = y
+        return y, True
+
+    def backward(self, slot, g, owned, need_input):
+        y = slot.y
+        return y * (g - (g * y).sum(axis=-1, keepdims=True)), True
+
+
+#: Kernels by exact layer type (a subclass may change the math: it gets the fallback).
+KERNELS: dict[type, LayerKernel] = {
+    Linear: LinearKernel(),
+    ReLU: ReLUKernel(),
+    Logistic: LogisticKernel(),
+    Tanh: TanhKernel(),
+    Softmax: SoftmaxKernel(),
+}
+
+_FALLBACK = LayerKernel()
+
+
+def kernel_for(layer: Layer) -> LayerKernel:
+    """The in-place kernel of ``layer``'s exact type, or the fallback (its own passes)."""
+    return KERNELS.get(type(layer), _FALLBACK)

@@ -1,0 +1,180 @@
+"""The compiled training step: one network, loss and optimiser, run fast.
+
+:class:`TrainingStep` runs the reference math of the layers, the loss and the optimiser
+(forward, loss, backward, update) through the in-place kernels of this package, with the
+gradients and the optimiser state in flat arrays. ``train`` uses it, and so can a user's own
+loop::
+
+    step = TrainingStep(net, loss, optimizer)
+    for xb, tb in batches:
+        value = step(xb, tb)           # forward, loss, backward, update; returns the loss
+
+Nothing is copied out of or moved in the network: its layers keep their parameter arrays
+(updated in place), and after each step ``layer.grads`` are views of the flat gradients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._validation import as_float_array, check_same_length
+from ..losses import MSE, CategoricalCrossEntropy, Loss
+from ..network import Sequential
+from ..optimizer_base import Optimizer
+from .layer_kernels import Slot
+from .optimizer_kernels import FlatUpdate, _views
+
+__all__ = ["TrainingStep"]
+
+
+class TrainingStep:
+    """``network``, ``loss`` and ``optimizer`` as one fast training step.
+
+    Parameters
+    ----------
+    network : Sequential
+    loss : Loss
+    optimizer : Optimizer
+        Any optimiser or :func:`~scratchnn.optimizers.chain`; its ``state`` is kept readable
+        (views of the executor's flat buffers).
+
+    Notes
+    -----
+    Arrays returned by :meth:`loss_and_gradients` (``output``) are buffers reused by the next
+    step. When a layer's parameter array is replaced (not written into), for instance by
+    ``network.astype``, the step binds the new arrays at its next call.
+    """
+
+    def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
+        if not isinstance(network, Sequential):
+            raise TypeError(f"network must be a scratchnn Sequential, got {network!r}")
+        if not isinstance(loss, Loss):
+            raise TypeError(f"loss must be a scratchnn Loss, got {loss!r}")
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be a scratchnn Optimizer, got {optimizer!r}")
+        self.network, self.loss, self.optimizer = network, loss, optimizer
+        self.fused = network.fuses_with(loss)
+        self.output: np.ndarray | None = None
+        self._params: list[np.ndarray] = []
+        self._prepared: tuple | None = None
+        self._bind()
+
+    # -- binding ----------------------------------------------------------------------------
+    def _bind(self) -> None:
+        """Flat gradient storage and one slot per layer for the current parameter arrays."""
+        params = self.network.parameters()
+        dtype = params[0].dtype if params else np.dtype(np.float64)
+        self.dtype = dtype
+        self.grad_flat = np.zeros(sum(p.size for p in params), dtype=dtype)
+        views = iter(_views(self.grad_flat, [p.shape for p in params]))
+        self.slots = []
+        for layer in self.network.layers:
+            grads = {name: next(views) for name in layer.params}
+            layer.grads.update(grads)
+            self.slots.append(Slot(layer, grads))
+        self.grad_views = [g for slot in self.slots for g in slot.grads.values()]
+        self._params = params
+        self.update_params = FlatUpdate(self.optimizer, params, self.grad_flat, self.grad_views)
+
+    def _bound(self) -> bool:
+        current = [p for layer in self.network.layers for p in layer.params.values()]
+        return len(current) == len(self._params) and all(
+            a is b for a, b in zip(current, self._params)
+        )
+
+    # -- the step ---------------------------------------------------------------------------
+    def __call__(self, x: Any, t: Any) -> float:
+        """Forward, loss, backward and update on the batch ``(x, t)``; the loss before it."""
+        value = self.loss_and_gradients(x, t)
+        self.update()
+        return value
+
+    def loss_and_gradients(self, x: Any, t: Any) -> float:
+        """The loss of batch ``(x, t)``; every gradient into ``layer.grads``.
+
+        ``x`` and ``t`` are converted to the parameter dtype; finite values are the
+        caller's responsibility (``train`` checks its data once).
+        """
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] is x and prepared[1] is t:
+            return prepared[2]
+        if not self._bound():
+            self._bind()
+        x = self._as_batch(x, "x")
+        t = self._as_batch(t, "t")
+        check_same_length(x, t, "x", "t")
+        y = self._forward(x)
+        if y.shape != t.shape:
+            raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
+        self.output = y
+        value, grad, owned, factor = self._loss_gradient(y, t)
+        start = len(self.slots) - (2 if self.fused else 1)
+        self._backward(grad, owned, start)
+        if factor != 1.0:
+            self.grad_flat *= factor
+        return value
+
+    def prepare(self, x: Any, t: Any) -> float:
+        """:meth:`loss_and_gradients` now, remembered for the next call with these same
+        arrays (``train``'s full-batch epochs: the loss after one update is measured by the
+        next update's own forward pass). Any update in between forgets it."""
+        value = self.loss_and_gradients(x, t)
+        self._prepared = (x, t, value)
+        return value
+
+    def update(self) -> None:
+        """Apply the optimiser (and its chain's transformations) to the current gradients."""
+        self._prepared = None
+        self.update_params()
+
+    # -- passes -----------------------------------------------------------------------------
+    def _as_batch(self, a: Any, name: str) -> np.ndarray:
+        if isinstance(a, np.ndarray) and a.dtype == self.dtype and a.ndim == 2:
+            return a
+        return as_float_array(a, name, ndim=2, dtype=self.dtype)
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        self.network.check_features(x, "x")
+        owned = False
+        for slot in self.slots:
+            x, owned = slot.kernel.forward(slot, x, owned)
+        return x
+
+    def _backward(self, g: np.ndarray, owned: bool, start: int) -> None:
+        for i in range(start, -1, -1):
+            slot = self.slots[i]
+            g, owned = slot.kernel.backward(slot, g, owned, i > 0)
+
+    def _loss_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, Any, bool, float]:
+        """``(value, g, owned, factor)``: the loss gradient is ``factor * g``.
+
+        Backprop is linear in the output gradient, so MSE's constant :math:`2/n` is applied
+        to whichever is smaller: the output gradient or the parameter gradients.
+        """
+        loss, slot = self.loss, self.slots[-1]
+        n = loss._normaliser(y)
+        if self.fused:
+            grad = np.subtract(y, t, out=slot.buffer("loss_grad", y.shape, y.dtype))
+            grad /= n  # ∂ξ/∂z = (y − t)/n
+            if type(loss) is CategoricalCrossEntropy:
+                log_y = np.log(np.maximum(y, np.finfo(y.dtype).tiny))
+                value = -float(np.dot(t.reshape(-1), log_y.reshape(-1))) / n
+            else:
+                value = loss.value(y, t)
+            return value, grad, True, 1.0
+        if type(loss) is MSE:
+            diff = np.subtract(y, t, out=slot.buffer("loss_grad", y.shape, y.dtype))
+            flat = diff.reshape(-1)
+            value = float(np.dot(flat, flat)) / n
+            factor = 2.0 / n
+            if diff.size <= self.grad_flat.size:
+                diff *= factor
+                factor = 1.0
+            return value, diff, True, factor
+        return loss.value(y, t), loss.gradient(y, t), False, 1.0
+
+
+
+

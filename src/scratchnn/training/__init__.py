@@ -1,0 +1,29 @@
+"""Training: the loop (:func:`train`), its history, callbacks, metrics and batches."""
+
+from .batches import split_batches
+from .callbacks import (
+    Callback,
+    CallbackList,
+    EarlyStopping,
+    FunctionCallback,
+    ProgressBar,
+    TrainingContext,
+)
+from .history import History, TrainingDivergedError
+from .loop import train
+from .metrics import METRICS, accuracy
+
+__all__ = [
+    "History",
+    "TrainingDivergedError",
+    "TrainingContext",
+    "Callback",
+    "CallbackList",
+    "FunctionCallback",
+    "EarlyStopping",
+    "ProgressBar",
+    "METRICS",
+    "accuracy",
+    "train",
+    "split_batches",
+]

@@ -1,0 +1,293 @@
+"""The training loop: full-batch, online and mini-batch gradient descent with a history.
+
+One epoch visits every training sample once, in mini-batches (:mod:`.batches`):
+``batch_size=None`` is full-batch gradient descent (one update an epoch, the "iterations" of
+Parts 1–4), ``batch_size=1`` online learning. Every update is one call of the executor's
+:class:`~scratchnn.executor.TrainingStep`: forward the batch, its loss, backpropagate, the
+optimiser step (after weight decay and clipping, when asked). Everything else is a callback
+(:mod:`.callbacks`): the history recorder, the divergence check, early stopping, the progress
+bar and the user's own.
+
+Ctrl-C stops training and leaves a usable model: while :func:`train` runs in the main thread
+it defers SIGINT until the update in progress is complete, so the parameters are never left
+half-updated; the history is returned with ``interrupted=True``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .._validation import (
+    as_float_array,
+    as_rng,
+    check_choice,
+    check_int,
+    check_real,
+    check_same_length,
+)
+from ..executor import TrainingStep
+from ..losses import Loss
+from ..network import Sequential
+from ..optimizer_base import Chain, Optimizer, chain
+from ..regularization import ClipByGlobalNorm, WeightDecay
+from .batches import epoch_batches, split_batches
+from .callbacks import (
+    Callback,
+    CallbackList,
+    ProgressBar,
+    TrainingContext,
+    as_callback,
+)
+from .history import History
+from .interrupt import deferred_sigint
+from .metrics import Metrics, resolve_metrics
+from .recorder import DivergenceCheck, Recorder, TrainingData
+
+__all__ = ["train"]
+
+
+def train(
+    network: Sequential,
+    loss: Loss,
+    optimizer: Optimizer,
+    X: Any,
+    T: Any,
+    *,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = False,
+    rng: Any = None,
+    validation_data: tuple[Any, Any] | None = None,
+    validation_fraction: float | None = None,
+    early_stopping: Callback | Callable[[History], Any] | None = None,
+    callbacks: Sequence[Callback | Callable[[History], Any]] = (),
+    record_params: bool = False,
+    metrics: Metrics = (),
+    weight_decay: float = 0.0,
+    decay_biases: bool = False,
+    clip_norm: float | None = None,
+    verbose: int = 0,
+    epoch_loss: str = "full",
+) -> History:
+    """Train ``network`` on ``(X, T)`` and return the :class:`History`.
+
+    Parameters
+    ----------
+    network : Sequential
+        Trained in place. Its parameters are converted to the dtype of ``X`` (float32 data
+        trains float32 parameters; integer data is treated as float64).
+    loss : Loss
+    optimizer : Optimizer
+        Its state is created on first use (``step_count == 0``) and otherwise continued, so
+        calling ``train`` again resumes (``partial_fit``).
+    X : array_like, shape (N, n_in)
+    T : array_like, shape (N, n_out)
+    epochs : int
+        Number of passes over the data (>= 0).
+    batch_size : int or None, default None
+        None: full batch; 1: online; otherwise mini-batches (see module docs).
+    shuffle : bool, default False
+        Permute the samples with ``rng`` before every epoch.
+    rng : None, int, Generator or RandomState
+        Used for ``shuffle`` and ``validation_fraction`` (ignored otherwise). An int or None
+        seeds a new ``numpy.random.default_rng``.
+    validation_data : (X_val, T_val), optional
+        Evaluated after every epoch into ``history.validation_loss`` (and metrics).
+    validation_fraction : float in (0, 1), optional
+        Instead of ``validation_data``: hold out ``ceil(fraction * N)`` samples drawn with
+        ``rng`` (the first ``n_val`` entries of ``rng.permutation(N)``, drawn before any
+        shuffling); the remaining samples keep their order and are trained on.
+    early_stopping : Callback or callable, optional
+        An :class:`EarlyStopping` (or any callback, or ``rule(history) -> bool`` checked
+        after every epoch; True stops training). Called before ``callbacks``.
+    callbacks : sequence of Callback or callable
+        :class:`Callback` objects get all their hooks; a plain ``callback(history)`` is
+        called after every epoch, and a true return value stops training.
+    record_params : bool, default False
+        Keep a copy of every parameter after every epoch in ``history.params``.
+    metrics : sequence of str or callable, or mapping of name to callable
+        Per-epoch metrics of the training and validation predictions, e.g.
+        ``("accuracy",)`` (see :data:`METRICS`) or ``{"r2": r2(y, t)}``; recorded in
+        ``history.train_metrics`` and ``history.validation_metrics``.
+    weight_decay : float, default 0
+        L2 penalty :math:`\\frac{\\lambda}{2}\\lVert W\\rVert^2`: :math:`\\lambda W` is added to the
+        gradient of every weight matrix (arrays with >= 2 dimensions) before the step
+        (:class:`~scratchnn.regularization.WeightDecay`).
+    decay_biases : bool, default False
+        Apply ``weight_decay`` to biases (1-D parameters) too.
+    clip_norm : float, optional
+        Rescale the gradients so their global norm is at most this, after weight decay
+        (:class:`~scratchnn.regularization.ClipByGlobalNorm`); the norms are recorded in
+        ``history.grad_norm``. Both build ``chain(WeightDecay, ClipByGlobalNorm,
+        optimizer)``; the optimiser passed in keeps its state.
+    verbose : int, default 0
+        ``>= 1`` shows a tqdm progress bar over epochs when stderr is a terminal.
+    epoch_loss : {"full", "batches"}, default "full"
+        How ``history.train_loss`` (and the training metrics) are measured each epoch.
+        ``"full"``: a forward pass over the whole training set after the epoch (what the
+        series records). ``"batches"``: the sample-weighted mean of the epoch's mini-batch
+        values, measured before each update — no extra pass, so faster for large data; the
+        initial entry (index 0) is then NaN (not evaluated). Full-batch training without
+        validation data gets the exact values for free either way.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments (named in the message), checked once before training.
+    TrainingDivergedError
+        When the loss becomes NaN or infinite; it names the epoch and batch and carries the
+        history so far.
+    """
+    _check_objects(network, loss, optimizer)
+    epochs = check_int(epochs, "epochs", low=0)
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", low=1)
+    data, rng = _training_data(network, X, T, validation_data, validation_fraction, shuffle, rng)
+    epoch_loss = check_choice(epoch_loss, "epoch_loss", ("full", "batches"))
+    hooks = [as_callback(c, f"callbacks[{i}]") for i, c in enumerate(callbacks)]
+    if early_stopping is not None:
+        hooks.insert(0, as_callback(early_stopping, "early_stopping"))
+    if check_int(verbose, "verbose", low=0):
+        hooks.append(ProgressBar())
+    composed, grad_norms = _compose(optimizer, weight_decay, decay_biases, clip_norm)
+
+    network.astype(data.X.dtype)
+    network.train()
+    step = TrainingStep(network, loss, composed)
+    batches = split_batches(data.X.shape[0], batch_size)
+    full_batch = len(batches) == 1 and not shuffle and not network.stochastic
+    recorder = Recorder(
+        data, resolve_metrics(metrics), epoch_loss, record_params, step if full_batch else None
+    )
+    history = History(batches_per_epoch=len(batches))
+    context = TrainingContext(network, loss, optimizer, history, epochs)
+    hooks = CallbackList([recorder, DivergenceCheck(), *grad_norms, *hooks])
+    return _loop(step, context, hooks, data, batches, shuffle, rng)
+
+
+def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
+    """Epochs → batches → loss and gradients → update → callbacks."""
+    history, optimizer = context.history, context.optimizer
+    # Overflow to inf/NaN is detected (DivergenceCheck names where), not warned about.
+    with np.errstate(over="ignore", invalid="ignore"), deferred_sigint() as sigint:
+        try:
+            hooks.on_train_begin(context)
+            for epoch in range(1, context.epochs + 1):
+                context.epoch = epoch
+                for b, (xb, tb) in enumerate(
+                    epoch_batches(data.X, data.T, batches, shuffle, rng), start=1
+                ):
+                    context.batch, context.targets = b, tb
+                    context.learning_rate = optimizer.current_learning_rate
+                    context.batch_loss = step.loss_and_gradients(xb, tb)
+                    context.outputs = step.output
+                    hooks.on_before_update(context)
+                    step.update()
+                    hooks.on_batch_end(context)
+                    if sigint.requested:
+                        raise KeyboardInterrupt
+                context.batch = 0
+                history.epochs = epoch
+                stop = hooks.on_epoch_end(context)
+                if sigint.requested:
+                    raise KeyboardInterrupt
+                if stop:
+                    history.stopped_early = epoch < context.epochs
+                    break
+        except KeyboardInterrupt:
+            history.interrupted = True
+        finally:
+            hooks.on_train_end(context)
+    return history
+
+
+def _check_objects(network: Any, loss: Any, optimizer: Any) -> None:
+    if not isinstance(network, Sequential):
+        raise TypeError(f"network must be a scratchnn Sequential, got {network!r}")
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a scratchnn Loss, got {loss!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a scratchnn Optimizer, got {optimizer!r}")
+
+
+def _training_data(
+    network: Sequential,
+    X: Any,
+    T: Any,
+    validation_data: Any,
+    validation_fraction: Any,
+    shuffle: bool,
+    rng: Any,
+) -> tuple[TrainingData, Any]:
+    """Checked arrays (validation split drawn from ``rng``) and the rng the loop uses."""
+    X = as_float_array(X, "X", ndim=2)
+    T = as_float_array(T, "T", ndim=2, dtype=X.dtype)
+    check_same_length(X, T, "X", "T")
+    network.check_features(X, "X")
+    n_out = network.output_shapes(X.shape[1])[-1][-1]
+    if T.shape[1] != n_out:
+        raise ValueError(
+            f"T must have {n_out} columns (the network's outputs), got shape {T.shape}"
+        )
+    if validation_data is not None and validation_fraction is not None:
+        raise ValueError("pass validation_data or validation_fraction, not both")
+    data = TrainingData(X, T)
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(
+                f"validation_data must be a pair (X_val, T_val), got {type(validation_data)}"
+            )
+        data.X_val = as_float_array(validation_data[0], "X_val", ndim=2, dtype=X.dtype)
+        data.T_val = as_float_array(validation_data[1], "T_val", ndim=2, dtype=X.dtype)
+        check_same_length(data.X_val, data.T_val, "X_val", "T_val")
+        network.check_features(data.X_val, "X_val")
+        if data.T_val.shape[1] != n_out:
+            raise ValueError(f"T_val must have {n_out} columns, got shape {data.T_val.shape}")
+    if validation_fraction is not None:
+        validation_fraction = check_real(validation_fraction, "validation_fraction", "(0, 1)")
+    rng = as_rng(rng) if (shuffle or validation_fraction is not None) else None
+    if validation_fraction is not None:
+        n_val = math.ceil(validation_fraction * X.shape[0])
+        if X.shape[0] - n_val < 1:
+            raise ValueError(
+                f"validation_fraction={validation_fraction} of {X.shape[0]} samples leaves "
+                "no training samples"
+            )
+        order = rng.permutation(X.shape[0])
+        val_idx, train_idx = order[:n_val], np.sort(order[n_val:])
+        data = TrainingData(X[train_idx], T[train_idx], X[val_idx], T[val_idx])
+    return data, rng
+
+
+class _GradNorms(Callback):
+    """Records the clipping transformation's norm of every update in ``history.grad_norm``."""
+
+    def __init__(self, composed: Chain, index: int) -> None:
+        self.composed, self.index = composed, index
+
+    def on_batch_end(self, context: TrainingContext) -> None:
+        context.history.grad_norm.append(self.composed.transform_states[self.index].norm)
+
+
+def _compose(
+    optimizer: Optimizer, weight_decay: Any, decay_biases: bool, clip_norm: Any
+) -> tuple[Optimizer, list[Callback]]:
+    """``optimizer``, or ``chain(WeightDecay, ClipByGlobalNorm, optimizer)`` as asked."""
+    transforms: list[Any] = []
+    if check_real(weight_decay, "weight_decay", "[0, inf)"):
+        transforms.append(WeightDecay(weight_decay, decay_biases))
+    if clip_norm is not None:
+        transforms.append(ClipByGlobalNorm(check_real(clip_norm, "clip_norm", "(0, inf)")))
+    if not transforms:
+        return optimizer, []
+    composed = chain(*transforms, optimizer)
+    if clip_norm is None:
+        return composed, []
+    return composed, [_GradNorms(composed, len(transforms) - 1)]

@@ -1,0 +1,157 @@
+"""The history recorder and the divergence check: two callbacks the training loop always has."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .callbacks import Callback, TrainingContext
+from .history import History, TrainingDivergedError
+from .metrics import Metric
+
+__all__ = ["TrainingData", "Recorder", "DivergenceCheck"]
+
+
+@dataclass
+class TrainingData:
+    """The arrays of a training run: training set, optional validation set."""
+
+    X: np.ndarray
+    T: np.ndarray
+    X_val: np.ndarray | None = None
+    T_val: np.ndarray | None = None
+
+
+class Recorder(Callback):
+    """Fills the :class:`History`: batch losses and learning rates, and after every epoch
+    (index 0: before training) the training and validation losses and metrics.
+
+    Parameters
+    ----------
+    data : TrainingData
+    metrics : list of (name, metric)
+    epoch_loss : {"full", "batches"}
+        ``"full"``: the training loss is a pass over the whole training set after the
+        epoch (evaluation mode). ``"batches"``: the sample-weighted mean of the epoch's
+        batch losses, each measured before its update (the initial entry is then NaN).
+    record_params : bool
+        Keep a copy of every parameter after every epoch.
+    step : TrainingStep or None
+        Given for full-batch training without shuffling or stochastic layers: the full pass
+        is then the next update's own forward pass (:meth:`TrainingStep.prepare`), so the
+        series' iterations cost one pass each.
+    """
+
+    def __init__(
+        self,
+        data: TrainingData,
+        metrics: list[tuple[str, Metric]],
+        epoch_loss: str,
+        record_params: bool,
+        step: Any = None,
+    ) -> None:
+        self.data, self.metrics, self.record_params = data, metrics, record_params
+        self.batch_means = epoch_loss == "batches" and step is None
+        self.step = step
+
+    def on_train_begin(self, context: TrainingContext) -> None:
+        history = context.history
+        for name, _ in self.metrics:
+            history.train_metrics[name] = []
+            if self.data.X_val is not None:
+                history.validation_metrics[name] = []
+        if self.batch_means:
+            self._append_train(history, math.nan, dict.fromkeys(history.train_metrics, math.nan))
+            self._record_rest(context)
+        else:
+            self._record_epoch(context)
+
+    def on_before_update(self, context: TrainingContext) -> None:
+        """Batch means are of the parameters the batch loss was measured with."""
+        if self.batch_means:
+            n_b = context.targets.shape[0]
+            mean = context.loss.reduction == "mean"
+            self._total += context.batch_loss * n_b if mean else context.batch_loss
+            for name, fn in self.metrics:
+                self._metric_totals[name] += float(fn(context.outputs, context.targets)) * n_b
+
+    def on_batch_end(self, context: TrainingContext) -> None:
+        context.history.batch_loss.append(context.batch_loss)
+        context.history.learning_rate.append(context.learning_rate)
+
+    def on_epoch_end(self, context: TrainingContext) -> None:
+        if not self.batch_means:
+            self._record_epoch(context)
+            return
+        n = self.data.X.shape[0]
+        mean = context.loss.reduction == "mean"
+        value = self._total / n if mean else self._total
+        metrics = {name: total / n for name, total in self._metric_totals.items()}
+        self._append_train(context.history, value, metrics)
+        self._record_rest(context)
+
+    def _record_epoch(self, context: TrainingContext) -> None:
+        """The full pass over the training set, then the rest of the epoch's record."""
+        data, loss, network = self.data, context.loss, context.network
+        if self.step is not None:
+            value = self.step.prepare(data.X, data.T)
+            y = self.step.output
+        else:
+            y = network.predict(data.X)
+            value = loss.value(y, data.T)
+        metrics = {name: float(fn(y, data.T)) for name, fn in self.metrics}
+        self._append_train(context.history, value, metrics)
+        self._record_rest(context)
+
+    def _append_train(self, history: History, value: float, metrics: dict[str, float]) -> None:
+        history.train_loss.append(float(value))
+        for name, metric in metrics.items():
+            history.train_metrics[name].append(metric)
+        self._total = 0.0
+        self._metric_totals = dict.fromkeys(metrics, 0.0)
+
+    def _record_rest(self, context: TrainingContext) -> None:
+        data, history = self.data, context.history
+        if data.X_val is not None:
+            y_val = context.network.predict(data.X_val)
+            history.validation_loss.append(context.loss.value(y_val, data.T_val))
+            for name, fn in self.metrics:
+                history.validation_metrics[name].append(float(fn(y_val, data.T_val)))
+        if self.record_params:
+            params = context.network.named_parameters()
+            history.params.append({name: p.copy() for name, p in params})
+
+
+class DivergenceCheck(Callback):
+    """Stop with :class:`TrainingDivergedError` when a batch loss, or an epoch's training or
+    validation loss, is NaN or infinite (a learning rate too high, most often). A batch is
+    checked before its update, so the parameters keep their last finite values."""
+
+    def on_train_begin(self, context: TrainingContext) -> None:
+        self.on_epoch_end(context)
+
+    def on_before_update(self, context: TrainingContext) -> None:
+        self._check(context.batch_loss, "loss", context, context.batch)
+
+    def on_epoch_end(self, context: TrainingContext) -> None:
+        history = context.history
+        if context.epoch or not math.isnan(history.train_loss[0]):  # NaN: not evaluated
+            self._check(history.train_loss[-1], "training loss", context, 0)
+        if history.validation_loss:
+            self._check(history.validation_loss[-1], "validation loss", context, 0)
+
+    def _check(self, value: float, what: str, context: TrainingContext, batch: int) -> None:
+        if math.isfinite(value):
+            return
+        epoch = context.epoch
+        where = f"epoch {epoch}, batch {batch}" if batch else f"the end of epoch {epoch}"
+        raise TrainingDivergedError(
+            f"{what} became {value} at {where}: training diverged "
+            f"(learning rate {context.optimizer.current_learning_rate:g} may be too high)",
+            epoch,
+            batch,
+            context.history,
+        )
