@@ -59,6 +59,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ._version import __version__
 from .layers import LAYER_TYPES, Layer
 from .losses import LOSS_TYPES, Loss
 from .network import Sequential
@@ -183,8 +184,6 @@ def save(
     OSError
         When the file cannot be written; the previous file, if any, is left untouched.
     """
-    from . import __version__
-
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a scratchnn Sequential, got {model!r}")
     if loss is not None and not isinstance(loss, Loss):

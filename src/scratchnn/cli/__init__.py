@@ -29,7 +29,7 @@ class _UsageError(Exception):
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
-    from .. import __version__
+    from .._version import __version__
 
     parser = _Parser(
         prog="scratchnn",
