@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
 from matplotlib.figure import Figure
+
+from .._io import atomic_write
 
 __all__ = [
     "positive_float",
@@ -85,23 +86,16 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str) -> list[Path]:
     """Save every figure as ``out/<name>.<fmt>``; return the paths.
 
-    Each file is written to a temporary file in ``out`` and renamed over the target, so an
-    interrupted run never leaves a half-written figure (nor destroys an older one).
+    ``out`` is created if missing. Each file is written atomically
+    (:func:`scratchnn._io.atomic_write`), so an interrupted run never leaves a half-written
+    figure (nor destroys an older one).
     """
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, fig in figures.items():
-        path = out / f"{name}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}.tmp", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                fig.savefig(handle, format=fmt, dpi=100 if fmt == "png" else None)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        paths.append(path)
-    return paths
+    dpi = 100 if fmt == "png" else None
+    return [
+        atomic_write(out / f"{name}.{fmt}", partial(fig.savefig, format=fmt, dpi=dpi))
+        for name, fig in figures.items()
+    ]
 
 
 def print_json(data: Mapping[str, Any], stream) -> None:
