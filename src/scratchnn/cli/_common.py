@@ -1,4 +1,5 @@
-"""What every subcommand shares: argument types, output options, writing figures."""
+"""What every subcommand shares: the parser class, argument types, output options, writing
+figures and results."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from matplotlib.figure import Figure
 from .._io import atomic_write
 
 __all__ = [
+    "Parser",
+    "UsageError",
     "positive_float",
     "non_negative_float",
     "non_negative_int",
@@ -22,6 +25,17 @@ __all__ = [
     "write_figures",
     "print_json",
 ]
+
+
+class UsageError(Exception):
+    """Bad command-line input; its message is the one line the command prints."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors raise :class:`UsageError` (one line, exit code 2)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(f"{self.prog}: error: {message}")
 
 
 def _number(text: str, kind, name: str):
