@@ -7,7 +7,7 @@ the series as configuration of it.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from . import datasets, initializers
 from .gradcheck import GradientCheckError, check_gradients, check_layer, check_loss

@@ -51,7 +51,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ._io import atomic_write
+from ._version import __version__
 from .layers import LAYER_TYPES, Layer
 from .losses import LOSS_TYPES, Loss
 from .network import Sequential
@@ -183,8 +184,6 @@ def save(
     OSError
         When the file cannot be written; the previous file, if any, is left untouched.
     """
-    from . import __version__
-
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a scratchnn Sequential, got {model!r}")
     if loss is not None and not isinstance(loss, Loss):
@@ -276,41 +275,7 @@ def save(
     header_bytes = _to_json(header, "header").encode("utf-8")
     entries = {HEADER_KEY: np.frombuffer(header_bytes, dtype=np.uint8), **entries}
     path = Path(path)
-    _atomic_write(path, entries)
-    return path
-
-
-def _atomic_write(path: Path, entries: dict[str, np.ndarray]) -> None:
-    """Write the archive to a temporary file beside ``path``, fsync it, rename it over
-    ``path``, then fsync the folder. Any failure removes the temporary file and leaves
-    ``path`` as it was."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **entries)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable (POSIX); not possible everywhere
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    return atomic_write(path, lambda handle: np.savez(handle, **entries))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,17 +1,21 @@
-"""What every subcommand shares: argument types, output options, writing figures."""
+"""What every subcommand shares: the parser class, argument types, output options, writing
+figures and results."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
 from matplotlib.figure import Figure
 
+from .._io import atomic_write
+
 __all__ = [
+    "Parser",
+    "UsageError",
     "positive_float",
     "non_negative_float",
     "non_negative_int",
@@ -21,6 +25,17 @@ __all__ = [
     "write_figures",
     "print_json",
 ]
+
+
+class UsageError(Exception):
+    """Bad command-line input; its message is the one line the command prints."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors raise :class:`UsageError` (one line, exit code 2)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(f"{self.prog}: error: {message}")
 
 
 def _number(text: str, kind, name: str):
@@ -85,23 +100,16 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str) -> list[Path]:
     """Save every figure as ``out/<name>.<fmt>``; return the paths.
 
-    Each file is written to a temporary file in ``out`` and renamed over the target, so an
-    interrupted run never leaves a half-written figure (nor destroys an older one).
+    ``out`` is created if missing. Each file is written atomically
+    (:func:`scratchnn._io.atomic_write`), so an interrupted run never leaves a half-written
+    figure (nor destroys an older one).
     """
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, fig in figures.items():
-        path = out / f"{name}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}.tmp", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                fig.savefig(handle, format=fmt, dpi=100 if fmt == "png" else None)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        paths.append(path)
-    return paths
+    dpi = 100 if fmt == "png" else None
+    return [
+        atomic_write(out / f"{name}.{fmt}", partial(fig.savefig, format=fmt, dpi=dpi))
+        for name, fig in figures.items()
+    ]
 
 
 def print_json(data: Mapping[str, Any], stream) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from types import ModuleType
+from typing import TextIO
 
-from ._common import add_output_options, print_json, write_figures
+from ._common import Parser, add_output_options, print_json, write_figures
+from ._registry import PARTS
 
 HELP = "the whole series in order, each part with the tutorial's settings"
 
@@ -17,22 +20,16 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _defaults(name: str, module) -> argparse.Namespace:
+def _defaults(module: ModuleType) -> argparse.Namespace:
     """The part's arguments with every option at its default."""
-    from . import _Parser
-
-    holder = _Parser(prog="scratchnn").add_subparsers()
+    holder = Parser(prog="scratchnn").add_subparsers()
     return module.register(holder).parse_args([])
 
 
-def run(args: argparse.Namespace, out, err):
-    from . import COMMANDS, build_parser
-
-    _, modules = build_parser()
+def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     collected = {}
-    for name in COMMANDS:
-        module = modules[name]
-        part_args = _defaults(name, module)
+    for name, module in PARTS.items():
+        part_args = _defaults(module)
         part_args.json = args.json
         buffer = io.StringIO()
         make_figures, result = module.run(part_args, buffer, err)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
 
 from ..tutorial import logistic
-from ._common import add_output_options, write_result
+from ._common import write_result
+from ._options import add_part_parser, derive_options, option_values
 
 HELP = "Intermezzo 1: the logistic function and its derivative"
 
+#: No options: the command line always draws the tutorial's grid.
+OPTIONS = derive_options(logistic.run)
+
 
 def register(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("logistic", help=HELP, description=HELP)
-    add_output_options(parser)
-    return parser
+    return add_part_parser(subparsers, "logistic", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out, err):
-    result = logistic.run()
+def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+    result = logistic.run(**option_values(OPTIONS, args))
     write_result(result, args.json, out)
     return logistic.figures, result

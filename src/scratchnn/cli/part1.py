@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
 
 from ..tutorial import part1
-from ._common import add_output_options, non_negative_int, positive_float, write_result
+from ._common import non_negative_int, positive_float, write_result
+from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 1: gradient descent on 1-D linear regression"
 
+OPTIONS = derive_options(
+    part1.run,
+    Option("seed", non_negative_int),
+    Option("learning_rate", positive_float),
+    Option("iterations", non_negative_int),
+)
+
 
 def register(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("part1", help=HELP, description=HELP)
-    parser.add_argument("--seed", type=non_negative_int, default=13, help="default: 13")
-    parser.add_argument(
-        "--learning-rate", type=positive_float, default=0.9, help="default: 0.9"
-    )
-    parser.add_argument(
-        "--iterations", type=non_negative_int, default=4, help="default: 4"
-    )
-    add_output_options(parser)
-    return parser
+    return add_part_parser(subparsers, "part1", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out, err):
-    result = part1.run(
-        seed=args.seed, learning_rate=args.learning_rate, iterations=args.iterations
-    )
+def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+    result = part1.run(**option_values(OPTIONS, args))
     if result.above_critical:
         err.write(
             f"warning: learning rate {result.learning_rate:g} is above the critical learning "

@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
 
 from ..tutorial import part2
-from ._common import add_output_options, non_negative_int, positive_float, write_result
+from ._common import non_negative_int, positive_float, write_result
+from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 2: logistic regression (two inputs, no bias) by gradient descent"
 
+OPTIONS = derive_options(
+    part2.run,
+    Option("seed", non_negative_int),
+    Option("learning_rate", positive_float, "step size on the summed gradient"),
+    Option("iterations", non_negative_int),
+)
+
 
 def register(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("part2", help=HELP, description=HELP)
-    parser.add_argument("--seed", type=non_negative_int, default=1, help="default: 1")
-    parser.add_argument(
-        "--learning-rate",
-        type=positive_float,
-        default=0.05,
-        help="step size on the summed gradient (default: 0.05)",
-    )
-    parser.add_argument("--iterations", type=non_negative_int, default=10, help="default: 10")
-    add_output_options(parser)
-    return parser
+    return add_part_parser(subparsers, "part2", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out, err):
-    result = part2.run(
-        seed=args.seed, learning_rate=args.learning_rate, iterations=args.iterations
-    )
+def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+    result = part2.run(**option_values(OPTIONS, args))
     write_result(result, args.json, out)
     return part2.figures, result

@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
 
 from ..tutorial import part4
-from ._common import add_output_options, fraction, non_negative_int, positive_float, write_result
+from ._common import fraction, non_negative_int, positive_float, write_result
+from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 4: vectorised 2-3-2 network (logistic hidden, softmax output) with momentum"
 
+OPTIONS = derive_options(
+    part4.run,
+    Option("seed", non_negative_int),
+    Option("learning_rate", positive_float),
+    Option("momentum", fraction, "in [0, 1)"),
+    Option("iterations", non_negative_int),
+)
+
 
 def register(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("part4", help=HELP, description=HELP)
-    parser.add_argument("--seed", type=non_negative_int, default=1, help="default: 1")
-    parser.add_argument(
-        "--learning-rate", type=positive_float, default=0.02, help="default: 0.02"
-    )
-    parser.add_argument(
-        "--momentum", type=fraction, default=0.9, help="in [0, 1) (default: 0.9)"
-    )
-    parser.add_argument(
-        "--iterations", type=non_negative_int, default=300, help="default: 300"
-    )
-    add_output_options(parser)
-    return parser
+    return add_part_parser(subparsers, "part4", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out, err):
-    result = part4.run(
-        seed=args.seed,
-        learning_rate=args.learning_rate,
-        momentum=args.momentum,
-        iterations=args.iterations,
-    )
+def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+    result = part4.run(**option_values(OPTIONS, args))
     if result.loss_increased:
         err.write(
             f"warning: training diverged: the loss rose from {result.loss[0]:.4f} to "

@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
 
 from ..tutorial import softmax
-from ._common import add_output_options, positive_float, positive_int, write_result
+from ._common import positive_float, positive_int, write_result
+from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Intermezzo 2: the softmax function and its cross-entropy"
 
+OPTIONS = derive_options(
+    softmax.run,
+    Option("grid_size", positive_int, f"points per axis, 2 to {softmax.MAX_GRID_SIZE}"),
+    Option(
+        "limit",
+        positive_float,
+        f"grid over [-LIMIT, LIMIT]^2, at most {softmax.MAX_LIMIT:g} (default: %(default)g)",
+    ),
+)
+
 
 def register(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("softmax", help=HELP, description=HELP)
-    parser.add_argument(
-        "--grid-size",
-        type=positive_int,
-        default=33,
-        help=f"points per axis, 2 to {softmax.MAX_GRID_SIZE} (default: 33)",
-    )
-    parser.add_argument(
-        "--limit",
-        type=positive_float,
-        default=10.0,
-        help=f"grid over [-LIMIT, LIMIT]^2, at most {softmax.MAX_LIMIT:g} (default: 10)",
-    )
-    add_output_options(parser)
-    return parser
+    return add_part_parser(subparsers, "softmax", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out, err):
-    result = softmax.run(grid_size=args.grid_size, limit=args.limit)
+def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+    result = softmax.run(**option_values(OPTIONS, args))
     write_result(result, args.json, out)
     return softmax.figures, result
