@@ -105,14 +105,14 @@ except ImportError:  # pragma: no cover - scikit-learn < 1.6
         return estimator._validate_data(*args, **kwargs)
 
 
-from ._validation import as_rng, check_choice, check_int, check_real
-from .checkpoint import load_checkpoint
-from .checkpoint import save as save_checkpoint
-from .layers import Identity, Layer, Linear, Logistic, ReLU, Softmax, Tanh
-from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
-from .network import Sequential
-from .optimizers import Adam, AdamW, GradientDescent, Optimizer, RMSprop
-from .training import EarlyStopping, History, split_batches, train
+from .._validation import as_rng, check_choice, check_int, check_real
+from ..checkpoint import load_checkpoint
+from ..checkpoint import save as save_checkpoint
+from ..layers import Identity, Layer, Linear, Logistic, ReLU, Softmax, Tanh
+from ..losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
+from ..network import Sequential
+from ..optimizers import Adam, AdamW, GradientDescent, Optimizer, RMSprop
+from ..training import EarlyStopping, History, split_batches, train
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
