@@ -21,6 +21,8 @@ __all__ = [
     "check_real",
     "check_int",
     "check_choice",
+    "check_bool",
+    "check_random_state",
     "check_seed",
     "check_same_length",
     "as_rng",
@@ -172,6 +174,37 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         options = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool if it is ``True`` or ``False`` (NumPy's too), else raise.
+
+    Raises
+    ------
+    TypeError
+        For anything else, 0 and 1 included (``shuffle=1`` is a mistake, not a flag).
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_random_state(value: Any, name: str = "random_state") -> Any:
+    """Return ``value`` unchanged if :func:`as_rng` accepts its type, else raise TypeError.
+
+    ``value`` must be None, an int (not a bool), a ``numpy.random.RandomState`` or a
+    ``numpy.random.Generator``. No generator is made, so checking has no side effect; the
+    range of an int seed is checked when :func:`as_rng` uses it.
+    """
+    if not (
+        value is None
+        or isinstance(value, (np.random.RandomState, np.random.Generator))
+        or (isinstance(value, numbers.Integral) and not isinstance(value, bool))
+    ):
+        raise TypeError(
+            f"{name} must be None, an int, a numpy RandomState or Generator, got {value!r}"
+        )
     return value
 
 

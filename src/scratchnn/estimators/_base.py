@@ -1,0 +1,388 @@
+"""The fit skeleton shared by :class:`MLPClassifier` and :class:`MLPRegressor`.
+
+``_BaseMLP._fit`` checks the hyperparameters (:mod:`._constraints`), validates the data,
+asks :func:`._mapping.engine_config` how to configure the engine, builds the network and
+calls :func:`scratchnn.training.train` once; then it keeps scikit-learn's bookkeeping
+(``loss_curve_``, ``n_iter_``, ``t_`` …) and emits the warnings.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+try:
+    from sklearn.utils.validation import validate_data
+except ImportError:  # pragma: no cover - scikit-learn < 1.6
+
+    def validate_data(estimator, *args, **kwargs):
+        return estimator._validate_data(*args, **kwargs)
+
+
+from .._validation import as_rng
+from ..layers import Layer, Linear
+from ..network import Sequential
+from ..optimizers import Optimizer
+from ..training import EarlyStopping, History, train
+from ._constraints import check_params
+from ._mapping import OBJECTIVE, SCORE, EngineConfig, engine_config
+from ._persistence import PersistenceMixin
+
+_DTYPES = (np.float64, np.float32)
+
+
+def _uniform(bound: float) -> Callable:
+    """Initialiser drawing :math:`U(-a, a)`, ``a = bound`` (weights and biases alike)."""
+
+    def init(shape: tuple, rng: Any, dtype: Any = np.float64) -> np.ndarray:
+        return np.asarray(rng.uniform(-bound, bound, shape), dtype=dtype)
+
+    init.__name__ = f"uniform(bound={bound!r})"
+    return init
+
+
+def _reject_strings(value: Any, name: str, what: str) -> None:
+    """TypeError for an array of strings, instead of NumPy's "could not convert" message."""
+    if isinstance(value, (str, bytes)):
+        kind = "S"
+    else:
+        try:
+            kind = np.asarray(value).dtype.kind
+        except Exception:  # ragged and the like: scikit-learn's validation explains
+            return
+    if kind in "US":
+        raise TypeError(f"{name} must hold {what}, got strings")
+
+
+def l2_penalty(weights: Sequence[np.ndarray], coefficient: float) -> float:
+    """The L2 term of scikit-learn's objective, :math:`c \\sum_l \\lVert W_l \\rVert^2`.
+
+    Parameters
+    ----------
+    weights : sequence of ndarray
+        The weight matrices :math:`W_l` (``coefs_``; biases are not penalised).
+    coefficient : float
+        :math:`c = \\alpha / (2\\bar b)` (:attr:`EngineConfig.penalty`).
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    The one place the estimators compute the penalty (for ``loss_curve_``); the engine
+    applies the matching decay :math:`\\lambda W` itself (``train(weight_decay=...)``).
+    """
+    return coefficient * sum(float(np.dot(W.ravel(), W.ravel())) for W in weights)
+
+
+class _BaseMLP(PersistenceMixin, BaseEstimator):
+    """Shared implementation of :class:`MLPClassifier` and :class:`MLPRegressor`.
+
+    Subclasses define the target handling: ``_validate_targets`` (check ``y`` and encode
+    it as the network's targets), ``_problem_kind`` (a :data:`._mapping.KINDS` name) and
+    ``_validation_score`` (the score early stopping monitors).
+    """
+
+    _is_classifier: bool
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate_init: float = 0.001,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+
+    def _make_rng(self) -> np.random.RandomState | np.random.Generator:
+        """The one source of randomness of a fit (initial weights, shuffling, split)."""
+        return as_rng(self.random_state, legacy=True, name="random_state")
+
+    # -- subclass hooks -------------------------------------------------------------------
+    def _validate_targets(
+        self, y: np.ndarray, dtype: np.dtype, *, first: bool, incremental: bool, classes: Any
+    ) -> np.ndarray:
+        """Check ``y`` (already validated by scikit-learn) and return the network's targets,
+        shape (n_samples, n_outputs), in ``dtype``; on the ``first`` fit, learn the labels."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _problem_kind(self) -> str:
+        """``"multiclass"``, ``"binary"``, ``"multilabel-indicator"`` or ``"regression"``."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _validation_score(self, y: np.ndarray, t: np.ndarray) -> float:  # pragma: no cover
+        """Score of network outputs ``y`` against targets ``t``, as ``score`` computes it."""
+        raise NotImplementedError
+
+    # -- building blocks ------------------------------------------------------------------
+    def _build_network(
+        self, n_features: int, n_outputs: int, dtype: np.dtype, hidden_sizes: tuple[int, ...],
+        config: EngineConfig,
+    ) -> Sequential:
+        """``Linear`` layers with scikit-learn's initialisation, activations in between."""
+        factor = config.init_factor
+        sizes = [n_features, *hidden_sizes, n_outputs]
+        layers: list[Layer] = []
+        for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):
+            init = _uniform(math.sqrt(factor / (fan_in + fan_out)))
+            layers.append(
+                Linear(fan_in, fan_out, weight_init=init, bias_init=init, rng=self._rng,
+                       dtype=dtype)
+            )
+            last = i == len(sizes) - 2
+            layers.append(config.output_layer() if last else config.hidden_activation())
+        return Sequential(layers)
+
+    @staticmethod
+    def _make_optimizer(config: EngineConfig) -> Optimizer:
+        """The engine optimiser, scaled to take scikit-learn's steps."""
+        return config.optimizer(*config.optimizer_args, **config.optimizer_kwargs)
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Weight matrices, ``coefs_[i]`` of shape (n_units[i], n_units[i+1]) — the network's
+        own arrays (views, not copies), as in scikit-learn."""
+        check_is_fitted(self, "network_")
+        return [layer.params["W"] for layer in self.network_.layers if isinstance(layer, Linear)]
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """Bias vectors, ``intercepts_[i]`` of shape (n_units[i+1],) — the network's arrays."""
+        check_is_fitted(self, "network_")
+        return [layer.params["b"] for layer in self.network_.layers if isinstance(layer, Linear)]
+
+    def _objective(self, penalty: float) -> Callable[[np.ndarray, np.ndarray], float]:
+        """Metric :math:`J(y, t)`: the engine loss divided by the loss scale :math:`s`
+        (scikit-learn's units) plus ``penalty`` :math:`\\sum \\lVert W \\rVert^2`."""
+
+        def objective(y: np.ndarray, t: np.ndarray) -> float:
+            value = self._loss.value(y, t) / self._loss_scale
+            if penalty:
+                value += l2_penalty(self.coefs_, penalty)
+            return value
+
+        return objective
+
+    def _forget_activations(self) -> None:
+        """Drop the layers' forward caches, so that the fitted estimator does not keep the
+        last batch's inputs and activations in memory."""
+        self.network_.clear_cache()
+
+    # -- fitting --------------------------------------------------------------------------
+    def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> _BaseMLP:
+        """``fit`` (``incremental=False``) or one ``partial_fit`` epoch."""
+        params = check_params(self.get_params(deep=False))
+        if incremental and params["early_stopping"]:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        first = not hasattr(self, "network_") or (not incremental and not params["warm_start"])
+        X, T = self._validate_data_and_targets(
+            X, y, first=first, incremental=incremental, classes=classes
+        )
+        config = engine_config(
+            params, self._problem_kind(), T.shape[1], X.shape[0], incremental=incremental
+        )
+        if config.warning is not None:
+            warnings.warn(config.warning, UserWarning, stacklevel=3)
+        if not incremental or not hasattr(self, "_rng"):
+            self._rng = self._make_rng()
+        if first:
+            self._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
+        if not incremental or getattr(self, "optimizer_", None) is None:
+            self.optimizer_ = self._make_optimizer(config)
+        history, stopper = self._train(X, T, config)
+        self._record(history, stopper, config, incremental=incremental)
+        if history.interrupted:
+            warnings.warn(
+                "Training interrupted by the user (Ctrl-C) after "
+                f"{history.epochs} epoch(s); the model keeps its last complete update",
+                UserWarning,
+                stacklevel=3,
+            )
+        elif stopper is not None and stopper.stopped_epoch is None:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def _validate_data_and_targets(
+        self, X: Any, y: Any, *, first: bool, incremental: bool, classes: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``X`` as float32/float64, shape (n_samples, n_features), and the network's targets
+        ``T``, shape (n_samples, n_outputs), in ``X``'s dtype."""
+        _reject_strings(X, "X", "real numbers (features)")
+        if not self._is_classifier:
+            _reject_strings(y, "y", "real numbers (regression targets)")
+        X, y = validate_data(
+            self, X, y, dtype=_DTYPES, multi_output=True, y_numeric=not self._is_classifier,
+            reset=first,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        T = self._validate_targets(
+            y, X.dtype, first=first, incremental=incremental, classes=classes
+        )
+        return X, T
+
+    def _initialise(
+        self, n_features: int, n_outputs: int, dtype: np.dtype, hidden_sizes: tuple[int, ...],
+        config: EngineConfig,
+    ) -> None:
+        """A fresh network, loss and bookkeeping (the first fit, or one without warm start)."""
+        self.n_outputs_ = n_outputs
+        self.out_activation_ = config.out_activation
+        self._loss = config.loss()
+        self._loss_scale = config.loss_scale
+        self.network_ = self._build_network(n_features, n_outputs, dtype, hidden_sizes, config)
+        self.n_layers_ = len(hidden_sizes) + 2
+        self.loss_curve_: list[float] = []
+        self.validation_scores_: list[float] | None = (
+            [] if config.validation_fraction is not None else None
+        )
+        self.best_validation_score_: float | None = None
+        self.t_ = 0
+        self.n_iter_ = 0
+
+    def _train(
+        self, X: np.ndarray, T: np.ndarray, config: EngineConfig
+    ) -> tuple[History, EarlyStopping | None]:
+        """One call of the engine's ``train``; the stopping callback if there was one."""
+        metrics: dict[str, Callable] = {OBJECTIVE: self._objective(config.penalty)}
+        callbacks = []
+        stopper = None
+        if config.stopping is not None:
+            rule = config.stopping
+            stopper = EarlyStopping(
+                monitor=rule.monitor,
+                mode=rule.mode,
+                patience=rule.patience,
+                min_delta=rule.min_delta,
+                restore_best=rule.restore_best,
+            )
+            callbacks.append(stopper)
+            if config.validation_fraction is not None:
+                metrics[SCORE] = self._validation_score
+        history = train(
+            self.network_,
+            self._loss,
+            self.optimizer_,
+            X,
+            T,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            shuffle=config.shuffle,
+            rng=self._rng,
+            validation_fraction=config.validation_fraction,
+            callbacks=callbacks,
+            metrics=metrics,
+            weight_decay=config.weight_decay,
+            verbose=config.verbose,
+            epoch_loss="batches",
+        )
+        self._forget_activations()
+        return history, stopper
+
+    def _record(
+        self, history: History, stopper: EarlyStopping | None, config: EngineConfig, *,
+        incremental: bool,
+    ) -> None:
+        """scikit-learn's fitted attributes from the engine's ``History``."""
+        early = config.validation_fraction is not None
+        self.history_: History = history
+        self.loss_curve_.extend(history.train_metrics[OBJECTIVE][1:])
+        if self.loss_curve_:
+            self.loss_ = self.loss_curve_[-1]
+            self.best_loss_ = None if early else min(self.loss_curve_)
+        if early:
+            if self.validation_scores_ is None:  # a warm start that turned early stopping on
+                self.validation_scores_ = []
+            self.validation_scores_.extend(history.validation_metrics[SCORE][1:])
+            self.best_validation_score_ = float(stopper.best_value)
+        self.n_iter_ = self.n_iter_ + history.epochs if incremental else history.epochs
+        self.t_ += config.n_train * history.epochs
+
+    def fit(self, X: Any, y: Any) -> "_BaseMLP":
+        """Train the network on ``(X, y)`` for at most ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_features)
+            Finite real numbers. float32 input trains a float32 network (and gives float32
+            predictions); every other numeric dtype becomes float64.
+        y : array_like, shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classifier; an indicator matrix for multi-label) or targets
+            (regressor).
+
+        Returns
+        -------
+        self
+
+        Warns
+        -----
+        ConvergenceWarning
+            When ``max_iter`` epochs ran without meeting the stopping criterion.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For bad hyperparameters or input, named in the message.
+        scratchnn.TrainingDivergedError
+            When the loss becomes NaN or infinite (lower ``learning_rate_init``).
+        """
+        return self._fit(X, y, incremental=False)
+
+    def _forward(self, X: Any) -> np.ndarray:
+        """Validated network output, shape (n_samples, n_outputs_)."""
+        check_is_fitted(self, "network_")
+        _reject_strings(X, "X", "real numbers (features)")
+        X = validate_data(self, X, dtype=_DTYPES, reset=False)
+        y = self.network_.predict(X)
+        self._forget_activations()
+        return y

@@ -1,0 +1,79 @@
+"""Parameter and attribute sections shared by the docstrings of both estimators."""
+
+_PARAMETERS = """
+    hidden_layer_sizes : int or sequence of int, default (100,)
+        Units of each hidden layer; ``()`` for none (a linear model).
+    activation : {"relu", "logistic", "tanh", "identity"}, default "relu"
+        Hidden-layer activation (the engine's ``ReLU``, ``Logistic``, ``Tanh``, ``Identity``).
+    solver : {"adam", "sgd", "rmsprop", "adamw"}, default "adam"
+        Engine optimiser: ``Adam``, ``GradientDescent`` (with ``momentum``), ``RMSprop``
+        (decay 0.9), ``AdamW``.
+    alpha : float, default 1e-4
+        L2 penalty :math:`\\frac{\\alpha}{2b}\\lVert W\\rVert^2` on the weights (see the module
+        notes); AdamW's decoupled weight decay with ``solver="adamw"``.
+    batch_size : int or "auto", default "auto"
+        Mini-batch size; "auto" is ``min(200, n_samples)``.
+    learning_rate_init : float, default 1e-3
+        Learning rate (constant).
+    max_iter : int, default 200
+        Maximum number of epochs.
+    shuffle : bool, default True
+        Shuffle the samples before every epoch.
+    random_state : None, int, RandomState or Generator
+        Source of the initial weights, the shuffling and the validation split. None: fresh
+        entropy; an int: reproducible (``RandomState(seed)``, scikit-learn's initial weights).
+    tol : float, default 1e-4
+        An epoch improves when ``loss_curve_`` drops (or, with ``early_stopping``, the
+        validation score rises) by more than ``tol``.
+    verbose : bool or int, default False
+        Show a tqdm progress bar when stderr is a terminal.
+    warm_start : bool, default False
+        ``fit`` continues from the current weights (with a new optimiser) instead of
+        starting afresh.
+    momentum : float, default 0.9
+        Momentum of ``solver="sgd"``, in [0, 1).
+    nesterovs_momentum : bool, default True
+        Nesterov momentum for ``solver="sgd"``.
+    early_stopping : bool, default False
+        Hold out ``validation_fraction`` of the samples, stop when the validation score has
+        not improved by ``tol`` for ``n_iter_no_change`` epochs and restore the best weights.
+    validation_fraction : float, default 0.1
+        In (0, 1); used with ``early_stopping``.
+    beta_1, beta_2, epsilon : float, default 0.9, 0.999, 1e-8
+        Adam's (and AdamW's) moment decays and stabiliser; ``epsilon`` also RMSprop's.
+    n_iter_no_change : int or inf, default 10
+        Stop after ``n_iter_no_change + 1`` epochs without improvement (scikit-learn's rule).
+"""
+
+_ATTRIBUTES = """
+    network_ : scratchnn.Sequential
+        The trained network (``Linear`` layers and activations).
+    optimizer_ : scratchnn.optimizers.Optimizer
+        The engine optimiser with its state (continued by ``partial_fit``).
+    history_ : scratchnn.History
+        What :func:`scratchnn.train` recorded during the last ``fit``/``partial_fit``.
+    coefs_, intercepts_ : list of ndarray
+        The network's weight matrices and biases, layer by layer (the arrays themselves).
+    loss_ : float
+        ``loss_curve_[-1]``.
+    loss_curve_ : list of float
+        The objective :math:`J` (scikit-learn's units, L2 term included) of every epoch: the
+        mean of its mini-batches' values (see the module notes).
+    best_loss_ : float or None
+        Smallest ``loss_curve_`` value (None with ``early_stopping``).
+    validation_scores_ : list of float or None
+        With ``early_stopping``: the score on the validation samples after every epoch.
+    best_validation_score_ : float or None
+        Best validation score; its weights were restored.
+    n_iter_ : int
+        Epochs run by the last ``fit`` (``partial_fit`` adds one).
+    t_ : int
+        Training samples seen by the optimiser.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        When ``X`` had column names.
+    n_outputs_ : int
+        Network outputs.
+    n_layers_ : int
+        Layers counted as scikit-learn does (input, hidden, output).
+"""

@@ -1,0 +1,255 @@
+"""The scikit-learn -> engine mapping of the estimators (``engine_config``), a pure function.
+
+Expected values are written out from scikit-learn's objective on a mini-batch of b samples,
+
+    J = l(Y, T) + alpha / (2 b) * sum_l ||W_l||^2,
+
+l the mean log-loss summed over the outputs (half the mean squared error for regression),
+and from the engine's conventions: its losses are means over samples *and* outputs (squared
+error not halved), so it minimises s * J; it cuts N samples into max(1, N // batch_size)
+batches; and its weight decay lambda adds lambda * W to the gradient.
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from scratchnn.estimators import MLPClassifier, MLPRegressor
+from scratchnn.estimators._base import l2_penalty
+from scratchnn.estimators._constraints import check_params
+from scratchnn.estimators._mapping import engine_config
+from scratchnn.layers import Identity, Logistic, ReLU, Softmax, Tanh
+from scratchnn.losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy
+from scratchnn.optimizers import Adam, AdamW, GradientDescent, RMSprop
+
+
+def params(**overrides):
+    """Every hyperparameter with scikit-learn's defaults, checked as ``fit`` checks them."""
+    return check_params(MLPClassifier(**overrides).get_params())
+
+
+def config(kind="multiclass", n_outputs=3, n_samples=150, incremental=False, **overrides):
+    return engine_config(params(**overrides), kind, n_outputs, n_samples, incremental=incremental)
+
+
+def n_batches(n_train, batch_size):
+    """The engine's rule: max(1, N // batch_size) batches of nearly equal size."""
+    return max(1, n_train // batch_size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output layer, loss and the loss scale s
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, n_outputs, layer, name, loss, scale",
+    [
+        ("multiclass", 3, Softmax, "softmax", CategoricalCrossEntropy, 1.0),
+        ("binary", 1, Logistic, "logistic", BinaryCrossEntropy, 1.0),
+        ("multilabel-indicator", 4, Logistic, "logistic", BinaryCrossEntropy, 1 / 4),
+        ("regression", 1, Identity, "identity", MSE, 2 / 1),
+        ("regression", 3, Identity, "identity", MSE, 2 / 3),
+    ],
+)
+def test_output_layer_loss_and_scale(kind, n_outputs, layer, name, loss, scale):
+    c = config(kind, n_outputs)
+    assert c.output_layer is layer and c.out_activation == name and c.loss is loss
+    assert c.loss_scale == pytest.approx(scale, rel=1e-15)
+
+
+def _sklearn_loss(kind, Y, T):
+    """scikit-learn's data term l(Y, T), written out."""
+    n = len(T)
+    if kind == "multiclass":
+        return -np.sum(T * np.log(Y)) / n
+    if kind in ("binary", "multilabel-indicator"):
+        return -np.sum(T * np.log(Y) + (1 - T) * np.log(1 - Y)) / n
+    return np.sum((Y - T) ** 2) / (2 * n)
+
+
+@pytest.mark.parametrize(
+    "kind, n_outputs",
+    [("multiclass", 3), ("binary", 1), ("multilabel-indicator", 4), ("regression", 1),
+     ("regression", 3)],
+)
+def test_engine_loss_is_s_times_sklearns_loss(kind, n_outputs):
+    """The scale is what makes the engine's loss s * l: the reason for every scaled step."""
+    rng = np.random.default_rng(0)
+    n = 7
+    if kind == "multiclass":
+        Y = rng.dirichlet(np.ones(n_outputs), size=n)
+        T = np.eye(n_outputs)[rng.integers(n_outputs, size=n)]
+    elif kind == "regression":
+        Y, T = rng.normal(size=(n, n_outputs)), rng.normal(size=(n, n_outputs))
+    else:
+        Y = rng.uniform(0.05, 0.95, size=(n, n_outputs))
+        T = rng.integers(0, 2, size=(n, n_outputs)).astype(float)
+    c = config(kind, n_outputs)
+    engine = c.loss().value(Y, T)
+    assert engine == pytest.approx(c.loss_scale * _sklearn_loss(kind, Y, T), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Optimiser: scikit-learn's steps on J
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, n_outputs, s", [("multiclass", 3, 1.0), ("regression", 4, 0.5)])
+def test_sgd_learning_rate_is_mu_over_s(kind, n_outputs, s):
+    """(mu / s) * grad(s J) = mu * grad J."""
+    c = config(kind, n_outputs, solver="sgd", learning_rate_init=0.03, momentum=0.7)
+    assert c.optimizer is GradientDescent
+    assert c.optimizer_args == pytest.approx((0.03 / s,), rel=1e-15)
+    assert dict(c.optimizer_kwargs) == {"momentum": 0.7, "nesterov": True}
+
+
+def test_sgd_nesterov_needs_momentum():
+    assert not config(solver="sgd", momentum=0.0).optimizer_kwargs["nesterov"]
+    assert not config(solver="sgd", nesterovs_momentum=False).optimizer_kwargs["nesterov"]
+
+
+@pytest.mark.parametrize("solver, cls", [("adam", Adam), ("adamw", AdamW)])
+def test_adam_epsilon_is_scaled(solver, cls):
+    """Adam's step is invariant to the gradient's scale but for epsilon: eps * s."""
+    s = 1 / 5  # five labels
+    c = config("multilabel-indicator", 5, solver=solver, learning_rate_init=0.02, beta_1=0.8,
+               beta_2=0.99, epsilon=1e-6, alpha=0.25)
+    assert c.optimizer is cls
+    assert c.optimizer_args == pytest.approx((0.02, 0.8, 0.99, 1e-6 * s), rel=1e-15)
+    expected = {"weight_decay": 0.25} if solver == "adamw" else {}
+    assert dict(c.optimizer_kwargs) == expected
+
+
+def test_rmsprop_epsilon_is_scaled():
+    s = 2 / 4  # four regression outputs
+    c = config("regression", 4, solver="rmsprop", learning_rate_init=0.01, epsilon=1e-7)
+    assert c.optimizer is RMSprop and c.optimizer_args == (0.01,)
+    assert dict(c.optimizer_kwargs) == pytest.approx({"epsilon": 1e-7 * s}, rel=1e-15)
+
+
+# ---------------------------------------------------------------------------------------------
+# alpha: the engine's weight decay and the penalty reported in loss_curve_
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, n_outputs, s", [("multiclass", 3, 1.0), ("multilabel-indicator", 4, 0.25),
+                           ("regression", 3, 2 / 3)],
+)
+@pytest.mark.parametrize("n_samples, batch_size", [(150, 32), (150, 150), (1000, 7)])
+def test_weight_decay_is_s_alpha_over_mean_batch(kind, n_outputs, s, n_samples, batch_size):
+    alpha = 0.3
+    c = config(kind, n_outputs, n_samples, alpha=alpha, batch_size=batch_size, solver="sgd")
+    mean_batch = n_samples / n_batches(n_samples, batch_size)
+    assert c.n_batches == n_batches(n_samples, batch_size)
+    # d/dW of s * alpha / (2 b) * ||W||^2 is s * alpha / b * W
+    assert c.weight_decay == pytest.approx(s * alpha / mean_batch, rel=1e-14)
+    assert c.penalty == pytest.approx(alpha / (2 * mean_batch), rel=1e-14)
+
+
+def test_adamw_alpha_is_decoupled_not_l2():
+    c = config(solver="adamw", alpha=0.1)
+    assert c.weight_decay == 0.0 and c.penalty == 0.0
+    assert c.optimizer_kwargs["weight_decay"] == 0.1
+
+
+def test_l2_penalty_is_the_sum_of_squared_weights():
+    W1, W2 = np.array([[1.0, 2.0], [3.0, -4.0]]), np.array([[0.5], [-1.5]])
+    # 1 + 4 + 9 + 16 = 30 and 0.25 + 2.25 = 2.5
+    assert l2_penalty([W1, W2], 0.1) == pytest.approx(0.1 * 32.5, rel=1e-15)
+    assert l2_penalty([], 0.1) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches, validation split, stopping rule
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n_samples, batch_size, expected",
+    [(150, "auto", 150), (1000, "auto", 200), (200, "auto", 200), (150, 32, 32), (150, 150, 150)],
+)
+def test_batch_size(n_samples, batch_size, expected):
+    c = config(n_samples=n_samples, batch_size=batch_size)
+    assert c.batch_size == expected and c.warning is None and c.n_train == n_samples
+
+
+def test_batch_size_larger_than_the_training_set_is_clipped_with_a_message():
+    c = config(n_samples=150, batch_size=500)
+    assert c.batch_size == 150 and c.n_batches == 1
+    assert c.warning == (
+        "batch_size=500 is larger than the 150 training samples; it is clipped to that"
+    )
+    # with early stopping the training set is what is left after the validation split
+    c = config(n_samples=150, batch_size=140, early_stopping=True)
+    assert c.n_train == 150 - 15 and c.batch_size == 135 and "140" in c.warning
+
+
+@pytest.mark.parametrize("n_samples, fraction", [(1347, 0.1), (150, 0.1), (10, 0.25)])
+def test_validation_split(n_samples, fraction):
+    c = config(n_samples=n_samples, early_stopping=True, validation_fraction=fraction)
+    assert c.n_train == n_samples - math.ceil(fraction * n_samples)
+    assert c.validation_fraction == fraction
+    assert config(n_samples=n_samples, validation_fraction=fraction).validation_fraction is None
+
+
+def test_validation_split_leaving_nothing_to_train_on():
+    with pytest.raises(ValueError, match="validation_fraction=0.9 of 5 samples leaves no"):
+        config(n_samples=5, early_stopping=True, validation_fraction=0.9)
+
+
+def test_stopping_rule_on_the_training_objective():
+    c = config(n_iter_no_change=4, tol=1e-3, max_iter=50)
+    assert c.epochs == 50
+    assert c.stopping.monitor == "train_objective" and c.stopping.mode == "min"
+    assert c.stopping.patience == 4 + 1 and c.stopping.min_delta == 1e-3
+    assert not c.stopping.restore_best
+
+
+def test_stopping_rule_on_the_validation_score():
+    c = config(early_stopping=True, n_iter_no_change=2, tol=0.01)
+    assert c.stopping.monitor == "validation_score" and c.stopping.mode == "max"
+    assert c.stopping.patience == 3 and c.stopping.min_delta == 0.01
+    assert c.stopping.restore_best
+
+
+def test_infinite_patience_outlasts_max_iter():
+    assert config(n_iter_no_change=np.inf, max_iter=30).stopping.patience == 31
+
+
+def test_partial_fit_is_one_epoch_without_a_stopping_rule():
+    c = config(incremental=True, max_iter=50)
+    assert c.epochs == 1 and c.stopping is None and c.validation_fraction is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Network and the function itself
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "activation, cls, factor",
+    [("relu", ReLU, 6.0), ("tanh", Tanh, 6.0), ("identity", Identity, 6.0),
+     ("logistic", Logistic, 2.0)],
+)
+def test_hidden_activation_and_glorot_factor(activation, cls, factor):
+    c = config(activation=activation)
+    assert c.hidden_activation is cls and c.init_factor == factor
+
+
+def test_engine_config_is_pure_and_frozen():
+    p = check_params(MLPRegressor(solver="sgd", batch_size=16, alpha=0.2).get_params())
+    before = dict(p)
+    a = engine_config(p, "regression", 2, 100, incremental=False)
+    b = engine_config(p, "regression", 2, 100, incremental=False)
+    assert a == b and p == before
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.batch_size = 3
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        config("continuous")
