@@ -1,4 +1,5 @@
-"""Issue 5's targets checked against a run, and RESULTS.md written from results.json."""
+"""The targets (issues 5 and 9) checked against a run, and RESULTS.md written from
+results.json."""
 
 from __future__ import annotations
 
@@ -65,6 +66,9 @@ def evaluate_targets(results: dict) -> list[dict]:
                           2.0)
             if "torch" in r:
                 add_ratio("A", s, "PyTorch's time per epoch ÷ this", r, "torch", s, ">=", 3.0)
+        if "scratchnn" in r and "scratchnn-api" in r:
+            add_ratio("A", "scratchnn-api", "speed ÷ scratchnn.train's (its time ÷ this)", r,
+                      "scratchnn", "scratchnn-api", ">=", 0.95)
     if "B" in w:
         B = w["B"]
         for s in SCRATCHNN_IDS:
@@ -78,6 +82,9 @@ def evaluate_targets(results: dict) -> list[dict]:
                 if "numpy" in r:
                     add_ratio("B", s, f"samples/s ÷ hand-written NumPy's, batch {b}", r, s,
                               "numpy", ">=", 1.0)
+                if s == "scratchnn-api" and "scratchnn" in r:
+                    add_ratio("B", s, f"samples/s ÷ scratchnn.train's, batch {b}", r, s,
+                              "scratchnn", ">=", 0.95)
             frac = B.get("gemm_fraction", {})
             if s in frac:
                 add("B", s, f"fraction of the run's float32 GEMM peak, batch "

@@ -51,7 +51,7 @@ CASES_A = [
          "epochs=E, batch_size=25)"),
     Case("scratchnn-api", "scratchnn", "scratchnn API loop", "scratchnn_runners",
          "workload_a_loop",
-         "user loop: net.forward, loss.value, net.backward_loss, optimizer.step"),
+         "user loop: step = TrainingStep(net, loss, optimizer); step(x, t) per batch"),
     Case("sklearn", "sklearn", "scikit-learn MLPClassifier", "sklearn_runners", "workload_a",
          "partial_fit per epoch; solver='sgd', momentum=0, alpha=0, batch_size=25, "
          "shuffle=False (44 batches: 43 of 25 and one of 3)"),
@@ -70,7 +70,7 @@ CASES_B = [
          "losses (no extra pass over the 60,000 samples)"),
     Case("scratchnn-api", "scratchnn", "scratchnn API loop", "scratchnn_runners",
          "workload_b_loop",
-         "user loop: net.forward, loss.value, net.backward_loss, optimizer.step"),
+         "user loop: step = TrainingStep(net, loss, optimizer); step(x, t) per batch"),
     Case("sklearn", "sklearn", "scikit-learn MLPClassifier", "sklearn_runners", "workload_b",
          "one partial_fit; solver='adam', alpha=0, shuffle=False"),
     Case("torch", "torch", "PyTorch CPU", "torch_runners", "workload_b",

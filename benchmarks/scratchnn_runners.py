@@ -1,5 +1,5 @@
-"""scratchnn used exactly as a user would: ``scratchnn.train``, or a loop over the network and
-optimiser API (``forward`` / ``backward_loss`` / ``optimizer.step``).
+"""scratchnn used exactly as a user would: ``scratchnn.train``, or the user's own loop over the
+public fast API (``step = scratchnn.TrainingStep(net, loss, optimizer)``; ``step(x, t)``).
 
 Nothing here re-implements a forward pass or a gradient; the runners only configure the
 engine and copy the shared initial parameters in.
@@ -81,7 +81,8 @@ class PartFiveTrain(_Runner):
 
 
 class PartFiveLoop(_Runner):
-    """A via the network/optimiser API: the loop a user would write around the engine."""
+    """A via the user's own loop around ``TrainingStep``: one call per batch, then the
+    epoch's training loss from ``predict``."""
 
     def __init__(self, data: dict, epochs: int) -> None:
         self.X, self.T, self.epochs = data["X"], data["T"], epochs
@@ -89,20 +90,16 @@ class PartFiveLoop(_Runner):
         self.net = _mlp(A_LAYERS, Logistic, Softmax, data["init"], np.float64)
         self.loss = CategoricalCrossEntropy()
         self.optimizer = GradientDescent(A_LEARNING_RATE)
-        self.params_, self.grads_ = self.net.parameters(), self.net.gradients()
+        self.step = scratchnn.TrainingStep(self.net, self.loss, self.optimizer)
         self.batch_loss: list[float] = []
         self.train_loss: list[float] = []
 
     def run(self) -> None:
-        net, loss, opt = self.net, self.loss, self.optimizer
+        net, loss, step = self.net, self.loss, self.step
         for _ in range(self.epochs):
             for s in self.batches:
-                x, t = self.X[s], self.T[s]
-                y = net.forward(x)
-                self.batch_loss.append(loss.value(y, t))
-                net.backward_loss(loss, y, t)
-                opt.step(self.params_, self.grads_)
-            self.train_loss.append(loss.value(net.forward(self.X), self.T))
+                self.batch_loss.append(step(self.X[s], self.T[s]))
+            self.train_loss.append(loss.value(net.predict(self.X), self.T))
 
 
 class MLPTrain(_Runner):
@@ -138,7 +135,7 @@ class MLPTrain(_Runner):
 
 
 class MLPLoop(_Runner):
-    """B via the network/optimiser API: forward, batch loss, backward_loss, optimizer.step."""
+    """B via the user's own loop around ``TrainingStep``: one call per batch."""
 
     def __init__(self, data: dict, batch_size: int) -> None:
         self.optimizer = _adam(B_LEARNING_RATE)
@@ -146,16 +143,12 @@ class MLPLoop(_Runner):
         self.slices = array_split_slices(self.X.shape[0], batch_size)
         self.net = _mlp(B_LAYERS, ReLU, Softmax, data["init"], np.float32)
         self.loss = CategoricalCrossEntropy()
-        self.params_, self.grads_ = self.net.parameters(), self.net.gradients()
+        self.step = scratchnn.TrainingStep(self.net, self.loss, self.optimizer)
 
     def run(self) -> None:
-        net, loss, opt = self.net, self.loss, self.optimizer
+        step = self.step
         for s in self.slices:
-            x, t = self.X[s], self.T[s]
-            y = net.forward(x)
-            self.last_loss = loss.value(y, t)
-            net.backward_loss(loss, y, t)
-            opt.step(self.params_, self.grads_)
+            self.last_loss = step(self.X[s], self.T[s])
 
 
 class PartOneTrain(_Runner):

@@ -35,5 +35,8 @@ def epoch_batches(
     if shuffle:
         order = rng.permutation(X.shape[0])
         X, T = X[order], T[order]
+    if len(batches) == 1:  # the whole set: the arrays themselves, the same objects each epoch
+        yield X, T
+        return
     for s in batches:
         yield X[s], T[s]
