@@ -166,3 +166,14 @@ def test_one_to_one_linear_and_large_batches():
         plain_opt.step(net.parameters(), net.gradients())
         _compare(step(x, t), value, np.float64, "loss")
         _compare(fast[0].params["W"], net[0].params["W"], np.float64, "w")
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_predict_through_the_kernels_is_the_networks_prediction(head):
+    net = _network(["ReLU", "Dropout", "Logistic"], head, 3, 3, np.float64, 5)
+    X, T = _data(head, 40, 3, 3, np.float64, 5)
+    step = nn.TrainingStep(net, HEADS[head][1](), nn.GradientDescent(0.1))
+    step(X[:10], T[:10])
+    for rows in (40, 10, 40):  # buffers per shape, reused
+        _compare(step.predict(X[:rows]), net.predict(X[:rows]), np.float64, "predict")
+    assert all(layer.training for layer in net.layers)  # the mode is restored

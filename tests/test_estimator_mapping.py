@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from scratchnn.estimators import MLPClassifier, MLPRegressor
-from scratchnn.estimators._base import l2_penalty
+from scratchnn.regularization import WeightDecay
 from scratchnn.estimators._constraints import check_params
 from scratchnn.estimators._mapping import engine_config
 from scratchnn.layers import Identity, Logistic, ReLU, Softmax, Tanh
@@ -159,8 +159,9 @@ def test_adamw_alpha_is_decoupled_not_l2():
 def test_l2_penalty_is_the_sum_of_squared_weights():
     W1, W2 = np.array([[1.0, 2.0], [3.0, -4.0]]), np.array([[0.5], [-1.5]])
     # 1 + 4 + 9 + 16 = 30 and 0.25 + 2.25 = 2.5
-    assert l2_penalty([W1, W2], 0.1) == pytest.approx(0.1 * 32.5, rel=1e-15)
-    assert l2_penalty([], 0.1) == 0.0
+    b = np.ones(3)  # a bias: not penalised
+    assert WeightDecay(0.2).penalty([W1, b, W2]) == pytest.approx(0.1 * 32.5, rel=1e-15)
+    assert WeightDecay(0.2).penalty([]) == 0.0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - scikit-learn < 1.6
 from .._validation import as_rng
 from ..layers import Layer, Linear
 from ..network import Sequential
+from ..regularization import WeightDecay
 from ..optimizers import Optimizer
 from ..training import EarlyStopping, History, train
 from ._constraints import check_params
@@ -60,28 +61,6 @@ def _reject_strings(value: Any, name: str, what: str) -> None:
             return
     if kind in "US":
         raise TypeError(f"{name} must hold {what}, got strings")
-
-
-def l2_penalty(weights: Sequence[np.ndarray], coefficient: float) -> float:
-    """The L2 term of scikit-learn's objective, :math:`c \\sum_l \\lVert W_l \\rVert^2`.
-
-    Parameters
-    ----------
-    weights : sequence of ndarray
-        The weight matrices :math:`W_l` (``coefs_``; biases are not penalised).
-    coefficient : float
-        :math:`c = \\alpha / (2\\bar b)` (:attr:`EngineConfig.penalty`).
-
-    Returns
-    -------
-    float
-
-    Notes
-    -----
-    The one place the estimators compute the penalty (for ``loss_curve_``); the engine
-    applies the matching decay :math:`\\lambda W` itself (``train(weight_decay=...)``).
-    """
-    return coefficient * sum(float(np.dot(W.ravel(), W.ravel())) for W in weights)
 
 
 class _BaseMLP(PersistenceMixin, BaseEstimator):
@@ -198,12 +177,15 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
 
     def _objective(self, penalty: float) -> Callable[[np.ndarray, np.ndarray], float]:
         """Metric :math:`J(y, t)`: the engine loss divided by the loss scale :math:`s`
-        (scikit-learn's units) plus ``penalty`` :math:`\\sum \\lVert W \\rVert^2`."""
+        (scikit-learn's units) plus ``penalty`` :math:`\\cdot \\sum \\lVert W \\rVert^2`, the
+        engine's :meth:`~scratchnn.regularization.WeightDecay.penalty` with
+        :math:`\\lambda = 2 \\cdot` ``penalty`` (weight matrices only, not the biases)."""
+        decay = WeightDecay(2.0 * penalty)
 
         def objective(y: np.ndarray, t: np.ndarray) -> float:
             value = self._loss.value(y, t) / self._loss_scale
             if penalty:
-                value += l2_penalty(self.coefs_, penalty)
+                value += decay.penalty(self.network_.parameters())
             return value
 
         return objective

@@ -25,7 +25,10 @@ import numpy as np
 from .._blas import column_sums
 from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
 
-__all__ = ["Slot", "kernel_for"]
+__all__ = ["Slot", "kernel_for", "MAX_BUFFERS"]
+
+#: Buffers one layer keeps (roles × batch shapes) before it drops them all.
+MAX_BUFFERS = 24
 
 
 class Slot:
@@ -39,14 +42,19 @@ class Slot:
         self.kernel = kernel_for(layer)
         self.x: Any = None
         self.y: Any = None
-        self.buffers: dict[str, np.ndarray] = {}
+        self.buffers: dict[tuple, np.ndarray] = {}
         self.grads = grads
 
     def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-        """The reusable array for ``role``, re-created when the shape or dtype changes."""
-        out = self.buffers.get(role)
-        if out is None or out.shape != shape or out.dtype != dtype:
-            out = self.buffers[role] = np.empty(shape, dtype=dtype)
+        """The reusable array for ``role`` and ``shape``: training batches, the full training
+        set and the validation set each keep theirs (fresh large arrays cost page faults on
+        every pass). At most :data:`MAX_BUFFERS` are kept; then they are all dropped."""
+        key = (role, shape, dtype)
+        out = self.buffers.get(key)
+        if out is None:
+            if len(self.buffers) >= MAX_BUFFERS:
+                self.buffers.clear()
+            out = self.buffers[key] = np.empty(shape, dtype=dtype)
         return out
 
 

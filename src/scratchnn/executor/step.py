@@ -124,6 +124,23 @@ class TrainingStep:
         self._prepared = (x, t, value)
         return value
 
+    def predict(self, x: Any) -> np.ndarray:
+        """The network's output for ``x`` in evaluation mode (dropout off), computed by the
+        kernels into reused buffers: valid until the next call (copy it to keep it).
+
+        Gradients already computed are kept: ``train`` evaluates between an update's
+        gradients and the next batch.
+        """
+        if not self._bound():
+            self._bind()
+        modes = [layer.training for layer in self.network.layers]
+        self.network.eval()
+        try:
+            return self._forward(self._as_batch(x, "x"))
+        finally:
+            for layer, mode in zip(self.network.layers, modes):
+                layer.training = mode
+
     def update(self) -> None:
         """Apply the optimiser (and its chain's transformations) to the current gradients."""
         self._prepared = None

@@ -11,6 +11,54 @@ bar and the user's own.
 Ctrl-C stops training and leaves a usable model: while :func:`train` runs in the main thread
 it defers SIGINT until the update in progress is complete, so the parameters are never left
 half-updated; the history is returned with ``interrupted=True``.
+
+Options of :func:`train`
+------------------------
+network
+    Trained in place. Its parameters are converted to the dtype of ``X`` (float32 data trains
+    float32 parameters; integer data is treated as float64).
+optimizer
+    Its state is created on first use and otherwise continued, so calling ``train`` again
+    resumes (``partial_fit``).
+batch_size
+    The samples are split into ``max(1, N // batch_size)`` consecutive mini-batches whose
+    sizes differ by at most one (:func:`~.batches.split_batches`).
+shuffle, rng
+    With ``shuffle=True`` the samples are permuted by ``rng`` before each epoch; with
+    ``shuffle=False`` the batches are fixed and visited in the same order every epoch. An int
+    or None ``rng`` seeds a new ``numpy.random.default_rng``.
+validation_data, validation_fraction
+    Evaluated after every epoch into ``history.validation_loss`` (and metrics). A fraction
+    holds out ``ceil(fraction * N)`` samples drawn with ``rng`` (the first ``n_val`` entries
+    of ``rng.permutation(N)``, drawn before any shuffling); the remaining samples keep their
+    order and are trained on.
+early_stopping, callbacks
+    :class:`~.callbacks.Callback` objects get all their hooks (``early_stopping``, for
+    instance an :class:`~.callbacks.EarlyStopping`, runs first); a plain function
+    ``f(history)`` is called after every epoch and a true return value stops training.
+record_params
+    Keep a copy of every parameter after every epoch in ``history.params``.
+metrics
+    Per-epoch metrics of the training and validation predictions, e.g. ``("accuracy",)``
+    (:data:`~.metrics.METRICS`) or ``{"r2": r2}`` with ``r2(y, t) -> float``; recorded in
+    ``history.train_metrics`` and ``history.validation_metrics``.
+weight_decay, decay_biases
+    L2 penalty :math:`\\frac{\\lambda}{2}\\lVert W\\rVert^2`: :math:`\\lambda W` is added to the
+    gradient of every weight matrix (and of the biases with ``decay_biases``) before the step
+    (:class:`~scratchnn.regularization.WeightDecay`).
+clip_norm
+    Rescale the gradients so that their global norm is at most this, after weight decay
+    (:class:`~scratchnn.regularization.ClipByGlobalNorm`); the norms are recorded in
+    ``history.grad_norm``. Both build ``chain(WeightDecay, ClipByGlobalNorm, optimizer)``;
+    the optimiser passed in keeps its state.
+verbose
+    ``>= 1`` shows a tqdm progress bar over epochs when stderr is a terminal.
+epoch_loss
+    How ``history.train_loss`` (and the training metrics) are measured each epoch.
+    ``"full"``: a pass over the whole training set after the epoch (what the series records).
+    ``"batches"``: the sample-weighted mean of the epoch's mini-batch values, each measured
+    before its update: no extra pass, so faster for large data; the initial entry (index 0)
+    is then NaN. Full-batch training gets the exact values for free either way.
 """
 
 from __future__ import annotations
@@ -72,70 +120,26 @@ def train(
     verbose: int = 0,
     epoch_loss: str = "full",
 ) -> History:
-    """Train ``network`` on ``(X, T)`` and return the :class:`History`.
+    """Train ``network`` on ``(X, T)`` in place and return the :class:`History`.
 
     Parameters
     ----------
-    network : Sequential
-        Trained in place. Its parameters are converted to the dtype of ``X`` (float32 data
-        trains float32 parameters; integer data is treated as float64).
-    loss : Loss
-    optimizer : Optimizer
-        Its state is created on first use (``step_count == 0``) and otherwise continued, so
-        calling ``train`` again resumes (``partial_fit``).
-    X : array_like, shape (N, n_in)
-    T : array_like, shape (N, n_out)
+    network, loss, optimizer : Sequential, Loss, Optimizer
+        The parameters take the dtype of ``X``; the optimiser's state continues (resume).
+    X, T : array_like, shape (N, n_in) and (N, n_out)
     epochs : int
-        Number of passes over the data (>= 0).
-    batch_size : int or None, default None
-        None: full batch; 1: online; otherwise mini-batches (see module docs).
-    shuffle : bool, default False
+    batch_size : int or None, default None (full batch)
+    shuffle, rng : bool and None, int, Generator or RandomState
         Permute the samples with ``rng`` before every epoch.
-    rng : None, int, Generator or RandomState
-        Used for ``shuffle`` and ``validation_fraction`` (ignored otherwise). An int or None
-        seeds a new ``numpy.random.default_rng``.
-    validation_data : (X_val, T_val), optional
-        Evaluated after every epoch into ``history.validation_loss`` (and metrics).
-    validation_fraction : float in (0, 1), optional
-        Instead of ``validation_data``: hold out ``ceil(fraction * N)`` samples drawn with
-        ``rng`` (the first ``n_val`` entries of ``rng.permutation(N)``, drawn before any
-        shuffling); the remaining samples keep their order and are trained on.
-    early_stopping : Callback or callable, optional
-        An :class:`EarlyStopping` (or any callback, or ``rule(history) -> bool`` checked
-        after every epoch; True stops training). Called before ``callbacks``.
-    callbacks : sequence of Callback or callable
-        :class:`Callback` objects get all their hooks; a plain ``callback(history)`` is
-        called after every epoch, and a true return value stops training.
+    validation_data, validation_fraction : (X_val, T_val) or float in (0, 1), optional
+    early_stopping, callbacks : Callback or callable(history), and a sequence of them
     record_params : bool, default False
-        Keep a copy of every parameter after every epoch in ``history.params``.
     metrics : sequence of str or callable, or mapping of name to callable
-        Per-epoch metrics of the training and validation predictions, e.g.
-        ``("accuracy",)`` (see :data:`METRICS`) or ``{"r2": r2(y, t)}``; recorded in
-        ``history.train_metrics`` and ``history.validation_metrics``.
-    weight_decay : float, default 0
-        L2 penalty :math:`\\frac{\\lambda}{2}\\lVert W\\rVert^2`: :math:`\\lambda W` is added to the
-        gradient of every weight matrix (arrays with >= 2 dimensions) before the step
-        (:class:`~scratchnn.regularization.WeightDecay`).
-    decay_biases : bool, default False
-        Apply ``weight_decay`` to biases (1-D parameters) too.
-    clip_norm : float, optional
-        Rescale the gradients so their global norm is at most this, after weight decay
-        (:class:`~scratchnn.regularization.ClipByGlobalNorm`); the norms are recorded in
-        ``history.grad_norm``. Both build ``chain(WeightDecay, ClipByGlobalNorm,
-        optimizer)``; the optimiser passed in keeps its state.
-    verbose : int, default 0
-        ``>= 1`` shows a tqdm progress bar over epochs when stderr is a terminal.
+    weight_decay, decay_biases, clip_norm : float, bool, float or None
+    verbose : int, default 0 (1: a progress bar when stderr is a terminal)
     epoch_loss : {"full", "batches"}, default "full"
-        How ``history.train_loss`` (and the training metrics) are measured each epoch.
-        ``"full"``: a forward pass over the whole training set after the epoch (what the
-        series records). ``"batches"``: the sample-weighted mean of the epoch's mini-batch
-        values, measured before each update — no extra pass, so faster for large data; the
-        initial entry (index 0) is then NaN (not evaluated). Full-batch training without
-        validation data gets the exact values for free either way.
 
-    Returns
-    -------
-    History
+    Every option is described in the module's documentation (``help(scratchnn.training)``).
 
     Raises
     ------
@@ -164,7 +168,7 @@ def train(
     batches = split_batches(data.X.shape[0], batch_size)
     full_batch = len(batches) == 1 and not shuffle and not network.stochastic
     recorder = Recorder(
-        data, resolve_metrics(metrics), epoch_loss, record_params, step if full_batch else None
+        data, resolve_metrics(metrics), epoch_loss, record_params, step, full_batch
     )
     history = History(batches_per_epoch=len(batches))
     context = TrainingContext(network, loss, optimizer, history, epochs)

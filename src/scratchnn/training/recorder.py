@@ -51,11 +51,12 @@ class Recorder(Callback):
         metrics: list[tuple[str, Metric]],
         epoch_loss: str,
         record_params: bool,
-        step: Any = None,
+        step: Any,
+        full_batch: bool = False,
     ) -> None:
         self.data, self.metrics, self.record_params = data, metrics, record_params
-        self.batch_means = epoch_loss == "batches" and step is None
-        self.step = step
+        self.batch_means = epoch_loss == "batches" and not full_batch
+        self.step, self.full_batch = step, full_batch
 
     def on_train_begin(self, context: TrainingContext) -> None:
         history = context.history
@@ -95,12 +96,12 @@ class Recorder(Callback):
 
     def _record_epoch(self, context: TrainingContext) -> None:
         """The full pass over the training set, then the rest of the epoch's record."""
-        data, loss, network = self.data, context.loss, context.network
-        if self.step is not None:
+        data, loss = self.data, context.loss
+        if self.full_batch:
             value = self.step.prepare(data.X, data.T)
             y = self.step.output
         else:
-            y = network.predict(data.X)
+            y = self.step.predict(data.X)
             value = loss.value(y, data.T)
         metrics = {name: float(fn(y, data.T)) for name, fn in self.metrics}
         self._append_train(context.history, value, metrics)
@@ -116,7 +117,7 @@ class Recorder(Callback):
     def _record_rest(self, context: TrainingContext) -> None:
         data, history = self.data, context.history
         if data.X_val is not None:
-            y_val = context.network.predict(data.X_val)
+            y_val = self.step.predict(data.X_val)
             history.validation_loss.append(context.loss.value(y_val, data.T_val))
             for name, fn in self.metrics:
                 history.validation_metrics[name].append(float(fn(y_val, data.T_val)))

@@ -286,22 +286,12 @@ def run(
     report = check_gradients(network, loss, X_train[:10], T_train[:10], epsilon=1e-4)
 
     history = train(
-        network,
-        loss,
-        GradientDescent(learning_rate),
-        X_train,
-        T_train,
-        epochs=max_epochs,
-        batch_size=batch_size,
-        shuffle=bool(shuffle),
-        rng=rng,
-        validation_data=(X_val, T_val),
-        early_stopping=tutorial_early_stopping(),
-    )
-
+        network, loss, GradientDescent(learning_rate), X_train, T_train,
+        epochs=max_epochs, batch_size=batch_size, shuffle=bool(shuffle), rng=rng,
+        validation_data=(X_val, T_val), early_stopping=tutorial_early_stopping(),
+    )  # fmt: skip
     y_true = np.argmax(T_test, axis=1)
     y_pred = np.argmax(network.predict(X_test), axis=1)
-    images = datasets.load_digits()[2][:10]
     return Part5Result(
         seed=seed,
         learning_rate=learning_rate,
@@ -324,7 +314,7 @@ def run(
         confusion_matrix=confusion_matrix(y_true, y_pred, 10),
         y_true=y_true,
         y_pred=y_pred,
-        digit_images=images,
+        digit_images=datasets.load_digits()[2][:10],
         network=network,
     )
 
