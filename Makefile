@@ -1,13 +1,13 @@
 # Two entry points that work on a fresh machine with only python3:
 #   make demo   set up .venv and run the main job (figures into out/)
-#   make test   set up .venv and run the whole test suite
+#   make test   set up .venv, lint and format-check (ruff), run the whole test suite
 #   make bench  set up .venv-bench (+ PyTorch CPU, scikit-learn) and run benchmarks/ (RESULTS.md)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test clean bench
+.PHONY: demo test lint format clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/scratchnn all --out out
 
-test: $(STAMP)
+test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
 
 # Benchmarks get their own venv so that torch never enters .venv (test/demo stay as they are).
 BENCH_VENV  := .venv-bench

@@ -8,8 +8,8 @@ import gc
 import importlib
 import json
 import os
-import subprocess
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass

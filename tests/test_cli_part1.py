@@ -7,9 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from scratchnn.cli import main
-
 from checks import assert_figure_file, single_error_line
+from scratchnn.cli import main
 
 TUTORIAL_LINES = [
     "w(0): 0.1380 \t loss: 1.3710",

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scratchnn import EarlyStopping, GradientDescent, History, Linear, MSE, Sequential
+from scratchnn import MSE, EarlyStopping, GradientDescent, History, Linear, Sequential
 from scratchnn.training import TrainingContext
 from scratchnn.tutorial.part5 import tutorial_early_stopping
 

@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from scratchnn.estimators import MLPClassifier, MLPRegressor
-from scratchnn.regularization import WeightDecay
 from scratchnn.estimators._constraints import check_params
 from scratchnn.estimators._mapping import engine_config
 from scratchnn.layers import Identity, Logistic, ReLU, Softmax, Tanh
 from scratchnn.losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy
 from scratchnn.optimizers import Adam, AdamW, GradientDescent, RMSprop
+from scratchnn.regularization import WeightDecay
 
 
 def params(**overrides):

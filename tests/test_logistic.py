@@ -7,10 +7,9 @@ import sys
 import numpy as np
 import pytest
 
+from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.tutorial import logistic
-
-from checks import assert_figure_file, single_error_line
 
 
 def sigma_by_hand(z):

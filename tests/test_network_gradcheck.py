@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 from scratchnn import (
+    MSE,
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
     GradientCheckError,
     Linear,
     Logistic,
-    MSE,
     Sequential,
     Softmax,
     Tanh,

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scratchnn.tutorial import part1
 from scratchnn.training import TrainingDivergedError
+from scratchnn.tutorial import part1
 
 # series.md §1.7, verbatim
 TUTORIAL_TABLE = (

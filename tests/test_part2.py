@@ -5,12 +5,11 @@ import json
 import numpy as np
 import pytest
 
+from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.cli._common import write_figures
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part2
-
-from checks import assert_figure_file, single_error_line
 
 # series.md §3.4: (w1, w2, mean-CE loss) at iteration k
 TUTORIAL_ITERATES = {

@@ -5,12 +5,11 @@ import json
 import numpy as np
 import pytest
 
+from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.cli._common import write_figures
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part3
-
-from checks import assert_figure_file, single_error_line
 
 # series.md §4.4: (w_h, b_o, loss) at iteration k
 TUTORIAL_TRAJECTORY = {

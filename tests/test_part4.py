@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_circles
 
+from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.tutorial import part4
-
-from checks import assert_figure_file, single_error_line
 
 # spec §6.5: loss at these iterations, to the digits given there
 REFERENCE_LOSS = {

@@ -9,10 +9,9 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.tutorial import part5
-
-from checks import assert_figure_file, single_error_line
 
 # spec §7.8, rows = true label 0..9, columns = predicted label
 CONFUSION = [

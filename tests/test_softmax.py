@@ -8,10 +8,9 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
+from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.tutorial import softmax
-
-from checks import assert_figure_file, single_error_line
 
 
 def reference_surface(n, limit):

@@ -18,7 +18,6 @@ from scratchnn import (
     CategoricalCrossEntropy,
     EarlyStopping,
     GradientDescent,
-    History,
     Linear,
     Logistic,
     Sequential,
@@ -28,9 +27,9 @@ from scratchnn import (
     initializers,
     train,
 )
-from scratchnn.tutorial.part5 import tutorial_early_stopping
 from scratchnn.optimizers import StepDecay
 from scratchnn.regularization import ClipByGlobalNorm, global_norm
+from scratchnn.tutorial.part5 import tutorial_early_stopping
 
 
 def _regression(n=24, seed=0):

@@ -7,9 +7,10 @@ the series as configuration of it.
 
 from __future__ import annotations
 
-from ._version import __version__
-
 from . import datasets, initializers
+from ._version import __version__
+from .checkpoint import Checkpoint, load, load_checkpoint, save
+from .executor import TrainingStep
 from .gradcheck import GradientCheckError, check_gradients, check_layer, check_loss
 from .layers import (
     Bias,
@@ -27,7 +28,6 @@ from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
 from .network import Sequential
 from .optimizers import Adam, AdamW, GradientDescent, Momentum, Optimizer, RMSprop, chain
 from .regularization import ClipByGlobalNorm, WeightDecay
-from .executor import TrainingStep
 from .training import (
     Callback,
     EarlyStopping,
@@ -35,10 +35,11 @@ from .training import (
     TrainingDivergedError,
     train,
 )
-from .checkpoint import Checkpoint, load, load_checkpoint, save
 
 __all__ = [
     "__version__",
+    "datasets",
+    "initializers",
     "Layer",
     "Linear",
     "Bias",

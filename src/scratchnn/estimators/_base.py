@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -30,8 +30,8 @@ except ImportError:  # pragma: no cover - scikit-learn < 1.6
 from .._validation import as_rng
 from ..layers import Layer, Linear
 from ..network import Sequential
-from ..regularization import WeightDecay
 from ..optimizers import Optimizer
+from ..regularization import WeightDecay
 from ..training import EarlyStopping, History, train
 from ._constraints import check_params
 from ._mapping import OBJECTIVE, SCORE, EngineConfig, engine_config
