@@ -16,7 +16,7 @@ from .._version import __version__
 from ..layers import LAYER_TYPES
 from ..losses import LOSS_TYPES, Loss
 from ..network import Sequential
-from ..optimizers import OPTIMIZER_TYPES, Optimizer, Schedule
+from ..optimizers import OPTIMIZER_TYPES, Chain, Optimizer, Schedule
 from ._header import FLOAT_DTYPES, FORMAT, FORMAT_VERSION, HEADER_KEY, to_json
 
 __all__ = ["save"]
@@ -42,6 +42,12 @@ def _check_arguments(model: Any, loss: Any, optimizer: Any, metadata: Any) -> di
         raise TypeError(f"loss must be a scratchnn Loss or None, got {loss!r}")
     if optimizer is not None and not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a scratchnn Optimizer or None, got {optimizer!r}")
+    if isinstance(optimizer, Chain):
+        raise ValueError(
+            f"optimizer: {optimizer!r} is a chain(...); only the chain's optimiser can be "
+            "saved (its gradient transformations are not part of a checkpoint): pass "
+            "optimizer=the_chain.optimizer, and chain the loaded optimiser again to resume"
+        )
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, Mapping) or not all(isinstance(k, str) for k in metadata):
@@ -148,9 +154,10 @@ def save(
     loss : Loss, optional
         Its type and configuration are saved.
     optimizer : Optimizer, optional
-        Its type, configuration and state (step count and buffers). A learning-rate
-        schedule must be a :class:`scratchnn.optimizers.Schedule` (a plain function cannot
-        be saved).
+        Its type, configuration and state (step count and buffers); for a
+        :func:`scratchnn.optimizers.chain`, pass the chain's ``.optimizer`` (the gradient
+        transformations are not saved). A learning-rate schedule must be a
+        :class:`scratchnn.optimizers.Schedule` (a plain function cannot be saved).
     metadata : dict, optional
         Any JSON-serialisable dict with str keys (hyperparameters, class labels …),
         returned as :attr:`Checkpoint.metadata`.
@@ -168,8 +175,9 @@ def save(
     TypeError
         For arguments of the wrong type, or metadata that is not JSON-serialisable.
     ValueError
-        For unregistered layer/loss/optimiser types, a plain-callable learning rate, bad
-        array names or object arrays.
+        For unregistered layer/loss/optimiser types, a :func:`scratchnn.optimizers.chain`
+        (save its ``.optimizer`` instead), a plain-callable learning rate, bad array names
+        or object arrays.
     OSError
         When the file cannot be written; the previous file, if any, is left untouched.
     """
