@@ -25,10 +25,18 @@ The header::
 ``"arrays"`` describes every array entry except the header; a file whose arrays do not match
 it exactly (names, shapes, dtypes) is refused.
 
-Loading never unpickles (``np.load(..., allow_pickle=False)``) and refuses, with a
-``ValueError`` naming the problem: a file that is not a zip archive (truncated, or not an
-``.npz``), a corrupt member, an entry holding Python objects, a missing or malformed header,
-an unknown layer, loss or optimiser type, and arrays that do not fit the header.
+Loading never unpickles (``.npy`` members are read with ``allow_pickle=False``) and refuses,
+with a ``ValueError`` naming the problem: a file that is not a zip archive (truncated, or not
+an ``.npz``), a corrupt member, an entry holding Python objects, a missing or malformed
+header, an unknown layer, loss or optimiser type, and arrays that do not fit the header.
+
+The file is untrusted: nothing is allocated from a size it declares before that size is
+checked. The header may be at most ``MAX_HEADER_BYTES`` (16 MiB) of JSON nested at most
+``MAX_HEADER_DEPTH`` (64) levels deep (:func:`save` refuses metadata beyond these too); the
+members' ``.npy`` headers are read first, and the data each declares must fit in the member;
+the members may not overlap, and together inflate to at most ``MAX_INFLATION`` (100) times
+the file's size (:func:`save` writes them uncompressed); the shapes and dtypes the header
+declares are checked against the members before any array is read.
 
 Saving is atomic: the archive is written to a temporary file in the destination folder,
 flushed to disk (``fsync``) and renamed over the destination (``os.replace``), so an
@@ -51,9 +59,20 @@ from __future__ import annotations
 # ``np`` stays reachable as ``scratchnn.checkpoint.np`` (the tests patch ``np.savez`` there).
 import numpy as np  # noqa: F401
 
-from ._header import FORMAT, FORMAT_VERSION
+from ._header import FORMAT, FORMAT_VERSION, MAX_HEADER_BYTES, MAX_HEADER_DEPTH
 from ._header import HEADER_KEY as HEADER_KEY
 from ._load import Checkpoint, load, load_checkpoint
+from ._read import MAX_INFLATION
 from ._save import save
 
-__all__ = ["save", "load", "load_checkpoint", "Checkpoint", "FORMAT", "FORMAT_VERSION"]
+__all__ = [
+    "save",
+    "load",
+    "load_checkpoint",
+    "Checkpoint",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_HEADER_BYTES",
+    "MAX_HEADER_DEPTH",
+    "MAX_INFLATION",
+]

@@ -14,8 +14,8 @@ from ..layers import LAYER_TYPES, Layer
 from ..losses import LOSS_TYPES, Loss
 from ..network import Sequential
 from ..optimizers import Optimizer, optimizer_from_config
-from ._header import parse_header
-from ._read import check_arrays, read_entries
+from ._header import HEADER_KEY, check_header_entry, parse_header
+from ._read import Archive, check_arrays
 
 __all__ = ["Checkpoint", "load_checkpoint", "load"]
 
@@ -197,9 +197,13 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     masks from a fresh ``numpy.random.default_rng()`` (set ``layer.rng`` to reproduce).
     """
     path = Path(path)
-    entries = read_entries(path)
-    header = parse_header(entries, path)
-    check_arrays(entries, header, path)
+    with open(path, "rb") as handle, Archive(path, handle) as archive:
+        members = dict(archive.members)
+        entry = members.pop(HEADER_KEY, None)
+        check_header_entry(None if entry is None else (entry.shape, entry.dtype), path)
+        header = parse_header(archive.read(HEADER_KEY).tobytes(), path)
+        check_arrays(members, header, path)
+        entries = {key: archive.read(key) for key in members}
     model = _build_model(entries, header, path)
     loss = _build_loss(header, path)
     optimizer = None

@@ -17,7 +17,7 @@ from ..layers import LAYER_TYPES
 from ..losses import LOSS_TYPES, Loss
 from ..network import Sequential
 from ..optimizers import OPTIMIZER_TYPES, Chain, Optimizer, Schedule
-from ._header import FLOAT_DTYPES, FORMAT, FORMAT_VERSION, HEADER_KEY, to_json
+from ._header import FLOAT_DTYPES, FORMAT, FORMAT_VERSION, HEADER_KEY, encode_header, to_json
 
 __all__ = ["save"]
 
@@ -176,8 +176,9 @@ def save(
         For arguments of the wrong type, or metadata that is not JSON-serialisable.
     ValueError
         For unregistered layer/loss/optimiser types, a :func:`scratchnn.optimizers.chain`
-        (save its ``.optimizer`` instead), a plain-callable learning rate, bad array names
-        or object arrays.
+        (save its ``.optimizer`` instead), a plain-callable learning rate, bad array names,
+        object arrays, or metadata that makes the header too large or too deeply nested
+        (see :mod:`scratchnn.checkpoint`).
     OSError
         When the file cannot be written; the previous file, if any, is left untouched.
     """
@@ -200,7 +201,6 @@ def save(
             for key, value in entries.items()
         },
     }
-    header_bytes = to_json(header, "header").encode("utf-8")
-    entries = {HEADER_KEY: np.frombuffer(header_bytes, dtype=np.uint8), **entries}
+    entries = {HEADER_KEY: encode_header(header), **entries}
     path = Path(path)
     return atomic_write(path, lambda handle: np.savez(handle, **entries))
