@@ -115,9 +115,7 @@ def machine_info() -> dict[str, Any]:
         "memory_gib": _mem_total_gib(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "versions": {
-            name: version_of(name) for name in ("numpy", "scratchnn", "sklearn", "torch")
-        },
+        "versions": {name: version_of(name) for name in ("numpy", "scratchnn", "sklearn", "torch")},
         "env": {name: os.environ.get(name) for name in BLAS_ENV},
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }

@@ -91,8 +91,9 @@ def profile_a(out: Path, rounds: int) -> None:
     train = scratchnn_runners.workload_a_train(data, 50)
     _pyinstrument(train.run, out / "profile_A_train.txt", 0.0002)
     loop = scratchnn_runners.workload_a_loop(data, 1)
-    phases = _phases(loop.net, loop.loss, loop.optimizer, data["X"], data["T"],
-                     data["batches"], rounds)
+    phases = _phases(
+        loop.net, loop.loss, loop.optimizer, data["X"], data["T"], data["batches"], rounds
+    )
     epochs = 10
     totals = {
         "train()": _time(scratchnn_runners.workload_a_train(data, epochs).run, rounds)
@@ -117,8 +118,7 @@ def profile_b(out: Path, rounds: int, samples: int) -> None:
         _pyinstrument(train.run, out / f"profile_B{b}_train.txt", 0.0005)
         loop = scratchnn_runners.workload_b_loop(data, b)
         slices = workloads.array_split_slices(samples, b)
-        phases = _phases(loop.net, loop.loss, loop.optimizer, data["X"], data["T"], slices,
-                         rounds)
+        phases = _phases(loop.net, loop.loss, loop.optimizer, data["X"], data["T"], slices, rounds)
         n = len(slices)
         totals = {
             "train()": _time(scratchnn_runners.workload_b_train(data, b).run, rounds) / n,
@@ -137,8 +137,7 @@ def profile_c(out: Path, rounds: int, samples: int) -> None:
     totals = {
         "train()": _time(scratchnn_runners.workload_c_train(data, it).run, rounds) / it,
         "hand-written 1-D": _time(numpy_baselines.workload_c_vector(data, it).run, rounds) / it,
-        "hand-written (N,1)": _time(numpy_baselines.workload_c_matrix(data, it).run, rounds)
-        / it,
+        "hand-written (N,1)": _time(numpy_baselines.workload_c_matrix(data, it).run, rounds) / it,
     }
     for k, v in totals.items():
         print(f"    {k:20s} {v * 1e3:8.3f} ms per iteration")

@@ -45,9 +45,18 @@ def evaluate_targets(results: dict) -> list[dict]:
 
     def add(workload, who, what, value, op, threshold, of_medians=None):
         ok = value <= threshold if op == "<=" else value >= threshold
-        targets.append({"workload": workload, "implementation": who, "target": what,
-                        "value": value, "op": op, "threshold": threshold, "met": bool(ok),
-                        "ratio_of_medians": of_medians})
+        targets.append(
+            {
+                "workload": workload,
+                "implementation": who,
+                "target": what,
+                "value": value,
+                "op": op,
+                "threshold": threshold,
+                "met": bool(ok),
+                "ratio_of_medians": of_medians,
+            }
+        )
 
     def add_ratio(workload, who, what, r, a, b, op, threshold):
         add(workload, who, what, r[a, b], op, threshold, r.of_medians(a, b))
@@ -59,16 +68,24 @@ def evaluate_targets(results: dict) -> list[dict]:
             if s not in r:
                 continue
             if "numpy" in r:
-                add_ratio("A", s, "time per epoch ÷ hand-written NumPy's", r, s, "numpy", "<=",
-                          1.2)
+                add_ratio("A", s, "time per epoch ÷ hand-written NumPy's", r, s, "numpy", "<=", 1.2)
             if "sklearn" in r:
-                add_ratio("A", s, "scikit-learn's time per epoch ÷ this", r, "sklearn", s, ">=",
-                          2.0)
+                add_ratio(
+                    "A", s, "scikit-learn's time per epoch ÷ this", r, "sklearn", s, ">=", 2.0
+                )
             if "torch" in r:
                 add_ratio("A", s, "PyTorch's time per epoch ÷ this", r, "torch", s, ">=", 3.0)
         if "scratchnn" in r and "scratchnn-api" in r:
-            add_ratio("A", "scratchnn-api", "speed ÷ scratchnn.train's (its time ÷ this)", r,
-                      "scratchnn", "scratchnn-api", ">=", 0.95)
+            add_ratio(
+                "A",
+                "scratchnn-api",
+                "speed ÷ scratchnn.train's (its time ÷ this)",
+                r,
+                "scratchnn",
+                "scratchnn-api",
+                ">=",
+                0.95,
+            )
     if "B" in w:
         B = w["B"]
         for s in SCRATCHNN_IDS:
@@ -77,31 +94,82 @@ def evaluate_targets(results: dict) -> list[dict]:
                 if s not in r:
                     continue
                 if "torch" in r and b in B_TORCH_TARGETS:
-                    add_ratio("B", s, f"samples/s ÷ PyTorch's, batch {b}", r, s, "torch", ">=",
-                              B_TORCH_TARGETS[b])
+                    add_ratio(
+                        "B",
+                        s,
+                        f"samples/s ÷ PyTorch's, batch {b}",
+                        r,
+                        s,
+                        "torch",
+                        ">=",
+                        B_TORCH_TARGETS[b],
+                    )
                 if "numpy" in r:
-                    add_ratio("B", s, f"samples/s ÷ hand-written NumPy's, batch {b}", r, s,
-                              "numpy", ">=", 1.0)
+                    add_ratio(
+                        "B",
+                        s,
+                        f"samples/s ÷ hand-written NumPy's, batch {b}",
+                        r,
+                        s,
+                        "numpy",
+                        ">=",
+                        1.0,
+                    )
                 if s == "scratchnn-api" and "scratchnn" in r:
-                    add_ratio("B", s, f"samples/s ÷ scratchnn.train's, batch {b}", r, s,
-                              "scratchnn", ">=", 0.95)
+                    add_ratio(
+                        "B",
+                        s,
+                        f"samples/s ÷ scratchnn.train's, batch {b}",
+                        r,
+                        s,
+                        "scratchnn",
+                        ">=",
+                        0.95,
+                    )
             frac = B.get("gemm_fraction", {})
             if s in frac:
-                add("B", s, f"fraction of the run's float32 GEMM peak, batch "
-                    f"{B['gemm_fraction_batch']}", frac[s], ">=", 0.75)
+                add(
+                    "B",
+                    s,
+                    f"fraction of the run's float32 GEMM peak, batch {B['gemm_fraction_batch']}",
+                    frac[s],
+                    ">=",
+                    0.75,
+                )
             paired = B.get("gemm_fraction_paired", {})
             if s in paired:
-                add("B", s, "fraction of the float32 GEMM rate probed in the same round, batch "
-                    f"{B['gemm_fraction_batch']}", paired[s], ">=", 0.75)
+                add(
+                    "B",
+                    s,
+                    "fraction of the float32 GEMM rate probed in the same round, batch "
+                    f"{B['gemm_fraction_batch']}",
+                    paired[s],
+                    ">=",
+                    0.75,
+                )
             mem = B.get("memory", {}).get("cases", {})
             if "peak_rss_mib" in mem.get(s, {}) and "peak_rss_mib" in mem.get("numpy", {}):
-                add("B", s, "peak RSS ÷ hand-written NumPy's",
-                    mem[s]["peak_rss_mib"] / mem["numpy"]["peak_rss_mib"], "<=", 1.2)
+                add(
+                    "B",
+                    s,
+                    "peak RSS ÷ hand-written NumPy's",
+                    mem[s]["peak_rss_mib"] / mem["numpy"]["peak_rss_mib"],
+                    "<=",
+                    1.2,
+                )
     if "C" in w:
         r = _Ratios(w["C"]["cases"])
         if "scratchnn" in r and "numpy" in r:
-            add_ratio("C", "scratchnn", "iterations/s ÷ hand-written 1-D NumPy's", r,
-                      "scratchnn", "numpy", ">=", 0.8)
+            add_ratio(
+                "C",
+                "scratchnn",
+                "iterations/s ÷ hand-written 1-D NumPy's",
+                r,
+                "scratchnn",
+                "numpy",
+                ">=",
+                0.8,
+            )
     return targets
 
 
@@ -139,7 +207,9 @@ def _machine(results: dict) -> list[str]:
     lines.append(f"| memory | {m['memory_gib']} GiB |")
     lines.append(f"| OS | {m['os']} |")
     lines.append(
-        "| versions | Python " + m["python"] + ", "
+        "| versions | Python "
+        + m["python"]
+        + ", "
         + ", ".join(f"{k} {v[k]}" for k in ("numpy", "scratchnn", "sklearn", "torch") if v.get(k))
         + " |"
     )
@@ -152,22 +222,30 @@ def _machine(results: dict) -> list[str]:
             f"{arch}, {pool.get('num_threads')} threads{layer} (`{lib}`) |"
         )
     if "torch_threads" in m:
-        lines.append(f"| PyTorch intra-op threads | {m['torch_threads']} (MKL: "
-                     f"{m['torch_blas']['mkl']}, oneDNN: {m['torch_blas']['mkldnn']}) |")
-    env = ", ".join(f"{k}={val}" if val is not None else f"{k} unset" for k, val in m["env"].items())
+        lines.append(
+            f"| PyTorch intra-op threads | {m['torch_threads']} (MKL: "
+            f"{m['torch_blas']['mkl']}, oneDNN: {m['torch_blas']['mkldnn']}) |"
+        )
+    env = ", ".join(
+        f"{k}={val}" if val is not None else f"{k} unset" for k, val in m["env"].items()
+    )
     lines.append(f"| BLAS environment | {env} |")
     meta = results["meta"]
-    lines.append(f"| load average (1/5/15 min) | before {_load(meta.get('load_average_before'))}, "
-                 f"after {_load(meta.get('load_average_after'))} |")
+    lines.append(
+        f"| load average (1/5/15 min) | before {_load(meta.get('load_average_before'))}, "
+        f"after {_load(meta.get('load_average_after'))} |"
+    )
     g = results.get("gemm")
     if g:
         per = "; ".join(
             f"{lib} " + ", ".join(f"n={n}: {_num(s['median'])}" for n, s in by.items())
             for lib, by in g["libraries"].items()
         )
-        lines.append(f"| float32 GEMM peak | **{_num(g['peak_gflops'])} GFLOP/s**: the fastest "
-                     f"single n×n product ({g['peak_library']}, n={g['peak_size']}), measured at "
-                     f"the start and at the end of the run; medians of the better run: {per} |")
+        lines.append(
+            f"| float32 GEMM peak | **{_num(g['peak_gflops'])} GFLOP/s**: the fastest "
+            f"single n×n product ({g['peak_library']}, n={g['peak_size']}), measured at "
+            f"the start and at the end of the run; medians of the better run: {per} |"
+        )
     return lines + [""]
 
 
@@ -179,17 +257,23 @@ def _targets(results: dict) -> list[str]:
     t = results.get("targets") or []
     if not t:
         return []
-    lines = ["## Issue 5 targets in this run", "",
-             "Ratios are paired: the median over rounds of the two implementations' ratio "
-             "within a round (see above); the ratio of the two medians is shown beside it.", "",
-             "| workload | implementation | target | measured | ratio of medians | met |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "## Issue 5 targets in this run",
+        "",
+        "Ratios are paired: the median over rounds of the two implementations' ratio "
+        "within a round (see above); the ratio of the two medians is shown beside it.",
+        "",
+        "| workload | implementation | target | measured | ratio of medians | met |",
+        "|---|---|---|---|---|---|",
+    ]
     for x in t:
         rom = x.get("ratio_of_medians")
-        lines.append(f"| {x['workload']} | {x['implementation']} | {x['target']} {x['op']} "
-                     f"{x['threshold']:g} | {x['value']:.2f} | "
-                     f"{'–' if rom is None else f'{rom:.2f}'} | "
-                     f"{'yes' if x['met'] else '**no**'} |")
+        lines.append(
+            f"| {x['workload']} | {x['implementation']} | {x['target']} {x['op']} "
+            f"{x['threshold']:g} | {x['value']:.2f} | "
+            f"{'–' if rom is None else f'{rom:.2f}'} | "
+            f"{'yes' if x['met'] else '**no**'} |"
+        )
     return lines + [""]
 
 
@@ -198,13 +282,18 @@ def _skipped(skipped: dict) -> list[str]:
 
 
 def _descriptions(cases: dict) -> list[str]:
-    return [f"- **{e['label']}** ({cid}): {e['description']}"
-            + (f"; {e['note']}" if e.get("note") else "") for cid, e in cases.items()]
+    return [
+        f"- **{e['label']}** ({cid}): {e['description']}"
+        + (f"; {e['note']}" if e.get("note") else "")
+        for cid, e in cases.items()
+    ]
 
 
 def _load_line(w: dict) -> list[str]:
     load = w.get("load_average_at_start")
-    return [f"Load average (1/5/15 min) when this table started: {_load(load)}.", ""] if load else []
+    return (
+        [f"Load average (1/5/15 min) when this table started: {_load(load)}.", ""] if load else []
+    )
 
 
 def _agreement(w: dict) -> list[str]:
@@ -212,33 +301,52 @@ def _agreement(w: dict) -> list[str]:
     if not d:
         return []
     parts = ", ".join(f"{cid} {v:.1e}" for cid, v in d.items())
-    return [f"Same math check: largest |parameter difference| from the hand-written loop after "
-            f"all repetitions: {parts}.", ""]
+    return [
+        f"Same math check: largest |parameter difference| from the hand-written loop after "
+        f"all repetitions: {parts}.",
+        "",
+    ]
 
 
 def _section_a(A: dict) -> list[str]:
     cases = A["cases"]
     r = _Ratios(cases)
-    lines = [f"## {A['title']}", "",
-             f"{A['samples']} training samples in {A['batches']} fixed mini-batches; one "
-             f"repetition = {A['epochs_per_repeat']} epochs. One epoch = every mini-batch's "
-             "update and loss, then the loss on the whole training set (what the tutorial "
-             "records). Lower is better.", "",
-             "| implementation | ms per epoch (median) | min – max | time ÷ hand-written | "
-             "scratchnn.train is faster by |", "|---|---|---|---|---|"]
+    lines = [
+        f"## {A['title']}",
+        "",
+        f"{A['samples']} training samples in {A['batches']} fixed mini-batches; one "
+        f"repetition = {A['epochs_per_repeat']} epochs. One epoch = every mini-batch's "
+        "update and loss, then the loss on the whole training set (what the tutorial "
+        "records). Lower is better.",
+        "",
+        "| implementation | ms per epoch (median) | min – max | time ÷ hand-written | "
+        "scratchnn.train is faster by |",
+        "|---|---|---|---|---|",
+    ]
     for cid, e in cases.items():
         rel = _ratio(r[cid, "numpy"]) if "numpy" in r else "–"
         fast = _ratio(r[cid, "scratchnn"]) if "scratchnn" in r else "–"
         lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {fast} |")
-    return (lines + [""] + _descriptions(cases) + _skipped(A["skipped"]) + [""] + _agreement(A)
-            + _load_line(A))
+    return (
+        lines
+        + [""]
+        + _descriptions(cases)
+        + _skipped(A["skipped"])
+        + [""]
+        + _agreement(A)
+        + _load_line(A)
+    )
 
 
 def _section_b(B: dict) -> list[str]:
-    lines = [f"## {B['title']}", "",
-             f"{B['n_parameters']:,} parameters; one sample costs about 6 × parameters = "
-             f"{B['flops_per_sample'] / 1e6:.2f} MFLOP. One repetition = one epoch. "
-             "Samples per second, higher is better.", ""]
+    lines = [
+        f"## {B['title']}",
+        "",
+        f"{B['n_parameters']:,} parameters; one sample costs about 6 × parameters = "
+        f"{B['flops_per_sample'] / 1e6:.2f} MFLOP. One repetition = one epoch. "
+        "Samples per second, higher is better.",
+        "",
+    ]
     sizes = list(B["batch_sizes"])
     labels: dict[str, str] = {}
     for entry in B["batch_sizes"].values():
@@ -252,12 +360,20 @@ def _section_b(B: dict) -> list[str]:
             e = B["batch_sizes"][b]["cases"].get(cid)
             cells.append(f"{_num(e['median'])} ({_spread(e)})" if e else "–")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += ["", "Paired ratios (throughput ÷ the column's implementation's in the same round, "
-              "median over rounds; > 1 is faster):", ""]
-    head = ("| implementation | " + " | ".join(f"÷ hand-written, {b}" for b in sizes) + " | "
-            + " | ".join(f"÷ PyTorch, {b}" for b in sizes)
-            + f" | % of the GEMM peak, batch {B.get('gemm_fraction_batch', '–')}: run's peak "
-            "/ same round's rate |")
+    lines += [
+        "",
+        "Paired ratios (throughput ÷ the column's implementation's in the same round, "
+        "median over rounds; > 1 is faster):",
+        "",
+    ]
+    head = (
+        "| implementation | "
+        + " | ".join(f"÷ hand-written, {b}" for b in sizes)
+        + " | "
+        + " | ".join(f"÷ PyTorch, {b}" for b in sizes)
+        + f" | % of the GEMM peak, batch {B.get('gemm_fraction_batch', '–')}: run's peak "
+        "/ same round's rate |"
+    )
     lines += [head, "|---" * (2 * len(sizes) + 2) + "|"]
     frac = B.get("gemm_fraction", {})
     paired = B.get("gemm_fraction_paired", {})
@@ -274,60 +390,88 @@ def _section_b(B: dict) -> list[str]:
     lines.append("")
     probe = B.get("gemm_probe_gflops")
     if probe:
-        lines += [f"The GEMM fraction is the epoch's FLOP rate (samples/s × "
-                  f"{B['flops_per_sample'] / 1e6:.2f} MFLOP) against the float32 matrix-product "
-                  "rate, measured two ways: against the run's peak (the fastest single product, "
-                  "see Machine), and round by round against the best of three square products "
-                  "run in that same round at a random place in the order (median over rounds); "
-                  f"the probed rate was {_num(probe['median'])} GFLOP/s "
-                  f"({_spread(probe)}).", ""]
+        lines += [
+            f"The GEMM fraction is the epoch's FLOP rate (samples/s × "
+            f"{B['flops_per_sample'] / 1e6:.2f} MFLOP) against the float32 matrix-product "
+            "rate, measured two ways: against the run's peak (the fastest single product, "
+            "see Machine), and round by round against the best of three square products "
+            "run in that same round at a random place in the order (median over rounds); "
+            f"the probed rate was {_num(probe['median'])} GFLOP/s "
+            f"({_spread(probe)}).",
+            "",
+        ]
     mem = B.get("memory")
     if mem:
         ref = mem["cases"].get("numpy", {}).get("peak_rss_mib")
-        lines += [f"Peak memory at batch {mem['batch_size']}, each implementation in its own "
-                  "process (data, imports and model included; the kernel's peak counter reset "
-                  "just before the epoch):", "",
-                  "| implementation | peak RSS during the epoch, MiB | RSS before the epoch, MiB "
-                  "| increase during the epoch, MiB | peak ÷ hand-written |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            f"Peak memory at batch {mem['batch_size']}, each implementation in its own "
+            "process (data, imports and model included; the kernel's peak counter reset "
+            "just before the epoch):",
+            "",
+            "| implementation | peak RSS during the epoch, MiB | RSS before the epoch, MiB "
+            "| increase during the epoch, MiB | peak ÷ hand-written |",
+            "|---|---|---|---|---|",
+        ]
         for cid, r in mem["cases"].items():
             label = labels.get(cid, cid)
             if "skipped" in r:
                 lines.append(f"| {label} | skipped: {r['skipped']} | | | |")
                 continue
             rel = _ratio(r["peak_rss_mib"] / ref) if ref else "–"
-            lines.append(f"| {label} | {r['peak_rss_mib']:.0f} | {r['rss_before_mib']:.0f} | "
-                         f"{r['training_increase_mib']:.0f} | {rel} |")
+            lines.append(
+                f"| {label} | {r['peak_rss_mib']:.0f} | {r['rss_before_mib']:.0f} | "
+                f"{r['training_increase_mib']:.0f} | {rel} |"
+            )
         lines.append("")
     first = B["batch_sizes"][sizes[0]]
-    loads = "; ".join(f"batch {b}: {_load(e.get('load_average_at_start'))}"
-                      for b, e in B["batch_sizes"].items())
-    return (lines + _descriptions(first["cases"]) + _skipped(first["skipped"]) + [""]
-            + [f"Load average (1/5/15 min) when each batch size started: {loads}.", ""])
+    loads = "; ".join(
+        f"batch {b}: {_load(e.get('load_average_at_start'))}" for b, e in B["batch_sizes"].items()
+    )
+    return (
+        lines
+        + _descriptions(first["cases"])
+        + _skipped(first["skipped"])
+        + [""]
+        + [f"Load average (1/5/15 min) when each batch size started: {loads}.", ""]
+    )
 
 
 def _section_c(C: dict) -> list[str]:
     cases = C["cases"]
     r = _Ratios(cases)
-    lines = [f"## {C['title']}", "",
-             f"One repetition = {C['iterations_per_repeat']} iterations, each computing the "
-             "loss (recorded, as the tutorial does) and one gradient step. Higher is better.", "",
-             "| implementation | iterations/s (median) | min – max | ÷ hand-written 1-D | "
-             "÷ PyTorch |", "|---|---|---|---|---|"]
+    lines = [
+        f"## {C['title']}",
+        "",
+        f"One repetition = {C['iterations_per_repeat']} iterations, each computing the "
+        "loss (recorded, as the tutorial does) and one gradient step. Higher is better.",
+        "",
+        "| implementation | iterations/s (median) | min – max | ÷ hand-written 1-D | ÷ PyTorch |",
+        "|---|---|---|---|---|",
+    ]
     for cid, e in cases.items():
         rel = _ratio(r[cid, "numpy"]) if "numpy" in r else "–"
         tor = _ratio(r[cid, "torch"]) if "torch" in r else "–"
         lines.append(f"| {e['label']} | {_num(e['median'])} | {_spread(e)} | {rel} | {tor} |")
-    return (lines + [""] + _descriptions(cases) + _skipped(C["skipped"]) + [""] + _agreement(C)
-            + _load_line(C))
+    return (
+        lines
+        + [""]
+        + _descriptions(cases)
+        + _skipped(C["skipped"])
+        + [""]
+        + _agreement(C)
+        + _load_line(C)
+    )
 
 
 def write_markdown(results: dict, path: Path) -> None:
     meta = results["meta"]
     lines = ["# scratchnn benchmarks", ""]
     if meta.get("quick"):
-        lines += ["> **Quick run** (tiny sizes, `--quick`): checks that the code runs; the "
-                  "numbers mean nothing.", ""]
+        lines += [
+            "> **Quick run** (tiny sizes, `--quick`): checks that the code runs; the "
+            "numbers mean nothing.",
+            "",
+        ]
     if meta.get("note"):
         lines += [f"> **Note:** {meta['note']}", ""]
     lines += [

@@ -44,49 +44,131 @@ class Case:
 
 
 CASES_A = [
-    Case("numpy", "numpy", "hand-written NumPy", "numpy_baselines", "workload_a",
-         "logistic/softmax layers written out, fused gradient (Y - T)/N, in-place SGD"),
-    Case("scratchnn", "scratchnn", "scratchnn.train", "scratchnn_runners", "workload_a_train",
-         "scratchnn.train(net, CategoricalCrossEntropy(), GradientDescent(0.1), X, T, "
-         "epochs=E, batch_size=25)"),
-    Case("scratchnn-api", "scratchnn", "scratchnn API loop", "scratchnn_runners",
-         "workload_a_loop",
-         "user loop: step = TrainingStep(net, loss, optimizer); step(x, t) per batch"),
-    Case("sklearn", "sklearn", "scikit-learn MLPClassifier", "sklearn_runners", "workload_a",
-         "partial_fit per epoch; solver='sgd', momentum=0, alpha=0, batch_size=25, "
-         "shuffle=False (44 batches: 43 of 25 and one of 3)"),
-    Case("torch", "torch", "PyTorch CPU", "torch_runners", "workload_a",
-         "nn.Sequential(Linear, Sigmoid, ...), CrossEntropyLoss, optim.SGD; loss.item() "
-         "per batch, training loss under no_grad per epoch"),
+    Case(
+        "numpy",
+        "numpy",
+        "hand-written NumPy",
+        "numpy_baselines",
+        "workload_a",
+        "logistic/softmax layers written out, fused gradient (Y - T)/N, in-place SGD",
+    ),
+    Case(
+        "scratchnn",
+        "scratchnn",
+        "scratchnn.train",
+        "scratchnn_runners",
+        "workload_a_train",
+        "scratchnn.train(net, CategoricalCrossEntropy(), GradientDescent(0.1), X, T, "
+        "epochs=E, batch_size=25)",
+    ),
+    Case(
+        "scratchnn-api",
+        "scratchnn",
+        "scratchnn API loop",
+        "scratchnn_runners",
+        "workload_a_loop",
+        "user loop: step = TrainingStep(net, loss, optimizer); step(x, t) per batch",
+    ),
+    Case(
+        "sklearn",
+        "sklearn",
+        "scikit-learn MLPClassifier",
+        "sklearn_runners",
+        "workload_a",
+        "partial_fit per epoch; solver='sgd', momentum=0, alpha=0, batch_size=25, "
+        "shuffle=False (44 batches: 43 of 25 and one of 3)",
+    ),
+    Case(
+        "torch",
+        "torch",
+        "PyTorch CPU",
+        "torch_runners",
+        "workload_a",
+        "nn.Sequential(Linear, Sigmoid, ...), CrossEntropyLoss, optim.SGD; loss.item() "
+        "per batch, training loss under no_grad per epoch",
+    ),
 ]
 
 CASES_B = [
-    Case("numpy", "numpy", "hand-written NumPy", "numpy_baselines", "workload_b",
-         "ReLU/softmax written out, buffers for gradients and Adam moments, no input "
-         "gradient for the first layer"),
-    Case("scratchnn", "scratchnn", "scratchnn.train", "scratchnn_runners", "workload_b_train",
-         "scratchnn.train(net, CategoricalCrossEntropy(), Adam(1e-3), X, T, epochs=1, "
-         "batch_size=b, epoch_loss='batches'): the epoch's loss is the mean of its batch "
-         "losses (no extra pass over the 60,000 samples)"),
-    Case("scratchnn-api", "scratchnn", "scratchnn API loop", "scratchnn_runners",
-         "workload_b_loop",
-         "user loop: step = TrainingStep(net, loss, optimizer); step(x, t) per batch"),
-    Case("sklearn", "sklearn", "scikit-learn MLPClassifier", "sklearn_runners", "workload_b",
-         "one partial_fit; solver='adam', alpha=0, shuffle=False"),
-    Case("torch", "torch", "PyTorch CPU", "torch_runners", "workload_b",
-         "nn.Sequential(Linear, ReLU, ...), CrossEntropyLoss, optim.Adam (defaults)"),
+    Case(
+        "numpy",
+        "numpy",
+        "hand-written NumPy",
+        "numpy_baselines",
+        "workload_b",
+        "ReLU/softmax written out, buffers for gradients and Adam moments, no input "
+        "gradient for the first layer",
+    ),
+    Case(
+        "scratchnn",
+        "scratchnn",
+        "scratchnn.train",
+        "scratchnn_runners",
+        "workload_b_train",
+        "scratchnn.train(net, CategoricalCrossEntropy(), Adam(1e-3), X, T, epochs=1, "
+        "batch_size=b, epoch_loss='batches'): the epoch's loss is the mean of its batch "
+        "losses (no extra pass over the 60,000 samples)",
+    ),
+    Case(
+        "scratchnn-api",
+        "scratchnn",
+        "scratchnn API loop",
+        "scratchnn_runners",
+        "workload_b_loop",
+        "user loop: step = TrainingStep(net, loss, optimizer); step(x, t) per batch",
+    ),
+    Case(
+        "sklearn",
+        "sklearn",
+        "scikit-learn MLPClassifier",
+        "sklearn_runners",
+        "workload_b",
+        "one partial_fit; solver='adam', alpha=0, shuffle=False",
+    ),
+    Case(
+        "torch",
+        "torch",
+        "PyTorch CPU",
+        "torch_runners",
+        "workload_b",
+        "nn.Sequential(Linear, ReLU, ...), CrossEntropyLoss, optim.Adam (defaults)",
+    ),
 ]
 
 CASES_C = [
-    Case("numpy", "numpy", "hand-written NumPy, 1-D arrays", "numpy_baselines",
-         "workload_c_vector", "err = x*w - t; loss = err@err/N; w -= lr*2*(x@err)/N"),
-    Case("numpy-matrix", "numpy", "hand-written NumPy, (N,1)@(1,1)", "numpy_baselines",
-         "workload_c_matrix", "err = X@W - T; loss = err.T@err/N; W -= lr*2*X.T@err/N"),
-    Case("scratchnn", "scratchnn", "scratchnn.train", "scratchnn_runners", "workload_c_train",
-         "scratchnn.train(Sequential([Linear(1, 1, bias=False)]), MSE(), "
-         "GradientDescent(0.9), X, T, epochs=100)"),
-    Case("torch", "torch", "PyTorch CPU autograd", "torch_runners", "workload_c",
-         "nn.Linear(1, 1, bias=False), MSELoss, optim.SGD, loss.item() per iteration"),
+    Case(
+        "numpy",
+        "numpy",
+        "hand-written NumPy, 1-D arrays",
+        "numpy_baselines",
+        "workload_c_vector",
+        "err = x*w - t; loss = err@err/N; w -= lr*2*(x@err)/N",
+    ),
+    Case(
+        "numpy-matrix",
+        "numpy",
+        "hand-written NumPy, (N,1)@(1,1)",
+        "numpy_baselines",
+        "workload_c_matrix",
+        "err = X@W - T; loss = err.T@err/N; W -= lr*2*X.T@err/N",
+    ),
+    Case(
+        "scratchnn",
+        "scratchnn",
+        "scratchnn.train",
+        "scratchnn_runners",
+        "workload_c_train",
+        "scratchnn.train(Sequential([Linear(1, 1, bias=False)]), MSE(), "
+        "GradientDescent(0.9), X, T, epochs=100)",
+    ),
+    Case(
+        "torch",
+        "torch",
+        "PyTorch CPU autograd",
+        "torch_runners",
+        "workload_c",
+        "nn.Linear(1, 1, bias=False), MSELoss, optim.SGD, loss.item() per iteration",
+    ),
 ]
 
 
@@ -177,8 +259,10 @@ def _max_param_diff(runners: dict[str, Any], reference: str) -> dict[str, float]
             continue
         params = runner.params()
         out[cid] = float(
-            max(np.max(np.abs(np.asarray(p, float) - np.asarray(q, float)))
-                for p, q in zip(params, ref))
+            max(
+                np.max(np.abs(np.asarray(p, float) - np.asarray(q, float)))
+                for p, q in zip(params, ref)
+            )
         )
     return out
 
@@ -281,9 +365,7 @@ def _gemm_fraction(B: dict, gemm_result: dict) -> None:
     if probe:
         B["gemm_probe_gflops"] = summarize(probe)
         B["gemm_fraction_paired"] = {
-            cid: statistics.median(
-                v * flops / (g * 1e9) for v, g in zip(entry["values"], probe)
-            )
+            cid: statistics.median(v * flops / (g * 1e9) for v, g in zip(entry["values"], probe))
             for cid, entry in entry_b["cases"].items()
         }
 
@@ -291,8 +373,16 @@ def _gemm_fraction(B: dict, gemm_result: dict) -> None:
 def _memory_child(case_id: str, samples: int, batch_size: int) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "benchmarks.memory", case_id,
-           "--samples", str(samples), "--batch-size", str(batch_size)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.memory",
+        case_id,
+        "--samples",
+        str(samples),
+        "--batch-size",
+        str(batch_size),
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         return {"skipped": f"child failed ({proc.returncode}): {proc.stderr.strip()[-400:]}"}
@@ -324,6 +414,7 @@ def workload_c(sizes: workloads.Sizes, frameworks: set[str], repeats: int | None
 
 def _git_state() -> dict:
     """The commit measured, and whether the engine's sources differed from it."""
+
     def git(*cmd):
         proc = subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True)
         return proc.stdout.strip() if proc.returncode == 0 else None
@@ -348,17 +439,28 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m benchmarks",
         description="Benchmark scratchnn against hand-written NumPy, scikit-learn and PyTorch.",
     )
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny sizes, few repeats: checks the code runs (no real numbers)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="directory for results.json and RESULTS.md "
-                        "(default: benchmarks/, or build/bench-quick with --quick)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes, few repeats: checks the code runs (no real numbers)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="directory for results.json and RESULTS.md "
+        "(default: benchmarks/, or build/bench-quick with --quick)",
+    )
     parser.add_argument("--workloads", default="A,B,C", help="comma-separated, default A,B,C")
-    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS),
-                        help=f"comma-separated subset of {','.join(FRAMEWORKS)}")
+    parser.add_argument(
+        "--frameworks",
+        default=",".join(FRAMEWORKS),
+        help=f"comma-separated subset of {','.join(FRAMEWORKS)}",
+    )
     parser.add_argument("--repeats", type=int, default=None, help="override every repeat count")
-    parser.add_argument("--no-memory", action="store_true",
-                        help="skip the per-framework peak-memory processes of B")
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the per-framework peak-memory processes of B"
+    )
     parser.add_argument("--note", default="", help="a remark printed at the top of RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -378,7 +480,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "meta": {
             "started_utc": started.isoformat(timespec="seconds"),
-            "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
+            "command": " ".join(
+                ["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]
+            ),
             "quick": args.quick,
             "note": args.note,
             **_git_state(),

@@ -44,8 +44,9 @@ def test_every_workload_has_the_baseline_and_scratchnn(quick_results):
     assert "numpy-matrix" in C["cases"]
     assert set(B["gemm_fraction"]) >= {"numpy", "scratchnn"}
     assert set(B["gemm_fraction_paired"]) == set(B["gemm_fraction"])
-    assert len(B["batch_sizes"]["1024"]["probe"]) == len(B["batch_sizes"]["1024"]["cases"]
-                                                       ["numpy"]["values"])
+    assert len(B["batch_sizes"]["1024"]["probe"]) == len(
+        B["batch_sizes"]["1024"]["cases"]["numpy"]["values"]
+    )
     assert "probe" not in B["batch_sizes"]["32"]
     assert B["gemm_probe_gflops"]["min"] > 0
     assert results["gemm"]["peak_gflops"] > 0
@@ -82,9 +83,20 @@ def test_report_and_targets_are_written(quick_results):
 
 def test_memory_child_reports_peak_rss(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.memory", "numpy", "--samples", "64",
-         "--batch-size", "32"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.memory",
+            "numpy",
+            "--samples",
+            "64",
+            "--batch-size",
+            "32",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
@@ -95,12 +107,16 @@ def test_ratios_pair_the_repetitions_of_one_round():
     from benchmarks.report import evaluate_targets, paired_ratio
 
     # the machine slowed down in round 2: both implementations took longer
-    cases = {"a": {"values": [2.0, 8.0, 3.0], "median": 3.0},
-             "b": {"values": [1.0, 4.0, 3.0], "median": 3.0}}
+    cases = {
+        "a": {"values": [2.0, 8.0, 3.0], "median": 3.0},
+        "b": {"values": [1.0, 4.0, 3.0], "median": 3.0},
+    }
     assert paired_ratio(cases, "a", "b") == 2.0  # ratios 2, 2, 1
     assert paired_ratio(cases, "b", "a") == 0.5
-    c = {"numpy": {"values": [100.0, 50.0, 80.0], "median": 80.0},
-         "scratchnn": {"values": [90.0, 45.0, 100.0], "median": 90.0}}
+    c = {
+        "numpy": {"values": [100.0, 50.0, 80.0], "median": 80.0},
+        "scratchnn": {"values": [90.0, 45.0, 100.0], "median": 90.0},
+    }
     (target,) = evaluate_targets({"workloads": {"C": {"cases": c}}})
     assert target["value"] == pytest.approx(0.9) and target["met"]
     assert target["ratio_of_medians"] == pytest.approx(90 / 80)

@@ -37,8 +37,9 @@ def test_column_sums_of_many_rows_and_of_non_contiguous_arrays():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    shape=st.sampled_from([(0, 3), (1, 1), (7,), (5, 4), (3, 2, 2), (200, 1), (1, 300),
-                           (6, 40), (40, 6)]),
+    shape=st.sampled_from(
+        [(0, 3), (1, 1), (7,), (5, 4), (3, 2, 2), (200, 1), (1, 300), (6, 40), (40, 6)]
+    ),
     layout=st.sampled_from(["C", "F"]),
     dtype=st.sampled_from([np.float32, np.float64]),
     bad=st.sampled_from([None, np.nan, np.inf, -np.inf]),

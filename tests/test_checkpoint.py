@@ -125,8 +125,10 @@ def test_loss_optimizer_metadata_and_arrays_round_trip(tmp_path):
     assert type(ck.loss) is CategoricalCrossEntropy and ck.loss.reduction == "sum"
     assert ck.optimizer.get_config() == opt.get_config()
     assert ck.optimizer.step_count == opt.step_count == 6
-    for a, b in zip(ck.optimizer.first_moments + ck.optimizer.second_moments,
-                    opt.first_moments + opt.second_moments):
+    for a, b in zip(
+        ck.optimizer.first_moments + ck.optimizer.second_moments,
+        opt.first_moments + opt.second_moments,
+    ):
         np.testing.assert_array_equal(a, b)
     assert ck.library_version == scratchnn.__version__
     # Training resumed from the checkpoint continues exactly like the original.
@@ -276,15 +278,27 @@ def test_refuses_unknown_types_and_bad_configs(saved):
     cases = {
         "unknown layer type 'Conv2D'": [{**layers[0], "type": "Conv2D"}, *layers[1:]],
         "bad configuration for layer 0": [{**layers[0], "config": {"n_in": 4}}, *layers[1:]],
-        "needs \\(4, 6\\)": [{**layers[0], "config": {"n_in": 4, "n_out": 6, "bias": True}}, *layers[1:]],
+        "needs \\(4, 6\\)": [
+            {**layers[0], "config": {"n_in": 4, "n_out": 6, "bias": True}},
+            *layers[1:],
+        ],
         "has parameters": [{**layers[0], "params": ["W"]}, *layers[1:]],
     }
     for match, new_layers in cases.items():
         with pytest.raises(ValueError, match=match):
             load(_rewrite(path, _with_header(entries, {**header, "layers": new_layers})))
     with pytest.raises(ValueError, match="unknown loss type"):
-        load(_rewrite(path, _with_header(entries, {**header, "loss": {"type": "Hinge", "config": {}}})))
-    bad_opt = {"type": "Adam", "config": {"learning_rate": 0.1, "beta1": 2.0}, "step_count": 0, "buffers": {}}
+        load(
+            _rewrite(
+                path, _with_header(entries, {**header, "loss": {"type": "Hinge", "config": {}}})
+            )
+        )
+    bad_opt = {
+        "type": "Adam",
+        "config": {"learning_rate": 0.1, "beta1": 2.0},
+        "step_count": 0,
+        "buffers": {},
+    }
     with pytest.raises(ValueError, match="beta1"):
         load(_rewrite(path, _with_header(entries, {**header, "optimizer": bad_opt})))
 
@@ -329,11 +343,16 @@ def test_refuses_optimizer_state_that_does_not_fit(tmp_path):
     header["optimizer"] = None
     with pytest.raises(ValueError, match="no optimiser in the header"):
         load(_rewrite(path, _with_header(entries, header)))
-    swapped = {**entries, "optimizer.first_moments.0": entries["optimizer.first_moments.1"],
-               "optimizer.first_moments.1": entries["optimizer.first_moments.0"]}
+    swapped = {
+        **entries,
+        "optimizer.first_moments.0": entries["optimizer.first_moments.1"],
+        "optimizer.first_moments.1": entries["optimizer.first_moments.0"],
+    }
     header = _header(entries)
     header["arrays"]["optimizer.first_moments.0"], header["arrays"]["optimizer.first_moments.1"] = (
-        header["arrays"]["optimizer.first_moments.1"], header["arrays"]["optimizer.first_moments.0"])
+        header["arrays"]["optimizer.first_moments.1"],
+        header["arrays"]["optimizer.first_moments.0"],
+    )
     with pytest.raises(ValueError, match="parameter 0 has shape"):
         load(_rewrite(path, _with_header(swapped, header)))
 

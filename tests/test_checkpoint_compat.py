@@ -122,8 +122,9 @@ def test_adam_resumes_by_adams_equations(ref):
     t = int(ref["adam.step_count"]) + 1
     theta = [p.copy() for p in ck.model.parameters()]
     expected, moments = [], []
-    for theta_k, m, v, g in zip(theta, old["first_moments"], old["second_moments"],
-                                _gradients(theta, X, T)):
+    for theta_k, m, v, g in zip(
+        theta, old["first_moments"], old["second_moments"], _gradients(theta, X, T)
+    ):
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g**2
         m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
@@ -132,8 +133,9 @@ def test_adam_resumes_by_adams_equations(ref):
     _resume(ck, ref)
     for param, want in zip(ck.model.parameters(), expected):
         np.testing.assert_allclose(param, want, **TOL)
-    for (m, v), m_new, v_new in zip(moments, ck.optimizer.first_moments,
-                                    ck.optimizer.second_moments):
+    for (m, v), m_new, v_new in zip(
+        moments, ck.optimizer.first_moments, ck.optimizer.second_moments
+    ):
         np.testing.assert_allclose(m_new, m, **TOL)
         np.testing.assert_allclose(v_new, v, **TOL)
 
@@ -143,8 +145,9 @@ def test_momentum_resumes_by_the_heavy_ball_equations(ref):
     lr, momentum = 0.1, 0.9  # GradientDescent(0.1, momentum=0.9) of make_v0_checkpoints.py
     theta = [p.copy() for p in ck.model.parameters()]
     grads = _gradients(theta, ref["data.X"], ref["data.T"])
-    velocities = [momentum * M - lr * g
-                  for M, g in zip(_old_buffers(ref, "momentum")["velocities"], grads)]
+    velocities = [
+        momentum * M - lr * g for M, g in zip(_old_buffers(ref, "momentum")["velocities"], grads)
+    ]
     _resume(ck, ref)
     for param, theta_k, M in zip(ck.model.parameters(), theta, velocities):
         np.testing.assert_allclose(param, theta_k + M, **TOL)

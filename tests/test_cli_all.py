@@ -9,9 +9,11 @@ def test_all_runs_every_part_in_order(tmp_path, capsys):
     assert main(["all", "--json", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
-    assert list(data) == COMMANDS == [
-        "logistic", "part1", "part2", "part3", "softmax", "part4", "part5"
-    ]
+    assert (
+        list(data)
+        == COMMANDS
+        == ["logistic", "part1", "part2", "part3", "softmax", "part4", "part5"]
+    )
     assert [round(w, 4) for w in data["part1"]["w"]] == [0.1380, 1.3722, 1.8205, 1.9834, 2.0426]
     assert data["part5"]["epochs"] == 98
     names = {p.name for p in tmp_path.iterdir()}

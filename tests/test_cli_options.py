@@ -45,9 +45,7 @@ def test_option_defaults_are_the_signature_defaults(name):
     defaults = _signature_defaults(name)
     options = PARTS[name].OPTIONS
     parsed = vars(_subparser(name).parse_args([]))
-    assert {o.param: o.default for o in options} == {
-        o.param: defaults[o.param] for o in options
-    }
+    assert {o.param: o.default for o in options} == {o.param: defaults[o.param] for o in options}
     assert option_values(options, argparse.Namespace(**parsed)) == {
         o.param: defaults[o.param] for o in options
     }
@@ -87,10 +85,16 @@ def test_help_lists_each_derived_default(name):
         ("softmax", "points per axis, 2 to 1001 (default: 33)"),
         ("softmax", "--limit LIMIT grid over [-LIMIT, LIMIT]^2, at most 100 (default: 10)"),
         ("part4", "--momentum MOMENTUM in [0, 1) (default: 0.9)"),
-        ("part5", "--epochs EPOCHS maximum number of epochs; early stopping may end training "
-                  "sooner (default: 300)"),
-        ("part5", "--shuffle re-draw the mini-batches every epoch (the tutorial's batches are "
-                  "fixed) --out"),
+        (
+            "part5",
+            "--epochs EPOCHS maximum number of epochs; early stopping may end training "
+            "sooner (default: 300)",
+        ),
+        (
+            "part5",
+            "--shuffle re-draw the mini-batches every epoch (the tutorial's batches are "
+            "fixed) --out",
+        ),
     ],
 )
 def test_help_text_is_as_before_the_derivation(name, fragment):
@@ -110,7 +114,8 @@ def test_a_changed_signature_default_changes_the_option_and_its_help():
         holder = Parser(prog="scratchnn").add_subparsers()
         parser = add_part_parser(holder, "demo", "a demo", options)
         assert option_values(options, parser.parse_args([])) == {
-            "seed": seed, "learning_rate": rate
+            "seed": seed,
+            "learning_rate": rate,
         }
         text = " ".join(parser.format_help().split())
         assert f"--seed SEED default: {seed}" in text
@@ -177,7 +182,8 @@ def test_keyword_only_parameters_and_flags_are_derived():
     add_options(parser, options)
     assert option_values(options, parser.parse_args([])) == {"k": 2, "flag": False}
     assert option_values(options, parser.parse_args(["--k", "5", "--flag"])) == {
-        "k": 5, "flag": True
+        "k": 5,
+        "flag": True,
     }
 
 

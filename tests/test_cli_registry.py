@@ -84,8 +84,6 @@ def test_importing_cli_all_first_works_in_a_fresh_interpreter():
         "assert list(a.PARTS) == sys.modules['scratchnn.cli._registry'].COMMANDS\n"
         "print(' '.join(a.PARTS))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == SERIES

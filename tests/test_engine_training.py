@@ -145,8 +145,15 @@ def test_outputs_returned_during_training_are_the_callers_to_keep(identity_outpu
     if identity_output:  # the buffer passes through a later layer unchanged
         net = Sequential([net[0], Identity()])
     kept = []
-    train(net, MSE(), GradientDescent(0.5), x, t, epochs=3,
-          callbacks=[lambda history: kept.append(net.predict(x))])
+    train(
+        net,
+        MSE(),
+        GradientDescent(0.5),
+        x,
+        t,
+        epochs=3,
+        callbacks=[lambda history: kept.append(net.predict(x))],
+    )
     w = [k[0, 0] / x[0, 0] for k in kept]
     assert w[0] != w[1] != w[2]  # three different predictions, none overwritten
     np.testing.assert_allclose(kept[-1], net.predict(x))
@@ -154,9 +161,7 @@ def test_outputs_returned_during_training_are_the_callers_to_keep(identity_outpu
 
 @pytest.mark.parametrize("activation", ["ReLU", "Logistic", "Tanh"])
 @pytest.mark.parametrize("rows", [40, 3000])  # 3000 x 100 floats: Linear's output buffer
-def test_in_place_activations_give_the_api_loop_results_and_leave_inputs_alone(
-    activation, rows
-):
+def test_in_place_activations_give_the_api_loop_results_and_leave_inputs_alone(activation, rows):
     import scratchnn
     from scratchnn import CategoricalCrossEntropy, Softmax
 
@@ -168,8 +173,7 @@ def test_in_place_activations_give_the_api_loop_results_and_leave_inputs_alone(
     def net():
         act = getattr(scratchnn, activation)
         # an activation first (its input is the caller's X), then after each Linear
-        return Sequential([act(), Linear(6, 100, rng=1), act(), Linear(100, 3, rng=2),
-                           Softmax()])
+        return Sequential([act(), Linear(6, 100, rng=1), act(), Linear(100, 3, rng=2), Softmax()])
 
     trained, looped = net(), net()
     loss = CategoricalCrossEntropy()

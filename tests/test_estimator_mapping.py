@@ -72,8 +72,13 @@ def _sklearn_loss(kind, Y, T):
 
 @pytest.mark.parametrize(
     "kind, n_outputs",
-    [("multiclass", 3), ("binary", 1), ("multilabel-indicator", 4), ("regression", 1),
-     ("regression", 3)],
+    [
+        ("multiclass", 3),
+        ("binary", 1),
+        ("multilabel-indicator", 4),
+        ("regression", 1),
+        ("regression", 3),
+    ],
 )
 def test_engine_loss_is_s_times_sklearns_loss(kind, n_outputs):
     """The scale is what makes the engine's loss s * l: the reason for every scaled step."""
@@ -115,8 +120,16 @@ def test_sgd_nesterov_needs_momentum():
 def test_adam_epsilon_is_scaled(solver, cls):
     """Adam's step is invariant to the gradient's scale but for epsilon: eps * s."""
     s = 1 / 5  # five labels
-    c = config("multilabel-indicator", 5, solver=solver, learning_rate_init=0.02, beta_1=0.8,
-               beta_2=0.99, epsilon=1e-6, alpha=0.25)
+    c = config(
+        "multilabel-indicator",
+        5,
+        solver=solver,
+        learning_rate_init=0.02,
+        beta_1=0.8,
+        beta_2=0.99,
+        epsilon=1e-6,
+        alpha=0.25,
+    )
     assert c.optimizer is cls
     assert c.optimizer_args == pytest.approx((0.02, 0.8, 0.99, 1e-6 * s), rel=1e-15)
     expected = {"weight_decay": 0.25} if solver == "adamw" else {}
@@ -136,8 +149,8 @@ def test_rmsprop_epsilon_is_scaled():
 
 
 @pytest.mark.parametrize(
-    "kind, n_outputs, s", [("multiclass", 3, 1.0), ("multilabel-indicator", 4, 0.25),
-                           ("regression", 3, 2 / 3)],
+    "kind, n_outputs, s",
+    [("multiclass", 3, 1.0), ("multilabel-indicator", 4, 0.25), ("regression", 3, 2 / 3)],
 )
 @pytest.mark.parametrize("n_samples, batch_size", [(150, 32), (150, 150), (1000, 7)])
 def test_weight_decay_is_s_alpha_over_mean_batch(kind, n_outputs, s, n_samples, batch_size):
@@ -233,8 +246,12 @@ def test_partial_fit_is_one_epoch_without_a_stopping_rule():
 
 @pytest.mark.parametrize(
     "activation, cls, factor",
-    [("relu", ReLU, 6.0), ("tanh", Tanh, 6.0), ("identity", Identity, 6.0),
-     ("logistic", Logistic, 2.0)],
+    [
+        ("relu", ReLU, 6.0),
+        ("tanh", Tanh, 6.0),
+        ("identity", Identity, 6.0),
+        ("logistic", Logistic, 2.0),
+    ],
 )
 def test_hidden_activation_and_glorot_factor(activation, cls, factor):
     c = config(activation=activation)

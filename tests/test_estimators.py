@@ -77,9 +77,17 @@ def test_full_batch_sgd_takes_sklearns_steps(problem, activation, nesterov):
     and the same updates as scikit-learn, so the same weights and loss curve (to rounding)."""
     _, ours, theirs, X, y = problem
     settings = dict(
-        hidden_layer_sizes=(7, 4), activation=activation, solver="sgd", alpha=0.1,
-        batch_size=60, shuffle=False, max_iter=15, random_state=3, learning_rate_init=0.01,
-        momentum=0.8, nesterovs_momentum=nesterov,
+        hidden_layer_sizes=(7, 4),
+        activation=activation,
+        solver="sgd",
+        alpha=0.1,
+        batch_size=60,
+        shuffle=False,
+        max_iter=15,
+        random_state=3,
+        learning_rate_init=0.01,
+        momentum=0.8,
+        nesterovs_momentum=nesterov,
     )
     a = ours(**settings).fit(X, y)
     b = theirs(**settings).fit(X, y)
@@ -100,8 +108,16 @@ def test_mini_batch_sgd_and_loss_curve_as_sklearn(problem):
     """Mini-batches that scikit-learn cuts the same way (20 | 60, no shuffling): the same
     weights, and loss_curve_ is scikit-learn's (the mean of the batch objectives)."""
     _, ours, theirs, X, y = problem
-    settings = dict(hidden_layer_sizes=(6,), solver="sgd", alpha=0.5, batch_size=20,
-                    shuffle=False, max_iter=10, random_state=1, learning_rate_init=0.02)
+    settings = dict(
+        hidden_layer_sizes=(6,),
+        solver="sgd",
+        alpha=0.5,
+        batch_size=20,
+        shuffle=False,
+        max_iter=10,
+        random_state=1,
+        learning_rate_init=0.02,
+    )
     a = ours(**settings).fit(X, y)
     b = theirs(**settings).fit(X, y)
     for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
@@ -113,8 +129,15 @@ def test_mini_batch_sgd_and_loss_curve_as_sklearn(problem):
 def test_full_batch_adam_close_to_sklearn():
     """Adam differs from scikit-learn's only in where epsilon (1e-8) enters."""
     X, y = make_classification(80, 6, n_informative=4, n_classes=3, random_state=2)
-    settings = dict(hidden_layer_sizes=(10,), batch_size=80, shuffle=False, max_iter=20,
-                    random_state=0, learning_rate_init=0.01, alpha=0.01)
+    settings = dict(
+        hidden_layer_sizes=(10,),
+        batch_size=80,
+        shuffle=False,
+        max_iter=20,
+        random_state=0,
+        learning_rate_init=0.01,
+        alpha=0.01,
+    )
     a = MLPClassifier(**settings).fit(X, y)
     b = sknn.MLPClassifier(**settings).fit(X, y)
     np.testing.assert_allclose(a.loss_curve_[:-1], b.loss_curve_[1:], rtol=1e-4)
@@ -130,8 +153,14 @@ def digits():
 
 def test_digits_accuracy_matches_sklearn(digits):
     X_train, X_test, y_train, y_test = digits
-    settings = dict(hidden_layer_sizes=(64,), solver="adam", learning_rate_init=1e-3,
-                    batch_size=32, max_iter=30, random_state=0)
+    settings = dict(
+        hidden_layer_sizes=(64,),
+        solver="adam",
+        learning_rate_init=1e-3,
+        batch_size=32,
+        max_iter=30,
+        random_state=0,
+    )
     ours = MLPClassifier(**settings).fit(X_train, y_train).score(X_test, y_test)
     theirs = sknn.MLPClassifier(**settings).fit(X_train, y_train).score(X_test, y_test)
     assert ours > 0.95
@@ -143,8 +172,14 @@ def test_regressor_r2_matches_sklearn():
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     scaler = StandardScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    settings = dict(hidden_layer_sizes=(32,), solver="sgd", learning_rate_init=1e-3,
-                    batch_size=32, max_iter=100, random_state=0)
+    settings = dict(
+        hidden_layer_sizes=(32,),
+        solver="sgd",
+        learning_rate_init=1e-3,
+        batch_size=32,
+        max_iter=100,
+        random_state=0,
+    )
     ours = MLPRegressor(**settings).fit(X_train, y_train).score(X_test, y_test)
     theirs = sknn.MLPRegressor(**settings).fit(X_train, y_train).score(X_test, y_test)
     assert ours > 0.8
@@ -205,7 +240,12 @@ def test_fitted_attributes(iris):
     assert [b.shape for b in clf.intercepts_] == [(5,), (3,), (3,)]
     assert isinstance(clf.network_, scratchnn.Sequential)
     assert [type(layer).__name__ for layer in clf.network_.layers] == [
-        "Linear", "ReLU", "Linear", "ReLU", "Linear", "Softmax"
+        "Linear",
+        "ReLU",
+        "Linear",
+        "ReLU",
+        "Linear",
+        "Softmax",
     ]
     assert isinstance(clf.history_, scratchnn.History)
     assert len(clf.loss_curve_) == clf.n_iter_ == 20 and clf.loss_ == clf.loss_curve_[-1]
@@ -224,15 +264,21 @@ def test_every_solver_learns(iris, solver):
     X, y = iris
     X = StandardScaler().fit_transform(X)
     lr = 0.1 if solver == "sgd" else 0.01
-    clf = MLPClassifier((16,), solver=solver, learning_rate_init=lr, max_iter=100,
-                        random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        (16,), solver=solver, learning_rate_init=lr, max_iter=100, random_state=0
+    ).fit(X, y)
     assert clf.score(X, y) > 0.93
 
 
 def test_adamw_alpha_is_decoupled_weight_decay(iris):
     X, y = iris
-    settings = dict(hidden_layer_sizes=(16,), solver="adamw", learning_rate_init=0.01,
-                    max_iter=100, random_state=0)
+    settings = dict(
+        hidden_layer_sizes=(16,),
+        solver="adamw",
+        learning_rate_init=0.01,
+        max_iter=100,
+        random_state=0,
+    )
     free = MLPClassifier(alpha=0.0, **settings).fit(X, y)
     decayed = MLPClassifier(alpha=5.0, **settings).fit(X, y)
     norm = lambda clf: sum(float(np.sum(W**2)) for W in clf.coefs_)  # noqa: E731
@@ -247,8 +293,9 @@ def test_convergence_warning_and_stopping_on_tol(iris):
         MLPClassifier((4,), max_iter=5, random_state=0).fit(X, y)
     # no epoch after the first improves the loss by more than tol: scikit-learn's rule stops
     # after n_iter_no_change + 1 of them
-    settings = dict(hidden_layer_sizes=(4,), max_iter=100, tol=1.0, n_iter_no_change=3,
-                    random_state=0)
+    settings = dict(
+        hidden_layer_sizes=(4,), max_iter=100, tol=1.0, n_iter_no_change=3, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf = MLPClassifier(**settings).fit(X, y)
@@ -259,8 +306,15 @@ def test_convergence_warning_and_stopping_on_tol(iris):
 
 def test_early_stopping_restores_the_best_validation_score(digits):
     X_train, X_test, y_train, y_test = digits
-    clf = MLPClassifier((32,), learning_rate_init=0.01, batch_size=32, max_iter=200,
-                        early_stopping=True, n_iter_no_change=2, random_state=0)
+    clf = MLPClassifier(
+        (32,),
+        learning_rate_init=0.01,
+        batch_size=32,
+        max_iter=200,
+        early_stopping=True,
+        n_iter_no_change=2,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X_train, y_train)
@@ -278,8 +332,15 @@ def test_early_stopping_restores_the_best_validation_score(digits):
 def test_regressor_early_stopping_uses_r2():
     X, y = make_friedman1(n_samples=300, noise=0.5, random_state=1)
     X, y = StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
-    reg = MLPRegressor((16,), learning_rate_init=0.03, max_iter=200, tol=1e-3,
-                       n_iter_no_change=5, early_stopping=True, random_state=0).fit(X, y)
+    reg = MLPRegressor(
+        (16,),
+        learning_rate_init=0.03,
+        max_iter=200,
+        tol=1e-3,
+        n_iter_no_change=5,
+        early_stopping=True,
+        random_state=0,
+    ).fit(X, y)
     assert reg.n_iter_ < 200
     assert 0.5 < reg.best_validation_score_ <= 1.0
     assert reg.best_validation_score_ == max(reg.history_.validation_metrics["score"])
@@ -412,8 +473,9 @@ def test_partial_fit_equals_fit_epoch_by_epoch(iris):
     for _ in range(3):
         incremental.partial_fit(X, y, classes=np.unique(y))
     assert incremental.n_iter_ == 3
-    for p, q in zip(fitted.coefs_ + fitted.intercepts_,
-                    incremental.coefs_ + incremental.intercepts_):
+    for p, q in zip(
+        fitted.coefs_ + fitted.intercepts_, incremental.coefs_ + incremental.intercepts_
+    ):
         np.testing.assert_array_equal(p, q)
     np.testing.assert_array_equal(fitted.loss_curve_, incremental.loss_curve_)
 
@@ -433,8 +495,8 @@ def test_partial_fit_batches_and_classes(iris):
     clf.partial_fit(X[:10], y[:10], classes=[0, 1, 2])  # need not hold every class
     for _ in range(30):
         for start in range(0, 150, 50):
-            clf.partial_fit(X[start:start + 50], y[start:start + 50])
-            reg.partial_fit(X[start:start + 50], X[start:start + 50, 0])
+            clf.partial_fit(X[start : start + 50], y[start : start + 50])
+            reg.partial_fit(X[start : start + 50], X[start : start + 50, 0])
     assert clf.score(X, y) > 0.9 and reg.score(X, X[:, 0]) > 0.9
     assert clf.loss_curve_[-1] < clf.loss_curve_[0]
     with pytest.raises(ValueError, match=r"labels not seen when fitting: \[7\]"):
@@ -478,8 +540,9 @@ def test_save_load_round_trip(tmp_path, iris):
 
 def test_save_load_regressor_and_early_stopping(tmp_path):
     X, y = make_friedman1(n_samples=200, random_state=0)
-    reg = MLPRegressor((8,), max_iter=30, early_stopping=True, n_iter_no_change=np.inf,
-                       random_state=0).fit(X, y)
+    reg = MLPRegressor(
+        (8,), max_iter=30, early_stopping=True, n_iter_no_change=np.inf, random_state=0
+    ).fit(X, y)
     loaded = MLPRegressor.load(reg.save(tmp_path / "reg.npz"))
     np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
     assert loaded.validation_scores_ == reg.validation_scores_
@@ -505,51 +568,80 @@ def fitted(iris):
 BAD_INPUT = {
     "predict: wrong feature count": (
         lambda c, X, y: c.predict(X[:, :3]),
-        ValueError, "X has 3 features, but MLPClassifier is expecting 4"),
+        ValueError,
+        "X has 3 features, but MLPClassifier is expecting 4",
+    ),
     "predict: 1-D X": (lambda c, X, y: c.predict(X[0]), ValueError, "Expected 2D array"),
-    "predict: inf": (
-        lambda c, X, y: c.predict(np.where(X > 7, np.inf, X)), ValueError, "infinity"),
+    "predict: inf": (lambda c, X, y: c.predict(np.where(X > 7, np.inf, X)), ValueError, "infinity"),
     "predict: empty": (lambda c, X, y: c.predict(X[:0]), ValueError, "0 sample"),
     "predict: strings": (
-        lambda c, X, y: c.predict(X.astype(str)), TypeError, "X must hold real numbers"),
+        lambda c, X, y: c.predict(X.astype(str)),
+        TypeError,
+        "X must hold real numbers",
+    ),
     "score: unseen label": (
         lambda c, X, y: c.score(X, np.where(y == 2, 9, y)),
-        ValueError, r"labels not seen when fitting: \[9\]"),
+        ValueError,
+        r"labels not seen when fitting: \[9\]",
+    ),
     "fit: NaN": (lambda c, X, y: clone(c).fit(np.where(X > 7, np.nan, X), y), ValueError, "NaN"),
     "fit: sample counts": (
-        lambda c, X, y: clone(c).fit(X, y[:-1]), ValueError, "inconsistent numbers of samples"),
+        lambda c, X, y: clone(c).fit(X, y[:-1]),
+        ValueError,
+        "inconsistent numbers of samples",
+    ),
     "fit: 3-D X": (lambda c, X, y: clone(c).fit(X[:, :, None], y), ValueError, "dim 3"),
     "fit: continuous labels": (
-        lambda c, X, y: clone(c).fit(X, X[:, 0]), ValueError, "Unknown label type"),
+        lambda c, X, y: clone(c).fit(X, X[:, 0]),
+        ValueError,
+        "Unknown label type",
+    ),
     "fit: one class": (lambda c, X, y: clone(c).fit(X, np.zeros(150)), ValueError, "1 class"),
     "fit: string targets": (
         lambda c, X, y: MLPRegressor().fit(X, y.astype(str)),
-        TypeError, "y must hold real numbers"),
+        TypeError,
+        "y must hold real numbers",
+    ),
     "alpha": (lambda c, X, y: MLPClassifier(alpha=-1.0).fit(X, y), ValueError, "alpha must be"),
     "solver": (
         lambda c, X, y: MLPClassifier(solver="lbfgs").fit(X, y),
-        ValueError, "solver must be one of"),
+        ValueError,
+        "solver must be one of",
+    ),
     "activation": (
         lambda c, X, y: MLPClassifier(activation="softplus").fit(X, y),
-        ValueError, "activation must be one of"),
+        ValueError,
+        "activation must be one of",
+    ),
     "hidden_layer_sizes 0": (
         lambda c, X, y: MLPClassifier(hidden_layer_sizes=(3, 0)).fit(X, y),
-        ValueError, r"hidden_layer_sizes\[1\]"),
+        ValueError,
+        r"hidden_layer_sizes\[1\]",
+    ),
     "hidden_layer_sizes str": (
         lambda c, X, y: MLPClassifier(hidden_layer_sizes="3").fit(X, y),
-        TypeError, "hidden_layer_sizes"),
+        TypeError,
+        "hidden_layer_sizes",
+    ),
     "batch_size": (lambda c, X, y: MLPClassifier(batch_size=0).fit(X, y), ValueError, "batch_size"),
     "max_iter": (lambda c, X, y: MLPClassifier(max_iter=0).fit(X, y), ValueError, "max_iter"),
     "momentum": (lambda c, X, y: MLPClassifier(momentum=1.0).fit(X, y), ValueError, "momentum"),
     "validation_fraction": (
         lambda c, X, y: MLPClassifier(validation_fraction=1.0).fit(X, y),
-        ValueError, "validation_fraction"),
+        ValueError,
+        "validation_fraction",
+    ),
     "random_state": (
-        lambda c, X, y: MLPClassifier(random_state="seed").fit(X, y), TypeError, "random_state"),
+        lambda c, X, y: MLPClassifier(random_state="seed").fit(X, y),
+        TypeError,
+        "random_state",
+    ),
     "shuffle": (lambda c, X, y: MLPClassifier(shuffle="yes").fit(X, y), TypeError, "shuffle"),
     "n_iter_no_change": (
         lambda c, X, y: MLPClassifier(n_iter_no_change=0).fit(X, y),
-        ValueError, "n_iter_no_change"),
+        ValueError,
+        "n_iter_no_change",
+    ),
     "unfitted": (lambda c, X, y: MLPClassifier().predict(X), NotFittedError, "not fitted"),
 }
 

@@ -37,7 +37,17 @@ def _layer(kind, d_in, d_out, seed):
     }[kind]()
 
 
-KINDS = ["linear", "linear_nobias", "bias", "identity", "logistic", "softmax", "rbf", "tanh", "relu"]
+KINDS = [
+    "linear",
+    "linear_nobias",
+    "bias",
+    "identity",
+    "logistic",
+    "softmax",
+    "rbf",
+    "tanh",
+    "relu",
+]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -64,8 +64,10 @@ def test_bad_grid_arguments():
 def test_figures_titles_labels_sizes():
     figs = logistic.figures(logistic.run())
     assert list(figs) == ["logistic_function", "logistic_derivative"]
-    titles = {"logistic_function": "logistic function",
-              "logistic_derivative": "derivative of the logistic function"}
+    titles = {
+        "logistic_function": "logistic function",
+        "logistic_derivative": "derivative of the logistic function",
+    }
     for name, fig in figs.items():
         ax = fig.axes[0]
         assert tuple(fig.get_size_inches()) == (5, 3)
@@ -122,7 +124,9 @@ def test_cli_bad_input(argv, fragment, capsys):
 def test_python_dash_m():
     proc = subprocess.run(
         [sys.executable, "-m", "scratchnn", "logistic", "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["sigma_at_0"] == 0.5

@@ -18,9 +18,7 @@ from scratchnn import (
 
 
 def _net(seed=0):
-    return Sequential(
-        [Linear(3, 4, rng=seed), Tanh(), Linear(4, 3, rng=seed + 1), Softmax()]
-    )
+    return Sequential([Linear(3, 4, rng=seed), Tanh(), Linear(4, 3, rng=seed + 1), Softmax()])
 
 
 def _data(seed=0, n=6):
@@ -78,8 +76,11 @@ def test_a_wrong_layer_fails_with_the_tutorial_message():
     net = Sequential([BrokenLinear(2, 2, rng=0), Tanh(), Linear(2, 1, rng=1)])
     X = np.random.default_rng(0).normal(size=(4, 2))
     T = np.ones((4, 1))
-    with pytest.raises(GradientCheckError, match=r"Numerical gradient of -?\d+\.\d{6} is not close "
-                       r"to the backpropagation gradient of -?\d+\.\d{6}!"):
+    with pytest.raises(
+        GradientCheckError,
+        match=r"Numerical gradient of -?\d+\.\d{6} is not close "
+        r"to the backpropagation gradient of -?\d+\.\d{6}!",
+    ):
         check_gradients(net, MSE(), X, T)
     report = check_gradients(net, MSE(), X, T, raise_on_failure=False)
     assert [c.passed for c in report.checks] == [False, True, True, True]
@@ -106,7 +107,9 @@ def test_losses_leave_their_inputs_unchanged():
 def test_gradient_check_runs_dropout_networks_in_evaluation_mode():
     from scratchnn.layers import Dropout
 
-    net = Sequential([Linear(3, 5, rng=0), Tanh(), Dropout(0.5, rng=1), Linear(5, 3, rng=2), Softmax()])
+    net = Sequential(
+        [Linear(3, 5, rng=0), Tanh(), Dropout(0.5, rng=1), Linear(5, 3, rng=2), Softmax()]
+    )
     X, T = _data(5)
     assert check_gradients(net, CategoricalCrossEntropy(), X, T).passed
     assert all(layer.training for layer in net.layers)  # mode restored

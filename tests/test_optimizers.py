@@ -189,7 +189,9 @@ def test_schedule_drives_the_learning_rate_per_step():
 def test_schedules_follow_their_formula(schedule, formula):
     for t in range(12):
         assert schedule(t) == pytest.approx(formula(t), rel=1e-14, abs=1e-15)
-    rebuilt = schedule_from_config({"type": type(schedule).__name__, "config": schedule.get_config()})
+    rebuilt = schedule_from_config(
+        {"type": type(schedule).__name__, "config": schedule.get_config()}
+    )
     assert rebuilt == schedule
     assert type(schedule).__name__ in SCHEDULE_TYPES
 
@@ -294,7 +296,9 @@ def test_state_round_trip_continues_exactly(opt):
         first.step(p, g)
     state = first.get_state()
     second = optimizer_from_config(type(opt).__name__, opt.get_config())
-    second.set_state(state["step_count"], {k: [a.copy() for a in v] for k, v in state["buffers"].items()})
+    second.set_state(
+        state["step_count"], {k: [a.copy() for a in v] for k, v in state["buffers"].items()}
+    )
     for g in grads[2:]:
         second.step(p, g)
     for r, x in zip(reference, p):

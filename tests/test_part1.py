@@ -62,7 +62,9 @@ def test_least_squares_and_critical_rate_from_their_definitions():
     learning_rate=st.floats(0.01, 2.5),
     iterations=st.integers(0, 30),
 )
-def test_any_seed_and_hyperparameters_follow_the_tutorial_procedure(seed, learning_rate, iterations):
+def test_any_seed_and_hyperparameters_follow_the_tutorial_procedure(
+    seed, learning_rate, iterations
+):
     x, t, ws, losses, second_w = tutorial_procedure(seed, learning_rate, iterations)
     result = part1.run(seed=seed, learning_rate=learning_rate, iterations=iterations)
     np.testing.assert_array_equal(result.x, x)

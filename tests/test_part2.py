@@ -86,8 +86,15 @@ def test_summed_gradient_is_the_mean_gradient_with_mu_times_n(result):
     from scratchnn import BinaryCrossEntropy, GradientDescent, train
 
     network = part2.build_network([-4.0, -2.0])
-    history = train(network, BinaryCrossEntropy("mean"), GradientDescent(0.05 * 40),
-                    result.X, result.t, epochs=10, record_params=True)
+    history = train(
+        network,
+        BinaryCrossEntropy("mean"),
+        GradientDescent(0.05 * 40),
+        result.X,
+        result.t,
+        epochs=10,
+        record_params=True,
+    )
     ws = np.array([p["0.W"][:, 0] for p in history.params])
     np.testing.assert_allclose(ws, result.w, rtol=1e-10)
     np.testing.assert_allclose(history.train_loss, result.loss, rtol=1e-10)
@@ -95,8 +102,16 @@ def test_summed_gradient_is_the_mean_gradient_with_mu_times_n(result):
 
 @pytest.mark.parametrize("seed, lr, iterations", [(7, 0.5, 3), (123, 0.01, 25)])
 def test_json_agrees_with_the_procedure_written_out(capsys, seed, lr, iterations):
-    argv = ["part2", "--json", "--seed", str(seed), "--learning-rate", str(lr),
-            "--iterations", str(iterations)]
+    argv = [
+        "part2",
+        "--json",
+        "--seed",
+        str(seed),
+        "--learning-rate",
+        str(lr),
+        "--iterations",
+        str(iterations),
+    ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     X, ws, losses, blue_as_red, red_as_blue = tutorial_procedure(seed, lr, iterations)
@@ -128,8 +143,12 @@ def test_classify_grid_rounds_the_output(result):
 
 
 def test_figures(result, figs):
-    assert list(figs) == ["part2_classes", "part2_loss_surface", "part2_gradient_descent",
-                          "part2_decision_boundary"]
+    assert list(figs) == [
+        "part2_classes",
+        "part2_loss_surface",
+        "part2_gradient_descent",
+        "part2_decision_boundary",
+    ]
     titles = [fig.axes[0].get_title() for fig in figs.values()]
     assert titles == [
         "red star vs. blue circle classes in the input space",
@@ -142,7 +161,9 @@ def test_figures(result, figs):
     classes = figs["part2_classes"].axes[0]
     assert classes.axis() == (-3, 4, -4, 4)
     assert [t.get_text() for t in classes.get_legend().get_texts()] == [
-        "class: red star", "class: blue circle"]
+        "class: red star",
+        "class: blue circle",
+    ]
     surface = figs["part2_loss_surface"]
     assert surface.axes[1].get_ylabel() == "$\\xi$"
     assert surface.axes[1].get_ylim() == pytest.approx((0.0, 7.2))  # §3.6: ticks 0.0 … 7.2
@@ -152,7 +173,9 @@ def test_figures(result, figs):
     assert figs["part2_gradient_descent"].axes[1].get_ylabel() == "loss"
     boundary = figs["part2_decision_boundary"].axes[0]
     assert [t.get_text() for t in boundary.get_legend().get_texts()] == [
-        "target red star", "target blue circle"]
+        "target red star",
+        "target blue circle",
+    ]
 
 
 def test_path_grid_widens_for_far_iterates():
@@ -186,8 +209,10 @@ def test_cli_writes_png_figures(tmp_path, capsys):
     json.loads(captured.out)  # stdout stays pure JSON
     assert "wrote 4 figures" in captured.err
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(f"part2_{n}.png" for n in (
-        "classes", "loss_surface", "gradient_descent", "decision_boundary"))
+    assert names == sorted(
+        f"part2_{n}.png"
+        for n in ("classes", "loss_surface", "gradient_descent", "decision_boundary")
+    )
     for path in tmp_path.iterdir():
         assert_figure_file(path)
 

@@ -92,8 +92,16 @@ def test_all_samples_classified_and_blue_region(result):
 
 @pytest.mark.parametrize("seed, lr, iterations", [(7, 0.5, 3), (11, 3.0, 40)])
 def test_json_agrees_with_the_procedure_written_out(capsys, seed, lr, iterations):
-    argv = ["part3", "--json", "--seed", str(seed), "--learning-rate", str(lr),
-            "--iterations", str(iterations)]
+    argv = [
+        "part3",
+        "--json",
+        "--seed",
+        str(seed),
+        "--learning-rate",
+        str(lr),
+        "--iterations",
+        str(iterations),
+    ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     x, trajectory, wrong = tutorial_procedure(seed, lr, iterations)
@@ -103,7 +111,8 @@ def test_json_agrees_with_the_procedure_written_out(capsys, seed, lr, iterations
     np.testing.assert_allclose(data["loss"], trajectory[:, 2], rtol=1e-10)
     assert data["n_misclassified"] == wrong
     assert data["final_line"] == "final loss is {:.2f} for weights wh={:.2f} and bo={:.2f}".format(
-        trajectory[-1, 2], trajectory[-1, 0], trajectory[-1, 1])
+        trajectory[-1, 2], trajectory[-1, 0], trajectory[-1, 1]
+    )
 
 
 def test_loss_surface_range_and_values(result):
@@ -120,18 +129,27 @@ def test_loss_surface_range_and_values(result):
 
 
 def test_figure_names_titles_sizes(figs):
-    assert list(figs) == ["part3_samples", "part3_rbf", "part3_loss_surface",
-                          "part3_gradient_descent", "part3_classification", "part3_projection"]
+    assert list(figs) == [
+        "part3_samples",
+        "part3_rbf",
+        "part3_loss_surface",
+        "part3_gradient_descent",
+        "part3_classification",
+        "part3_projection",
+    ]
     sizes = [tuple(f.get_size_inches()) for f in figs.values()]
     assert sizes == [(7, 1), (5, 3), (7, 5), (7, 5), (7, 1), (6, 6)]
     assert figs["part3_samples"].axes[0].get_title() == (
-        "Input samples from the blue circles and red star classes")
+        "Input samples from the blue circles and red star classes"
+    )
     assert figs["part3_rbf"].axes[0].get_title() == "RBF function"
     assert figs["part3_rbf"].axes[0].get_legend().get_texts()[0].get_text() == "$e^{-z_h^2}$"
     assert figs["part3_classification"].axes[0].get_title() == (
-        "Input samples and their classification")
+        "Input samples and their classification"
+    )
     assert figs["part3_projection"].get_suptitle() == (
-        "Projection of the input samples $x$ to hidden layer output $h$.")
+        "Projection of the input samples $x$ to hidden layer output $h$."
+    )
 
 
 def test_3d_figures(figs, result):
@@ -140,7 +158,10 @@ def test_3d_figures(figs, result):
     assert (surface.elev, surface.azim) == (55, -30)
     assert surface.get_title(loc="left") == "Loss function surface"
     assert (surface.get_xlabel(), surface.get_ylabel(), surface.get_zlabel()) == (
-        "$w_h$", "$b_o$", "$\\xi$")
+        "$w_h$",
+        "$b_o$",
+        "$\\xi$",
+    )
     assert not surface.xaxis.pane.get_fill()
     assert figs["part3_loss_surface"].axes[1].get_ylabel() == "$\\xi$"  # colour bar
 
@@ -178,8 +199,17 @@ def test_cli_writes_png_figures(tmp_path, capsys):
     assert main(["part3", "--out", str(tmp_path)]) == 0
     assert "wrote 6 figures" in capsys.readouterr().out
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(f"part3_{n}.png" for n in (
-        "samples", "rbf", "loss_surface", "gradient_descent", "classification", "projection"))
+    assert names == sorted(
+        f"part3_{n}.png"
+        for n in (
+            "samples",
+            "rbf",
+            "loss_surface",
+            "gradient_descent",
+            "classification",
+            "projection",
+        )
+    )
     for path in tmp_path.iterdir():
         assert_figure_file(path, min_std=0.02)
 
@@ -235,5 +265,7 @@ def test_any_learning_rate_runs_and_draws_without_warnings():
 def test_zero_iterations(capsys):
     assert main(["part3", "--iterations", "0"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:2] == ["w_h(0): 2.3000 \t b_o(0): 1.4000 \t loss: 0.8772",
-                       "final loss is 0.88 for weights wh=2.30 and bo=1.40"]
+    assert out[:2] == [
+        "w_h(0): 2.3000 \t b_o(0): 1.4000 \t loss: 0.8772",
+        "final loss is 0.88 for weights wh=2.30 and bo=1.40",
+    ]

@@ -14,8 +14,16 @@ from scratchnn.tutorial import part4
 
 # spec §6.5: loss at these iterations, to the digits given there
 REFERENCE_LOSS = {
-    0: "69.474", 50: "69.307", 100: "69.208", 120: "66.862", 140: "40.633",
-    160: "35.014", 180: "6.069", 200: "1.480", 250: "0.526", 300: "0.3808",
+    0: "69.474",
+    50: "69.307",
+    100: "69.208",
+    120: "66.862",
+    140: "40.633",
+    160: "35.014",
+    180: "6.069",
+    200: "1.480",
+    250: "0.526",
+    300: "0.3808",
 }
 PRINTED = ["shape of X: (100, 2)", "shape of T: (100, 2)", "No gradient errors found"]
 
@@ -121,7 +129,9 @@ def test_figures(result):
     ax = figs["part4_classes"].axes[0]
     assert ax.axis() == (-1.5, 1.5, -1.5, 1.5)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "class: red star", "class: blue circle"]
+        "class: red star",
+        "class: blue circle",
+    ]
     ax = figs["part4_loss"].axes[0]
     assert ax.get_xlim() == (0, 300) and ax.get_xlabel() == "iteration"
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), result.loss)
@@ -140,8 +150,18 @@ def test_decision_boundary_grid(result):
 
 
 def test_other_seed_and_hyperparameters_match_the_tutorial_procedure(capsys):
-    argv = ["part4", "--json", "--seed", "3", "--learning-rate", "0.05",
-            "--momentum", "0.5", "--iterations", "20"]
+    argv = [
+        "part4",
+        "--json",
+        "--seed",
+        "3",
+        "--learning-rate",
+        "0.05",
+        "--momentum",
+        "0.5",
+        "--iterations",
+        "20",
+    ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     X, t, losses, (Wh, bh, Wo, bo) = tutorial_part4(3, 0.05, 0.5, 20)
@@ -176,8 +196,9 @@ def test_cli_figures(tmp_path, capsys):
     assert main(["part4", "--iterations", "50", "--out", str(tmp_path)]) == 0
     assert "wrote 4 figures" in capsys.readouterr().out
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(f"part4_{n}.png" for n in
-                           ("classes", "loss", "decision_boundary", "hidden_projection"))
+    assert names == sorted(
+        f"part4_{n}.png" for n in ("classes", "loss", "decision_boundary", "hidden_projection")
+    )
     for path in tmp_path.iterdir():
         assert_figure_file(path)
 
@@ -208,7 +229,9 @@ def test_cli_bad_input(argv, fragment, capsys):
 def test_entry_point():
     proc = subprocess.run(
         [sys.executable, "-m", "scratchnn", "part4", "--iterations", "5"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[:3] == PRINTED

@@ -38,9 +38,9 @@ def tutorial_part5(seed, learning_rate, batch_size, max_epochs):
     T = np.zeros((digits.target.shape[0], 10))
     T[np.arange(len(T)), digits.target] = 1
     X_train, X_rest, T_train, T_rest = train_test_split(
-        digits.data, T, test_size=0.4, random_state=rng)
-    X_val, X_test, T_val, T_test = train_test_split(
-        X_rest, T_rest, test_size=0.5, random_state=rng)
+        digits.data, T, test_size=0.4, random_state=rng
+    )
+    X_val, X_test, T_val, T_test = train_test_split(X_rest, T_rest, test_size=0.5, random_state=rng)
     Ws = [rng.randn(64, 20) * 0.1, rng.randn(20, 20) * 0.1, rng.randn(20, 10) * 0.1]
     bs = [np.zeros(20), np.zeros(20), np.zeros(10)]
 
@@ -83,9 +83,14 @@ def tutorial_part5(seed, learning_rate, batch_size, max_epochs):
     y_pred = np.argmax(forward(X_test)[-1], axis=1)
     confusion = np.zeros((10, 10), dtype=int)
     np.add.at(confusion, (y_true, y_pred), 1)
-    return dict(batch_cost=batch_costs, train_cost=train_costs, validation_cost=val_costs,
-                epochs=len(train_costs), test_accuracy=np.mean(y_true == y_pred),
-                confusion_matrix=confusion)
+    return dict(
+        batch_cost=batch_costs,
+        train_cost=train_costs,
+        validation_cost=val_costs,
+        epochs=len(train_costs),
+        test_accuracy=np.mean(y_true == y_pred),
+        confusion_matrix=confusion,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -160,8 +165,11 @@ def test_figures(figs):
     assert ax.axis() == (0, 98, 0, 2.5)
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("iteration", "$\\xi$")
     styles = [(line.get_label(), line.get_color(), line.get_linewidth()) for line in ax.lines]
-    assert styles == [("cost minibatches", "k", 0.5), ("cost full training set", "r", 2),
-                      ("cost validation set", "b", 3)]
+    assert styles == [
+        ("cost minibatches", "k", 0.5),
+        ("cost full training set", "r", 2),
+        ("cost validation set", "b", 3),
+    ]
     np.testing.assert_allclose(ax.lines[0].get_xdata(), np.linspace(0, 98, 98 * 43))
     np.testing.assert_allclose(ax.lines[1].get_xdata(), np.arange(1, 99))
 
@@ -184,8 +192,18 @@ def test_other_settings_match_the_tutorial_procedure(capsys):
     # A learning rate well above the tutorial's makes training chaotic: round-off (the
     # engine's softmax subtracts the row max, the notebook's does not) then grows tenfold
     # every few updates, so the comparison uses settings where training is stable.
-    argv = ["part5", "--json", "--seed", "7", "--learning-rate", "0.2", "--batch-size", "50",
-            "--epochs", "10"]
+    argv = [
+        "part5",
+        "--json",
+        "--seed",
+        "7",
+        "--learning-rate",
+        "0.2",
+        "--batch-size",
+        "50",
+        "--epochs",
+        "10",
+    ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     ref = tutorial_part5(7, 0.2, 50, 10)
@@ -271,7 +289,9 @@ def test_cli_bad_input(argv, fragment, capsys):
 def test_entry_point():
     proc = subprocess.run(
         [sys.executable, "-m", "scratchnn", "part5", "--epochs", "1", "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

@@ -70,9 +70,18 @@ def test_figure(result):
     assert fig.axes[1].get_ylabel() == "$P(t=1|\\mathbf{z})$"  # colour bar
 
 
-@pytest.mark.parametrize("bad", [dict(grid_size=1), dict(grid_size=2.5), dict(limit=0),
-                                 dict(limit=-3), dict(limit=float("nan")), dict(limit=1e3),
-                                 dict(grid_size=10**6)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(grid_size=1),
+        dict(grid_size=2.5),
+        dict(limit=0),
+        dict(limit=-3),
+        dict(limit=float("nan")),
+        dict(limit=1e3),
+        dict(grid_size=10**6),
+    ],
+)
 def test_bad_arguments(bad):
     with pytest.raises((ValueError, TypeError), match=next(iter(bad))):
         softmax.run(**bad)
@@ -122,7 +131,9 @@ def test_cli_bad_input(argv, fragment, capsys):
 def test_entry_point():
     proc = subprocess.run(
         [sys.executable, "-m", "scratchnn", "softmax", "--grid-size", "5", "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["y1"]) == 5

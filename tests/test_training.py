@@ -111,8 +111,16 @@ def test_validation_fraction_holds_out_a_permutation_drawn_from_rng():
         ({"validation_fraction": 0.99}, ValueError, "no training samples"),
         ({"validation_fraction": 0.2, "validation_data": "x"}, ValueError, "not both"),
         ({"validation_data": (np.zeros((3, 3)),)}, TypeError, "validation_data"),
-        ({"validation_data": (np.zeros((3, 4)), np.zeros((3, 2)))}, ValueError, "X_val must have 3"),
-        ({"validation_data": (np.zeros((3, 3)), np.zeros((3, 1)))}, ValueError, "T_val must have 2"),
+        (
+            {"validation_data": (np.zeros((3, 4)), np.zeros((3, 2)))},
+            ValueError,
+            "X_val must have 3",
+        ),
+        (
+            {"validation_data": (np.zeros((3, 3)), np.zeros((3, 1)))},
+            ValueError,
+            "T_val must have 2",
+        ),
         ({"validation_data": (np.zeros((3, 3)), np.full((3, 2), np.inf))}, ValueError, "T_val"),
         ({"validation_data": (np.zeros((3, 3)), np.zeros((4, 2)))}, ValueError, "X_val and T_val"),
     ],
@@ -139,11 +147,19 @@ def test_accuracy_per_epoch_for_softmax_outputs():
     net = Sequential([Linear(2, 2, rng=3), Softmax()])
     initial = Sequential([Linear(2, 2, rng=3), Softmax()])
     h = train(
-        net, CategoricalCrossEntropy(), GradientDescent(0.5), X, T,
-        epochs=5, validation_data=(Xv, Tv), metrics=("accuracy",),
+        net,
+        CategoricalCrossEntropy(),
+        GradientDescent(0.5),
+        X,
+        T,
+        epochs=5,
+        validation_data=(Xv, Tv),
+        metrics=("accuracy",),
     )
+
     def acc(model, x, t):
         return np.mean(np.argmax(model.predict(x), 1) == np.argmax(t, 1))
+
     assert len(h.train_accuracy) == len(h.validation_accuracy) == 6
     assert h.train_accuracy[0] == acc(initial, X, T)
     assert h.train_accuracy[-1] == acc(net, X, T)
@@ -160,21 +176,31 @@ def test_accuracy_for_one_logistic_output_and_custom_metrics():
         return float(np.mean((y > 0.5) != (t > 0.5)))
 
     h = train(
-        net, BinaryCrossEntropy(), GradientDescent(1.0), X, t1, epochs=3,
+        net,
+        BinaryCrossEntropy(),
+        GradientDescent(1.0),
+        X,
+        t1,
+        epochs=3,
         metrics={"accuracy": __import__("scratchnn").training.accuracy, "err": error_rate},
     )
     y = net.predict(X)
     assert h.train_metrics["accuracy"][-1] == np.mean((y > 0.5) == (t1 > 0.5))
     assert h.train_metrics["err"][-1] == pytest.approx(1 - h.train_metrics["accuracy"][-1])
     assert h.validation_metrics == {}
-    h2 = train(net, BinaryCrossEntropy(), GradientDescent(1.0), X, t1, epochs=1, metrics=[error_rate])
+    h2 = train(
+        net, BinaryCrossEntropy(), GradientDescent(1.0), X, t1, epochs=1, metrics=[error_rate]
+    )
     assert list(h2.train_metrics) == ["error_rate"]
 
 
 @pytest.mark.parametrize(
     "metrics, error, match",
-    [(("f1",), ValueError, "unknown metric"), ((3,), TypeError, "metrics"),
-     (("accuracy", "accuracy"), ValueError, "distinct")],
+    [
+        (("f1",), ValueError, "unknown metric"),
+        ((3,), TypeError, "metrics"),
+        (("accuracy", "accuracy"), ValueError, "distinct"),
+    ],
 )
 def test_bad_metrics(metrics, error, match):
     X, T = _classification()
@@ -198,8 +224,15 @@ def test_early_stopping_restores_the_best_weights():
     net = Sequential([_fixed_line(0.0)])
     stopper = EarlyStopping(patience=3)
     h = train(
-        net, MSE(), GradientDescent(0.1), x, t, epochs=200,
-        validation_data=(x, tv), early_stopping=stopper, record_params=True,
+        net,
+        MSE(),
+        GradientDescent(0.1),
+        x,
+        t,
+        epochs=200,
+        validation_data=(x, tv),
+        early_stopping=stopper,
+        record_params=True,
     )
     v = np.array(h.validation_loss)
     best = int(np.argmin(v))
@@ -216,8 +249,15 @@ def test_restore_best_false_keeps_the_last_weights_and_callbacks_list_works():
     x, t, tv = _line_data()
     net = Sequential([_fixed_line(0.0)])
     h = train(
-        net, MSE(), GradientDescent(0.1), x, t, epochs=200, validation_data=(x, tv),
-        callbacks=[EarlyStopping(patience=2, restore_best=False)], record_params=True,
+        net,
+        MSE(),
+        GradientDescent(0.1),
+        x,
+        t,
+        epochs=200,
+        validation_data=(x, tv),
+        callbacks=[EarlyStopping(patience=2, restore_best=False)],
+        record_params=True,
     )
     assert h.stopped_early and h.epochs == h.best_epoch + 2
     np.testing.assert_array_equal(net[0].params["W"], h.params[-1]["0.W"])
@@ -226,8 +266,16 @@ def test_restore_best_false_keeps_the_last_weights_and_callbacks_list_works():
 def test_initial_state_can_be_the_best():
     x, t, _ = _line_data()
     net = Sequential([_fixed_line(0.0)])
-    h = train(net, MSE(), GradientDescent(0.1), x, t, epochs=50,
-              validation_data=(x, -t), early_stopping=EarlyStopping(patience=4))
+    h = train(
+        net,
+        MSE(),
+        GradientDescent(0.1),
+        x,
+        t,
+        epochs=50,
+        validation_data=(x, -t),
+        early_stopping=EarlyStopping(patience=4),
+    )
     assert h.best_epoch == 0 and h.epochs == 4
     assert net[0].params["W"][0, 0] == 0.0
 
@@ -235,15 +283,29 @@ def test_initial_state_can_be_the_best():
 def test_min_delta_and_maximised_metrics():
     x, t, _ = _line_data()
     # Training loss keeps falling, but by less than min_delta after a while.
-    h = train(Sequential([_fixed_line(0.0)]), MSE(), GradientDescent(0.05), x, t, epochs=500,
-              early_stopping=EarlyStopping("train_loss", patience=2, min_delta=1e-3))
+    h = train(
+        Sequential([_fixed_line(0.0)]),
+        MSE(),
+        GradientDescent(0.05),
+        x,
+        t,
+        epochs=500,
+        early_stopping=EarlyStopping("train_loss", patience=2, min_delta=1e-3),
+    )
     drops = -np.diff(h.train_loss)
     assert h.stopped_early and h.epochs < 500
     assert np.all(drops[-2:] <= 1e-3)
     X, T = _classification()
-    h = train(Sequential([Linear(2, 2, rng=0), Softmax()]), CategoricalCrossEntropy(),
-              GradientDescent(0.5), X, T, epochs=300, metrics=("accuracy",),
-              early_stopping=EarlyStopping("train_accuracy", patience=5))
+    h = train(
+        Sequential([Linear(2, 2, rng=0), Softmax()]),
+        CategoricalCrossEntropy(),
+        GradientDescent(0.5),
+        X,
+        T,
+        epochs=300,
+        metrics=("accuracy",),
+        early_stopping=EarlyStopping("train_accuracy", patience=5),
+    )
     assert h.stopped_early
     assert h.train_accuracy[h.best_epoch] == max(h.train_accuracy)
 
@@ -251,15 +313,29 @@ def test_min_delta_and_maximised_metrics():
 def test_early_stopping_errors():
     x, t, _ = _line_data()
     with pytest.raises(ValueError, match="monitor 'validation_loss'"):
-        train(Sequential([_fixed_line(0.0)]), MSE(), GradientDescent(0.1), x, t, epochs=2,
-              early_stopping=EarlyStopping())
+        train(
+            Sequential([_fixed_line(0.0)]),
+            MSE(),
+            GradientDescent(0.1),
+            x,
+            t,
+            epochs=2,
+            early_stopping=EarlyStopping(),
+        )
     with pytest.raises(ValueError, match="patience"):
         EarlyStopping(patience=0)
     with pytest.raises(ValueError, match="mode"):
         EarlyStopping(mode="up")
     with pytest.raises(TypeError, match="early_stopping"):
-        train(Sequential([_fixed_line(0.0)]), MSE(), GradientDescent(0.1), x, t, epochs=2,
-              early_stopping=5)
+        train(
+            Sequential([_fixed_line(0.0)]),
+            MSE(),
+            GradientDescent(0.1),
+            x,
+            t,
+            epochs=2,
+            early_stopping=5,
+        )
 
 
 # --- callbacks, Ctrl-C ------------------------------------------------------------------------
@@ -287,17 +363,38 @@ def test_callback_hooks_order_and_plain_callbacks():
     X, T = _regression(n=12)
     rec = Recorder()
     seen = []
-    h = train(_linear(), MSE(), GradientDescent(0.1), X, T, epochs=2, batch_size=4,
-              callbacks=[rec, lambda history: seen.append(history.epochs)])
+    h = train(
+        _linear(),
+        MSE(),
+        GradientDescent(0.1),
+        X,
+        T,
+        epochs=2,
+        batch_size=4,
+        callbacks=[rec, lambda history: seen.append(history.epochs)],
+    )
     assert rec.events == [
         ("begin", 0, 1),
-        ("batch", 1, 1), ("batch", 1, 2), ("batch", 1, 3), ("epoch", 1, 0),
-        ("batch", 2, 1), ("batch", 2, 2), ("batch", 2, 3), ("epoch", 2, 0),
+        ("batch", 1, 1),
+        ("batch", 1, 2),
+        ("batch", 1, 3),
+        ("epoch", 1, 0),
+        ("batch", 2, 1),
+        ("batch", 2, 2),
+        ("batch", 2, 3),
+        ("epoch", 2, 0),
         ("end", 2, False),
     ]
     assert seen == [1, 2] and not h.stopped_early
-    h = train(_linear(), MSE(), GradientDescent(0.1), X, T, epochs=5,
-              callbacks=[lambda history: history.epochs == 2])
+    h = train(
+        _linear(),
+        MSE(),
+        GradientDescent(0.1),
+        X,
+        T,
+        epochs=5,
+        callbacks=[lambda history: history.epochs == 2],
+    )
     assert h.epochs == 2 and h.stopped_early
 
 
@@ -325,8 +422,9 @@ def test_ctrl_c_stops_after_a_complete_update(use_signal):
     X, T = _regression(n=12)
     reference = _reference_updates(X, T)
     net = _linear()
-    h = train(net, MSE(), Adam(0.1), X, T, epochs=2, batch_size=4,
-              callbacks=[InterruptAt(5, use_signal)])
+    h = train(
+        net, MSE(), Adam(0.1), X, T, epochs=2, batch_size=4, callbacks=[InterruptAt(5, use_signal)]
+    )
     assert h.interrupted and h.epochs == 1 and len(h.batch_loss) == 5
     for p, r in zip(net.parameters(), reference[4]):
         np.testing.assert_array_equal(p, r)
@@ -362,9 +460,18 @@ def test_interrupt_from_a_plain_callback_and_early_stopping_restores():
             raise KeyboardInterrupt
 
     net = Sequential([_fixed_line(0.0)])
-    h = train(net, MSE(), GradientDescent(0.1), x, t, epochs=200, validation_data=(x, tv),
-              early_stopping=EarlyStopping(patience=100), callbacks=[interrupt],
-              record_params=True)
+    h = train(
+        net,
+        MSE(),
+        GradientDescent(0.1),
+        x,
+        t,
+        epochs=200,
+        validation_data=(x, tv),
+        early_stopping=EarlyStopping(patience=100),
+        callbacks=[interrupt],
+        record_params=True,
+    )
     assert h.interrupted and h.epochs == 20
     np.testing.assert_array_equal(net[0].params["W"], h.params[h.best_epoch]["0.W"])
 
@@ -397,8 +504,17 @@ def test_divergence_with_early_stopping_leaves_the_best_weights():
     X, T = _regression(n=12)
     net = _linear()
     with pytest.raises(TrainingDivergedError):
-        train(net, MSE(), GradientDescent(1e3), X, T, epochs=500, batch_size=4,
-              validation_data=(X, T), early_stopping=EarlyStopping(patience=1000))
+        train(
+            net,
+            MSE(),
+            GradientDescent(1e3),
+            X,
+            T,
+            epochs=500,
+            batch_size=4,
+            validation_data=(X, T),
+            early_stopping=EarlyStopping(patience=1000),
+        )
     assert np.all(np.isfinite(net.predict(X)))
 
 
@@ -412,8 +528,9 @@ def test_weight_decay_adds_lambda_theta_to_weights_only_by_default(decay_biases)
     W0, b0 = net[0].params["W"].copy(), net[0].params["b"].copy() + 0.5
     net[0].params["b"][...] = b0
     mu, lam = 0.1, 0.3
-    train(net, MSE(), GradientDescent(mu), X, T, epochs=1, weight_decay=lam,
-          decay_biases=decay_biases)
+    train(
+        net, MSE(), GradientDescent(mu), X, T, epochs=1, weight_decay=lam, decay_biases=decay_biases
+    )
     gW, gb = _mse_grads(W0, b0, X, T)
     np.testing.assert_allclose(net[0].params["W"], W0 - mu * (gW + lam * W0), rtol=1e-12)
     expected_b = b0 - mu * (gb + lam * b0) if decay_biases else b0 - mu * gb
@@ -494,13 +611,24 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize("verbose, tty, shown", [(1, True, True), (1, False, False), (0, True, False)])
+@pytest.mark.parametrize(
+    "verbose, tty, shown", [(1, True, True), (1, False, False), (0, True, False)]
+)
 def test_progress_bar_only_on_a_terminal_when_verbose(monkeypatch, verbose, tty, shown):
     stream = FakeTerminal() if tty else io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
     X, T = _regression(n=12)
-    train(_linear(), MSE(), GradientDescent(0.1), X, T, epochs=3, verbose=verbose,
-          validation_fraction=0.25, rng=0)
+    train(
+        _linear(),
+        MSE(),
+        GradientDescent(0.1),
+        X,
+        T,
+        epochs=3,
+        verbose=verbose,
+        validation_fraction=0.25,
+        rng=0,
+    )
     out = stream.getvalue()
     assert ("3/3" in out and "val_loss" in out) == shown
     assert (out != "") == shown

@@ -68,9 +68,7 @@ def as_float_array(
         raise ValueError(f"{name} could not be converted to an array: {exc}") from None
     kind = array.dtype.kind
     if kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold real numbers, got an array of dtype {array.dtype}"
-        )
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
     if dtype is None:
         dtype = array.dtype if array.dtype in (np.float32, np.float64) else np.float64
     array = array.astype(dtype, copy=False)
@@ -78,9 +76,7 @@ def as_float_array(
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
             wanted = " or ".join(str(n) for n in allowed)
-            raise ValueError(
-                f"{name} must have {wanted} dimension(s), got shape {array.shape}"
-            )
+            raise ValueError(f"{name} must have {wanted} dimension(s), got shape {array.shape}")
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     if not all_finite(array):  # one pass over the data, no temporary as large as it
@@ -254,5 +250,3 @@ def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
     if resolved not in (np.float32, np.float64):
         raise TypeError(f"{name} must be float32 or float64, got {resolved}")
     return resolved
-
-

@@ -133,7 +133,9 @@ def one_hot(labels: np.ndarray, n_classes: int | None = None, dtype=np.float64) 
     """
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be a 1-D array of integers, got {labels.dtype} {labels.shape}")
+        raise ValueError(
+            f"labels must be a 1-D array of integers, got {labels.dtype} {labels.shape}"
+        )
     if labels.size and labels.min() < 0:
         raise ValueError("labels must be >= 0")
     if n_classes is None:

@@ -81,8 +81,7 @@ class Sequential:
         n_in = self.n_features_in
         if n_in is not None and x.shape[1] != n_in:
             raise ValueError(
-                f"{name} must have {n_in} features (columns) for this network, "
-                f"got shape {x.shape}"
+                f"{name} must have {n_in} features (columns) for this network, got shape {x.shape}"
             )
 
     def backward(self, grad_y: np.ndarray, *, start: int | None = None) -> np.ndarray:
@@ -198,8 +197,7 @@ class Sequential:
             expected = getattr(layer, "n_in", getattr(layer, "n_features", None))
             if isinstance(expected, int) and expected != shape[-1]:
                 raise ValueError(
-                    f"layer {i} ({layer!r}) expects {expected} inputs, "
-                    f"but receives {shape[-1]}"
+                    f"layer {i} ({layer!r}) expects {expected} inputs, but receives {shape[-1]}"
                 )
             shape = tuple(layer.output_shape(shape))
             shapes.append(shape)

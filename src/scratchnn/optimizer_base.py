@@ -273,7 +273,9 @@ class Chain(Optimizer):
         if not parts or not isinstance(parts[-1], Optimizer):
             raise TypeError("chain(...) must end with an Optimizer")
         for i, part in enumerate(parts[:-1]):
-            if not (callable(getattr(part, "init", None)) and callable(getattr(part, "update", None))):
+            if not (
+                callable(getattr(part, "init", None)) and callable(getattr(part, "update", None))
+            ):
                 raise TypeError(f"chain part {i} must have init() and update(), got {part!r}")
         self.transforms = list(parts[:-1])
         self.optimizer: Optimizer = parts[-1]

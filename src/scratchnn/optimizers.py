@@ -258,8 +258,7 @@ class Adam(Optimizer):
         m = [b1 * m + (1 - b1) * g for m, g in zip(state.first_moments, grads)]
         v = [b2 * v + (1 - b2) * g**2 for v, g in zip(state.second_moments, grads)]
         updates = [
-            -lr * (m_k / (1 - b1**t)) / (np.sqrt(v_k / (1 - b2**t)) + eps)
-            for m_k, v_k in zip(m, v)
+            -lr * (m_k / (1 - b1**t)) / (np.sqrt(v_k / (1 - b2**t)) + eps) for m_k, v_k in zip(m, v)
         ]
         return updates, AdamState(t, m, v)
 

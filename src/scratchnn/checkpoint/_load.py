@@ -160,8 +160,7 @@ def _build_optimizer(
         raise ValueError(f"{path}: optimiser buffers must be an object, got {counts!r}")
     buffers = _optimizer_buffers(entries, counts, model, path)
     stray = sorted(
-        k for k in entries
-        if k.startswith("optimizer.") and k.split(".")[1] not in buffers
+        k for k in entries if k.startswith("optimizer.") and k.split(".")[1] not in buffers
     )
     if stray:
         raise ValueError(f"{path}: optimiser arrays not described by the header: {stray}")
@@ -212,7 +211,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     elif any(k.startswith("optimizer.") for k in entries):
         raise ValueError(f"{path}: optimiser arrays present but no optimiser in the header")
 
-    extras = {k[len("extra."):]: v for k, v in entries.items() if k.startswith("extra.")}
+    extras = {k[len("extra.") :]: v for k, v in entries.items() if k.startswith("extra.")}
     return Checkpoint(
         model=model,
         loss=loss,

@@ -92,9 +92,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=("png", "svg"), default="png", help="figure format (default: png)"
     )
-    parser.add_argument(
-        "--json", action="store_true", help="print the results as one JSON object"
-    )
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
 
 def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str) -> list[Path]:

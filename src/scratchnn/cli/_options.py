@@ -137,13 +137,18 @@ def add_options(parser: argparse.ArgumentParser, options: tuple[Option, ...]) ->
             raise TypeError(f"option {option.param!r} was not derived from a signature")
         if option.type is None:
             parser.add_argument(
-                option.option_string, dest=option.dest, action="store_true",
+                option.option_string,
+                dest=option.dest,
+                action="store_true",
                 help=option.help_text() or None,
             )
         else:
             parser.add_argument(
-                option.option_string, dest=option.dest, type=option.type,
-                default=option.default, help=option.help_text(),
+                option.option_string,
+                dest=option.dest,
+                type=option.type,
+                default=option.default,
+                help=option.help_text(),
             )
 
 

@@ -140,7 +140,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
 
     # -- building blocks ------------------------------------------------------------------
     def _build_network(
-        self, n_features: int, n_outputs: int, dtype: np.dtype, hidden_sizes: tuple[int, ...],
+        self,
+        n_features: int,
+        n_outputs: int,
+        dtype: np.dtype,
+        hidden_sizes: tuple[int, ...],
         config: EngineConfig,
     ) -> Sequential:
         """``Linear`` layers with scikit-learn's initialisation, activations in between."""
@@ -150,8 +154,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):
             init = _uniform(math.sqrt(factor / (fan_in + fan_out)))
             layers.append(
-                Linear(fan_in, fan_out, weight_init=init, bias_init=init, rng=self._rng,
-                       dtype=dtype)
+                Linear(
+                    fan_in, fan_out, weight_init=init, bias_init=init, rng=self._rng, dtype=dtype
+                )
             )
             last = i == len(sizes) - 2
             layers.append(config.output_layer() if last else config.hidden_activation())
@@ -243,7 +248,12 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         if not self._is_classifier:
             _reject_strings(y, "y", "real numbers (regression targets)")
         X, y = validate_data(
-            self, X, y, dtype=_DTYPES, multi_output=True, y_numeric=not self._is_classifier,
+            self,
+            X,
+            y,
+            dtype=_DTYPES,
+            multi_output=True,
+            y_numeric=not self._is_classifier,
             reset=first,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -254,7 +264,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         return X, T
 
     def _initialise(
-        self, n_features: int, n_outputs: int, dtype: np.dtype, hidden_sizes: tuple[int, ...],
+        self,
+        n_features: int,
+        n_outputs: int,
+        dtype: np.dtype,
+        hidden_sizes: tuple[int, ...],
         config: EngineConfig,
     ) -> None:
         """A fresh network, loss and bookkeeping (the first fit, or one without warm start)."""
@@ -312,7 +326,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         return history, stopper
 
     def _record(
-        self, history: History, stopper: EarlyStopping | None, config: EngineConfig, *,
+        self,
+        history: History,
+        stopper: EarlyStopping | None,
+        config: EngineConfig,
+        *,
         incremental: bool,
     ) -> None:
         """scikit-learn's fitted attributes from the engine's ``History``."""

@@ -85,8 +85,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                         f"y must hold at least 2 classes, got 1 class: {labels.tolist()}; a "
                         "classifier cannot learn from one class"
                     )
-            kind = "multilabel-indicator" if multilabel else (
-                "binary" if len(labels) == 2 else "multiclass"
+            kind = (
+                "multilabel-indicator"
+                if multilabel
+                else ("binary" if len(labels) == 2 else "multiclass")
             )
         else:
             labels, kind = self.classes_, self._y_type
@@ -103,8 +105,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if multilabel:
             if y.shape[1] != len(labels):
                 raise ValueError(
-                    f"y must have {len(labels)} label columns (as when fitted), got "
-                    f"shape {y.shape}"
+                    f"y must have {len(labels)} label columns (as when fitted), got shape {y.shape}"
                 )
             T = np.asarray(y, dtype=dtype)
         else:

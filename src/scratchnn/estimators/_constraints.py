@@ -121,9 +121,7 @@ class Sizes:
                 raise TypeError
             sizes = tuple(sizes)
         except TypeError:
-            raise TypeError(
-                f"{name} must be an int or a sequence of ints, got {value!r}"
-            ) from None
+            raise TypeError(f"{name} must be an int or a sequence of ints, got {value!r}") from None
         return tuple(self.item.check(s, f"{name}[{i}]") for i, s in enumerate(sizes))
 
 

@@ -26,8 +26,16 @@ __all__ = ["PersistenceMixin"]
 _Estimator = TypeVar("_Estimator", bound="PersistenceMixin")
 
 #: Fitted attributes stored as JSON numbers or null, in this order.
-_SCALARS = ("n_features_in_", "n_outputs_", "n_layers_", "n_iter_", "t_", "loss_",
-            "best_loss_", "best_validation_score_")
+_SCALARS = (
+    "n_features_in_",
+    "n_outputs_",
+    "n_layers_",
+    "n_iter_",
+    "t_",
+    "loss_",
+    "best_loss_",
+    "best_validation_score_",
+)
 
 
 class PersistenceMixin:
@@ -102,11 +110,14 @@ class PersistenceMixin:
         """
         check_is_fitted(self, "network_")
         state, arrays = self._state()
-        metadata = {"estimator": type(self).__name__, "params": self._json_params(),
-                    "state": state}
+        metadata = {"estimator": type(self).__name__, "params": self._json_params(), "state": state}
         return save_checkpoint(
-            self.network_, path, loss=self._loss, optimizer=self.optimizer_,
-            metadata=metadata, arrays=arrays,
+            self.network_,
+            path,
+            loss=self._loss,
+            optimizer=self.optimizer_,
+            metadata=metadata,
+            arrays=arrays,
         )
 
     @classmethod

@@ -191,7 +191,3 @@ class TrainingStep:
                 factor = 1.0
             return value, diff, True, factor
         return loss.value(y, t), loss.gradient(y, t), False, 1.0
-
-
-
-

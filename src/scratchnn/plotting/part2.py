@@ -123,9 +123,7 @@ def decision_boundary(
     """
     fig = Figure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
-    cmap = colors.ListedColormap(
-        [colors.to_rgba("r", alpha=0.30), colors.to_rgba("b", alpha=0.30)]
-    )
+    cmap = colors.ListedColormap([colors.to_rgba("r", alpha=0.30), colors.to_rgba("b", alpha=0.30)])
     XX, YY = np.meshgrid(xs1, xs2)
     # Explicit levels: a plane of one class only (e.g. w = 0) still gets its colour.
     ax.contourf(XX, YY, classification, levels=[-0.5, 0.5, 1.5], cmap=cmap)

@@ -148,9 +148,7 @@ def classification(
     """
     fig = Figure(figsize=(7, 1))
     ax = fig.add_subplot()
-    cmap = colors.ListedColormap(
-        [colors.to_rgba("r", alpha=0.25), colors.to_rgba("b", alpha=0.25)]
-    )
+    cmap = colors.ListedColormap([colors.to_rgba("r", alpha=0.25), colors.to_rgba("b", alpha=0.25)])
     XX, YY = np.meshgrid(xs, ys)
     # Explicit levels: a line of one class only still gets its colour.
     ax.contourf(XX, YY, plane, levels=[-0.5, 0.5, 1.5], cmap=cmap)

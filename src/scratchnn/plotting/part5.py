@@ -39,8 +39,13 @@ def cost_curves(
     n_it = len(train_cost)
     fig = Figure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
-    ax.plot(np.linspace(0, n_it, len(batch_cost)), batch_cost, "k-", linewidth=0.5,
-            label="cost minibatches")
+    ax.plot(
+        np.linspace(0, n_it, len(batch_cost)),
+        batch_cost,
+        "k-",
+        linewidth=0.5,
+        label="cost minibatches",
+    )
     epochs = np.linspace(1, n_it, n_it)
     ax.plot(epochs, train_cost, "r-", linewidth=2, label="cost full training set")
     ax.plot(epochs, validation_cost, "b-", linewidth=3, label="cost validation set")
@@ -82,6 +87,5 @@ def confusion_table(matrix: np.ndarray) -> Figure:
     fig.suptitle("Confusion table", fontsize=12)
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(matrix[i, j]), ha="center", va="center",
-                    color="w" if i == j else "k")
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", color="w" if i == j else "k")
     return fig

@@ -167,9 +167,7 @@ def train(
     step = TrainingStep(network, loss, composed)
     batches = split_batches(data.X.shape[0], batch_size)
     full_batch = len(batches) == 1 and not shuffle and not network.stochastic
-    recorder = Recorder(
-        data, resolve_metrics(metrics), epoch_loss, record_params, step, full_batch
-    )
+    recorder = Recorder(data, resolve_metrics(metrics), epoch_loss, record_params, step, full_batch)
     history = History(batches_per_epoch=len(batches))
     context = TrainingContext(network, loss, optimizer, history, epochs)
     hooks = CallbackList([recorder, DivergenceCheck(), *grad_norms, *hooks])

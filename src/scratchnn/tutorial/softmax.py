@@ -101,8 +101,7 @@ class SoftmaxResult:
         n, lim = self.grid_size, self.limit
         check = "passed" if self.gradient_check_passed else "FAILED"
         return [
-            "softmax(z)_c = exp(z_c) / sum_d exp(z_d); two classes: "
-            "P(t=1|z) = softmax([z1, z2])_1",
+            "softmax(z)_c = exp(z_c) / sum_d exp(z_d); two classes: P(t=1|z) = softmax([z1, z2])_1",
             f"grid: {n}x{n} points over [{-lim:g}, {lim:g}]^2, computed by the Softmax layer "
             "(one row [z1, z2] per point)",
             f"P(t=1|z) ranges from {self.y1.min():.4g} to {self.y1.max():.4g}",
