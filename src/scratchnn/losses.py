@@ -53,7 +53,7 @@ class Loss:
                 f"got {y.shape} and {t.shape}"
             )
 
-    def _normaliser(self, y: np.ndarray) -> int:
+    def normaliser(self, y: np.ndarray) -> int:
         """:math:`n`, the divisor of the summed loss: 1 for ``reduction="sum"``."""
         return y.shape[0] if self.reduction == "mean" else 1
 
@@ -74,7 +74,7 @@ class Loss:
         if self.fused_activation is None:
             raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
         self._check(y, t)
-        return (y - t) / self._normaliser(y)
+        return (y - t) / self.normaliser(y)
 
     def get_config(self) -> dict:
         return {"reduction": self.reduction}
@@ -94,16 +94,16 @@ class MSE(Loss):
     with :math:`n = N \\cdot n_{outputs}` for ``"mean"`` and :math:`n = 1` for ``"sum"``.
     """
 
-    def _normaliser(self, y: np.ndarray) -> int:
+    def normaliser(self, y: np.ndarray) -> int:
         return y.size if self.reduction == "mean" else 1
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
-        return float(np.sum((y - t) ** 2) / self._normaliser(y))
+        return float(np.sum((y - t) ** 2) / self.normaliser(y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self._check(y, t)
-        return 2.0 * (y - t) / self._normaliser(y)
+        return 2.0 * (y - t) / self.normaliser(y)
 
 
 class BinaryCrossEntropy(Loss):
@@ -120,19 +120,19 @@ class BinaryCrossEntropy(Loss):
 
     fused_activation = Logistic
 
-    def _normaliser(self, y: np.ndarray) -> int:
+    def normaliser(self, y: np.ndarray) -> int:
         return y.size if self.reduction == "mean" else 1
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
         total = -np.sum(t * _safe_log(y) + (1.0 - t) * _safe_log(1.0 - y))
-        return float(total / self._normaliser(y))
+        return float(total / self.normaliser(y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self._check(y, t)
         tiny = np.finfo(y.dtype).tiny
         return (-t / np.maximum(y, tiny) + (1.0 - t) / np.maximum(1.0 - y, tiny)) / (
-            self._normaliser(y)
+            self.normaliser(y)
         )
 
 
@@ -152,11 +152,11 @@ class CategoricalCrossEntropy(Loss):
 
     def value(self, y: np.ndarray, t: np.ndarray) -> float:
         self._check(y, t)
-        return float(-np.sum(t * _safe_log(y)) / self._normaliser(y))
+        return float(-np.sum(t * _safe_log(y)) / self.normaliser(y))
 
     def gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         self._check(y, t)
-        return -t / np.maximum(y, np.finfo(y.dtype).tiny) / self._normaliser(y)
+        return -t / np.maximum(y, np.finfo(y.dtype).tiny) / self.normaliser(y)
 
 
 #: Loss classes by name, used to rebuild models from a description.

@@ -149,9 +149,9 @@ class Optimizer:
 
     def __getattr__(self, name: str) -> Any:
         # the buffers read as attributes: ``optimizer.first_moments`` is ``state.first_moments``
-        if not name.startswith("_") and name in self.state_names:
-            state = self.__dict__.get("state")
-            return [] if state is None else getattr(state, name)
+        # (an empty __dict__: an object being unpickled, not yet restored)
+        if not name.startswith("_") and self.__dict__ and name in self.state_names:
+            return getattr(self.__dict__.get("state"), name, [])
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def reset(self, params: Arrays) -> None:

@@ -48,8 +48,9 @@ class Slot:
     def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """The reusable array for ``role`` and ``shape``: training batches, the full training
         set and the validation set each keep theirs (fresh large arrays cost page faults on
-        every pass). At most :data:`MAX_BUFFERS` are kept; then they are all dropped."""
-        key = (role, shape, dtype)
+        every pass). At most :data:`MAX_BUFFERS` are kept; then they are all dropped. (A
+        change of dtype re-binds the executor, with new slots.)"""
+        key = (role, shape)
         out = self.buffers.get(key)
         if out is None:
             if len(self.buffers) >= MAX_BUFFERS:

@@ -26,7 +26,20 @@ from ..optimizer_base import Optimizer
 from .layer_kernels import Slot
 from .optimizer_kernels import FlatUpdate, _views
 
-__all__ = ["TrainingStep"]
+__all__ = ["TrainingStep", "check_training_objects"]
+
+#: The smallest normal number by dtype character: the clip before a logarithm.
+_TINY = {c: np.finfo(c).tiny for c in "efd"}
+
+
+def check_training_objects(network: Any, loss: Any, optimizer: Any) -> None:
+    """Raise TypeError unless these are a scratchnn Sequential, Loss and Optimizer."""
+    if not isinstance(network, Sequential):
+        raise TypeError(f"network must be a scratchnn Sequential, got {network!r}")
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a scratchnn Loss, got {loss!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a scratchnn Optimizer, got {optimizer!r}")
 
 
 class TrainingStep:
@@ -48,12 +61,7 @@ class TrainingStep:
     """
 
     def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
-        if not isinstance(network, Sequential):
-            raise TypeError(f"network must be a scratchnn Sequential, got {network!r}")
-        if not isinstance(loss, Loss):
-            raise TypeError(f"loss must be a scratchnn Loss, got {loss!r}")
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a scratchnn Optimizer, got {optimizer!r}")
+        check_training_objects(network, loss, optimizer)
         self.network, self.loss, self.optimizer = network, loss, optimizer
         self.fused = network.fuses_with(loss)
         self.output: np.ndarray | None = None
@@ -75,14 +83,24 @@ class TrainingStep:
             layer.grads.update(grads)
             self.slots.append(Slot(layer, grads))
         self.grad_views = [g for slot in self.slots for g in slot.grads.values()]
-        self._params = params
+        self._params = params  # held, so that no other array can take their ids
+        self._identity = [
+            (layer.params, tuple(map(id, layer.params.values())))
+            for layer in self.network.layers
+            if layer.params
+        ]
+        self._layers = list(self.network.layers)
+        self._n_in = self.network.n_features_in
         self.update_params = FlatUpdate(self.optimizer, params, self.grad_flat, self.grad_views)
 
     def _bound(self) -> bool:
-        current = [p for layer in self.network.layers for p in layer.params.values()]
-        return len(current) == len(self._params) and all(
-            a is b for a, b in zip(current, self._params)
-        )
+        """Whether the network still has the layers and parameter arrays of the binding."""
+        if self.network.layers != self._layers:
+            return False
+        for params, ids in self._identity:
+            if tuple(map(id, params.values())) != ids:
+                return False
+        return True
 
     # -- the step ---------------------------------------------------------------------------
     def __call__(self, x: Any, t: Any) -> float:
@@ -104,7 +122,8 @@ class TrainingStep:
             self._bind()
         x = self._as_batch(x, "x")
         t = self._as_batch(t, "t")
-        check_same_length(x, t, "x", "t")
+        if x.shape[0] != t.shape[0]:
+            check_same_length(x, t, "x", "t")
         y = self._forward(x)
         if y.shape != t.shape:
             raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
@@ -153,7 +172,8 @@ class TrainingStep:
         return as_float_array(a, name, ndim=2, dtype=self.dtype)
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
-        self.network.check_features(x, "x")
+        if self._n_in is not None and x.shape[1] != self._n_in:
+            self.network.check_features(x, "x")
         owned = False
         for slot in self.slots:
             x, owned = slot.kernel.forward(slot, x, owned)
@@ -171,12 +191,12 @@ class TrainingStep:
         to whichever is smaller: the output gradient or the parameter gradients.
         """
         loss, slot = self.loss, self.slots[-1]
-        n = loss._normaliser(y)
+        n = loss.normaliser(y)
         if self.fused:
             grad = np.subtract(y, t, out=slot.buffer("loss_grad", y.shape, y.dtype))
             grad /= n  # ∂ξ/∂z = (y − t)/n
             if type(loss) is CategoricalCrossEntropy:
-                log_y = np.log(np.maximum(y, np.finfo(y.dtype).tiny))
+                log_y = np.log(np.maximum(y, _TINY[y.dtype.char]))
                 value = -float(np.dot(t.reshape(-1), log_y.reshape(-1))) / n
             else:
                 value = loss.value(y, t)

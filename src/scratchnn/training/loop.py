@@ -77,6 +77,7 @@ from .._validation import (
     check_same_length,
 )
 from ..executor import TrainingStep
+from ..executor.step import check_training_objects
 from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Chain, Optimizer, chain
@@ -149,7 +150,7 @@ def train(
         When the loss becomes NaN or infinite; it names the epoch and batch and carries the
         history so far.
     """
-    _check_objects(network, loss, optimizer)
+    check_training_objects(network, loss, optimizer)
     epochs = check_int(epochs, "epochs", low=0)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", low=1)
@@ -208,15 +209,6 @@ def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
         finally:
             hooks.on_train_end(context)
     return history
-
-
-def _check_objects(network: Any, loss: Any, optimizer: Any) -> None:
-    if not isinstance(network, Sequential):
-        raise TypeError(f"network must be a scratchnn Sequential, got {network!r}")
-    if not isinstance(loss, Loss):
-        raise TypeError(f"loss must be a scratchnn Loss, got {loss!r}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be a scratchnn Optimizer, got {optimizer!r}")
 
 
 def _training_data(
