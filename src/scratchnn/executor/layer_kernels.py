@@ -35,7 +35,7 @@ class Slot:
     """What the executor keeps for one layer: its kernel, the forward cache (input ``x``,
     output ``y``), reusable buffers by role, and the layer's gradient views."""
 
-    __slots__ = ("layer", "kernel", "x", "y", "buffers", "grads")
+    __slots__ = ("layer", "kernel", "x", "y", "buffers", "last", "grads")
 
     def __init__(self, layer: Layer, grads: dict[str, np.ndarray]) -> None:
         self.layer = layer
@@ -43,6 +43,7 @@ class Slot:
         self.x: Any = None
         self.y: Any = None
         self.buffers: dict[tuple, np.ndarray] = {}
+        self.last: dict[str, np.ndarray] = {}  # the last buffer of each role (the fast path)
         self.grads = grads
 
     def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
@@ -50,12 +51,16 @@ class Slot:
         set and the validation set each keep theirs (fresh large arrays cost page faults on
         every pass). At most :data:`MAX_BUFFERS` are kept; then they are all dropped. (A
         change of dtype re-binds the executor, with new slots.)"""
+        out = self.last.get(role)
+        if out is not None and out.shape == shape:
+            return out
         key = (role, shape)
         out = self.buffers.get(key)
         if out is None:
             if len(self.buffers) >= MAX_BUFFERS:
                 self.buffers.clear()
             out = self.buffers[key] = np.empty(shape, dtype=dtype)
+        self.last[role] = out
         return out
 
 

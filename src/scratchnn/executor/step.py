@@ -83,6 +83,11 @@ class TrainingStep:
             layer.grads.update(grads)
             self.slots.append(Slot(layer, grads))
         self.grad_views = [g for slot in self.slots for g in slot.grads.values()]
+        # the passes as lists of (slot, bound kernel method): no lookups per layer and step
+        self._forwards = [(slot, slot.kernel.forward) for slot in self.slots]
+        self._backwards = [
+            (slot, slot.kernel.backward, i > 0) for i, slot in reversed(list(enumerate(self.slots)))
+        ]
         self._params = params  # held, so that no other array can take their ids
         self._identity = [
             (layer.params, tuple(map(id, layer.params.values())))
@@ -175,14 +180,13 @@ class TrainingStep:
         if self._n_in is not None and x.shape[1] != self._n_in:
             self.network.check_features(x, "x")
         owned = False
-        for slot in self.slots:
-            x, owned = slot.kernel.forward(slot, x, owned)
+        for slot, forward in self._forwards:
+            x, owned = forward(slot, x, owned)
         return x
 
     def _backward(self, g: np.ndarray, owned: bool, start: int) -> None:
-        for i in range(start, -1, -1):
-            slot = self.slots[i]
-            g, owned = slot.kernel.backward(slot, g, owned, i > 0)
+        for slot, backward, need_input in self._backwards[len(self.slots) - 1 - start :]:
+            g, owned = backward(slot, g, owned, need_input)
 
     def _loss_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, Any, bool, float]:
         """``(value, g, owned, factor)``: the loss gradient is ``factor * g``.
@@ -196,8 +200,10 @@ class TrainingStep:
             grad = np.subtract(y, t, out=slot.buffer("loss_grad", y.shape, y.dtype))
             grad /= n  # ∂ξ/∂z = (y − t)/n
             if type(loss) is CategoricalCrossEntropy:
-                log_y = np.log(np.maximum(y, _TINY[y.dtype.char]))
-                value = -float(np.dot(t.reshape(-1), log_y.reshape(-1))) / n
+                log_y = np.maximum(
+                    y, _TINY[y.dtype.char], out=slot.buffer("log_y", y.shape, y.dtype)
+                )
+                value = -float(np.vdot(t, np.log(log_y, out=log_y))) / n  # −Σ t log y / n
             else:
                 value = loss.value(y, t)
             return value, grad, True, 1.0
