@@ -53,3 +53,21 @@ def test_gradient_lists_stay_valid_across_passes():
     net.loss_and_gradients(nn.CategoricalCrossEntropy(), X, T)
     assert all(g is h for g, h in zip(grads, net.gradients()))
     assert np.any(grads[0] != 0)
+
+
+def test_a_training_step_refuses_a_non_finite_loss_and_keeps_the_parameters():
+    import pytest
+
+    net = nn.Sequential([nn.Linear(3, 2, rng=0), nn.Softmax()])
+    X, T = _data(3)
+    step = nn.TrainingStep(net, nn.CategoricalCrossEntropy(), nn.GradientDescent(0.1))
+    before = [p.copy() for p in net.parameters()]
+    X[0, 0] = np.nan
+    with pytest.raises(FloatingPointError, match="the loss is nan"):
+        step(X, T)
+    for p, q in zip(net.parameters(), before):
+        np.testing.assert_array_equal(p, q)
+    with pytest.raises(ValueError, match="same number of samples"):
+        step(X[:3], T[:4])
+    with pytest.raises(ValueError, match="features"):
+        step(X[:, :2], T)

@@ -15,6 +15,7 @@ Nothing is copied out of or moved in the network: its layers keep their paramete
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -63,7 +64,6 @@ class TrainingStep:
     def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
         check_training_objects(network, loss, optimizer)
         self.network, self.loss, self.optimizer = network, loss, optimizer
-        self.fused = network.fuses_with(loss)
         self.output: np.ndarray | None = None
         self._params: list[np.ndarray] = []
         self._prepared: tuple | None = None
@@ -73,6 +73,7 @@ class TrainingStep:
     def _bind(self) -> None:
         """Flat gradient storage and one slot per layer for the current parameter arrays."""
         params = self.network.parameters()
+        self.fused = self.network.fuses_with(self.loss)
         dtype = params[0].dtype if params else np.dtype(np.float64)
         self.dtype = dtype
         self.grad_flat = np.zeros(sum(p.size for p in params), dtype=dtype)
@@ -109,8 +110,20 @@ class TrainingStep:
 
     # -- the step ---------------------------------------------------------------------------
     def __call__(self, x: Any, t: Any) -> float:
-        """Forward, loss, backward and update on the batch ``(x, t)``; the loss before it."""
+        """Forward, loss, backward and update on the batch ``(x, t)``; the loss before it.
+
+        Raises
+        ------
+        FloatingPointError
+            If the loss is NaN or infinite (the batch holds NaN or infinity, or training
+            diverged); the parameters are then left as they were.
+        """
         value = self.loss_and_gradients(x, t)
+        if not math.isfinite(value):
+            raise FloatingPointError(
+                f"the loss is {value}: the batch holds NaN or infinity, or training diverged "
+                "(is the learning rate too high?); the parameters were not updated"
+            )
         self.update()
         return value
 
