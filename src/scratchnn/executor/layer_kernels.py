@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
 from .._blas import column_sums
 from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
@@ -139,11 +140,11 @@ class ReLUKernel(ActivationKernel):
 
 
 class LogisticKernel(ActivationKernel):
+    """:math:`\\sigma(z)` as SciPy's ``expit`` ufunc: one pass instead of four, the same
+    numbers (and no overflow warning for very negative :math:`z`)."""
+
     def forward(self, slot, x, owned):
-        y = np.negative(x, out=self.output(slot, x, owned))
-        np.exp(y, out=y)  # overflow to inf gives the exact limit 0 below
-        y += 1.0
-        slot.y = np.reciprocal(y, out=y)
+        slot.y = expit(x, out=self.output(slot, x, owned))
         return slot.y, True
 
     def backward(self, slot, g, owned, need_input):
