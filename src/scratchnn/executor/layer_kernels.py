@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import expit
 
 from .._blas import column_sums
 from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
@@ -141,9 +140,17 @@ class ReLUKernel(ActivationKernel):
 
 class LogisticKernel(ActivationKernel):
     """:math:`\\sigma(z)` as SciPy's ``expit`` ufunc: one pass instead of four, the same
-    numbers (and no overflow warning for very negative :math:`z`)."""
+    numbers (and no overflow warning for very negative :math:`z`). SciPy is imported at the
+    first use (``scipy.special`` takes longer to import than the rest of scratchnn)."""
+
+    expit = None
 
     def forward(self, slot, x, owned):
+        expit = self.expit
+        if expit is None:
+            from scipy.special import expit
+
+            LogisticKernel.expit = staticmethod(expit)
         slot.y = expit(x, out=self.output(slot, x, owned))
         return slot.y, True
 
