@@ -222,9 +222,7 @@ def run(
     """
     seed = check_seed(seed)
     learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
-    momentum = check_real(momentum, "momentum", "[0, inf)")
-    if momentum >= 1.0:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    momentum = check_real(momentum, "momentum", "[0, 1)")
     iterations = check_int(iterations, "iterations", low=0)
 
     rng = np.random.RandomState(seed)
