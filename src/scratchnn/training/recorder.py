@@ -39,10 +39,12 @@ class Recorder(Callback):
         batch losses, each measured before its update (the initial entry is then NaN).
     record_params : bool
         Keep a copy of every parameter after every epoch.
-    step : TrainingStep or None
-        Given for full-batch training without shuffling or stochastic layers: the full pass
-        is then the next update's own forward pass (:meth:`TrainingStep.prepare`), so the
-        series' iterations cost one pass each.
+    step : TrainingStep
+        Evaluates the network (:meth:`TrainingStep.predict`: the kernels, reused buffers).
+    full_batch : bool, default False
+        Full-batch training without shuffling or stochastic layers: the full pass is then
+        the next update's own forward pass (:meth:`TrainingStep.prepare`), so the series'
+        iterations cost one pass each.
     """
 
     def __init__(
@@ -72,7 +74,7 @@ class Recorder(Callback):
 
     def on_before_update(self, context: TrainingContext) -> None:
         """Batch means are of the parameters the batch loss was measured with."""
-        if self.batch_means:  # (set per run: the hook is only called in that mode)
+        if self.batch_means:
             n_b = context.targets.shape[0]
             mean = context.loss.reduction == "mean"
             self._total += context.batch_loss * n_b if mean else context.batch_loss
