@@ -25,6 +25,7 @@ __all__ = [
     "Optimizer",
     "Chain",
     "chain",
+    "flush_subnormals",
     "LearningRate",
 ]
 
@@ -75,6 +76,16 @@ def _zeros(params: Arrays) -> list[np.ndarray]:
     return [np.zeros_like(p) for p in params]
 
 
+def flush_subnormals(x: np.ndarray) -> np.ndarray:
+    """``x`` with every value smaller in magnitude than the dtype's smallest normal number
+    (``np.finfo(x.dtype).tiny``: about 1.2e-38 in float32, 2.2e-308 in float64) set to zero.
+
+    Such subnormal numbers are many times slower to compute with on most CPUs, and they
+    change nothing that matters: a first moment of 1e-39 moves a parameter by about 1e-34.
+    """
+    return np.where(np.abs(x) < np.finfo(x.dtype).tiny, 0, x)
+
+
 # ---------------------------------------------------------------------------------------------
 # The base class: learning rate, the stateful front, saving
 # ---------------------------------------------------------------------------------------------
@@ -97,9 +108,20 @@ class Optimizer:
     Notes
     -----
     Subclasses name their state record in ``state_type`` and implement ``update``.
+
+    **Subnormal numbers.** A buffer entry whose gradient stays exactly zero (a ReLU unit that
+    no longer fires) decays geometrically (:math:`m \\leftarrow \\beta_1 m`) into the
+    subnormal range below the dtype's smallest normal number, where arithmetic is many times
+    slower on most CPUs (one measured float32 training slowed from 31k to 7k samples/s).
+    Every ``flush_interval`` updates (16; a class attribute, 0 turns it off) the built-in
+    optimisers therefore set such entries to zero (:meth:`flush`, after the update is
+    computed), at the cost of one pass over the state every 16 updates. An entry stays
+    subnormal for at most 16 updates, and a zero-gradient entry flushed to zero stays zero.
     """
 
     state_type: type[State] = State
+    #: Every how many updates :meth:`flush` clears subnormal state (0: never).
+    flush_interval: int = 16
 
     def __init__(self, learning_rate: LearningRate) -> None:
         if not callable(learning_rate):
@@ -115,6 +137,17 @@ class Optimizer:
     def update(self, grads: Arrays, state: State, params: Arrays) -> tuple[list, State]:
         """``(updates, next state)``; the parameters become ``params + updates``."""
         raise NotImplementedError  # pragma: no cover - abstract
+
+    def flush(self, state: State) -> State:
+        """``state`` with its subnormal buffer entries set to zero (:func:`flush_subnormals`)
+        when its ``count`` is a multiple of ``flush_interval``; otherwise ``state`` itself."""
+        if not self.flush_interval or state.count % self.flush_interval:
+            return state
+        flushed = {
+            name: [flush_subnormals(b) for b in getattr(state, name)]
+            for name in state.buffer_names()
+        }
+        return dataclasses.replace(state, **flushed)
 
     def learning_rate_at(self, count: int) -> float:
         """The learning rate of the update made after ``count`` updates."""

@@ -11,6 +11,10 @@ Every optimiser is a pure pair of functions (optax's shape) plus a small statefu
   the parameters in place. ``step_count``, ``current_learning_rate`` and the buffer names
   read the state.
 
+Every 16 updates the state's subnormal entries (below the dtype's smallest normal number,
+where CPUs compute many times slower) are set to zero: see
+:meth:`~scratchnn.optimizer_base.Optimizer.flush`.
+
 The learning rate is a positive number or a schedule (:mod:`scratchnn.schedules`).
 :func:`chain` composes gradient transformations (:mod:`scratchnn.regularization`) with an
 optimiser. The training loop runs the same updates in place on flat arrays
@@ -161,7 +165,7 @@ class GradientDescent(Optimizer):
             updates = [m * v - lr * g for v, g in zip(velocities, grads)]  # Δθ = λM − μg
         else:
             updates = velocities  # Δθ = M
-        return updates, MomentumState(state.count + 1, velocities)
+        return updates, self.flush(MomentumState(state.count + 1, velocities))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -207,7 +211,7 @@ class RMSprop(Optimizer):
         lr, rho, eps = self.learning_rate_at(state.count), self.rho, self.epsilon
         s = [rho * s + (1 - rho) * g**2 for s, g in zip(state.square_averages, grads)]
         updates = [-lr * g / (np.sqrt(s_k) + eps) for g, s_k in zip(grads, s)]
-        return updates, RMSpropState(state.count + 1, s)
+        return updates, self.flush(RMSpropState(state.count + 1, s))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
@@ -236,6 +240,13 @@ class Adam(Optimizer):
     ----------
     first_moments, second_moments : list of ndarray
         :math:`m` and :math:`v` per parameter.
+
+    Notes
+    -----
+    The moments of a parameter whose gradient stays zero (a dead ReLU unit) decay towards
+    zero through the subnormal numbers, which are slow on most CPUs; every
+    ``flush_interval`` (16) updates entries below the dtype's smallest normal number are set
+    to zero (:meth:`~scratchnn.optimizer_base.Optimizer.flush`).
     """
 
     state_type = AdamState
@@ -260,7 +271,7 @@ class Adam(Optimizer):
         updates = [
             -lr * (m_k / (1 - b1**t)) / (np.sqrt(v_k / (1 - b2**t)) + eps) for m_k, v_k in zip(m, v)
         ]
-        return updates, AdamState(t, m, v)
+        return updates, self.flush(AdamState(t, m, v))
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -55,6 +55,7 @@ class FlatUpdate:
         self.scratch = np.empty_like(grad_flat)
         self.scratch_views = _views(self.scratch, self.shapes)
         self.record: Any = None
+        self.mask: np.ndarray | None = None
         self.kernel = _OPTIMIZER_KERNELS.get(type(self.optimizer))
 
     def __call__(self) -> None:
@@ -70,6 +71,8 @@ class FlatUpdate:
         record = self.record
         self.kernel(self, opt, record, opt.learning_rate_at(record.count))
         record.count += 1
+        if opt.flush_interval and not record.count % opt.flush_interval:
+            self._flush_subnormals()
 
     def _adopt_state(self) -> None:
         """Point the optimiser's state at flat buffers (copying a fitting state in)."""
@@ -86,6 +89,17 @@ class FlatUpdate:
             setattr(record, name, views)
             setattr(self, name, flat)
         opt.state = self.record = record
+
+    def _flush_subnormals(self) -> None:
+        """Zero the state's entries below the smallest normal number, in place
+        (:meth:`~scratchnn.optimizer_base.Optimizer.flush`)."""
+        tiny = np.finfo(self.flat.dtype).tiny
+        if self.mask is None:
+            self.mask = np.empty(self.flat.shape, dtype=bool)
+        for name in self.optimizer.state_names:
+            buffer = getattr(self, name)
+            np.less(np.abs(buffer, out=self.scratch), tiny, out=self.mask)
+            np.copyto(buffer, 0, where=self.mask)
 
     def _transforms(self) -> None:
         chain, params, views = self.chain, self.params, self.views
