@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["split_batches", "epoch_batches"]
+__all__ = ["split_batches", "epoch_batches", "EpochBatches"]
 
 
 def split_batches(n_samples: int, batch_size: int | None) -> list[slice]:
@@ -31,12 +31,65 @@ def epoch_batches(
     X: np.ndarray, T: np.ndarray, batches: list[slice], shuffle: bool, rng: Any
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The ``(x, t)`` batches of one epoch: the samples permuted by ``rng`` first when
-    ``shuffle``, else the same fixed batches every epoch."""
-    if shuffle:
-        order = rng.permutation(X.shape[0])
-        X, T = X[order], T[order]
-    if len(batches) == 1:  # the whole set: the arrays themselves, the same objects each epoch
-        yield X, T
-        return
-    for s in batches:
-        yield X[s], T[s]
+    ``shuffle``, else the same fixed batches every epoch (see :class:`EpochBatches`)."""
+    return EpochBatches(X, T, batches, shuffle, rng).epoch()
+
+
+class EpochBatches:
+    """The ``(x, t)`` mini-batches of every epoch, for one training set.
+
+    Fixed batches are views of ``X`` and ``T``: nothing is copied. Shuffled batches follow
+    one permutation of the samples an epoch, ``rng.permutation(N)``; batch ``k`` holds the
+    samples ``order[batches[k]]``, gathered row by row (``np.take``) into two buffers that
+    every batch reuses. So a shuffled epoch copies the training set once, in batch-sized
+    pieces that stay in cache for the forward pass, and allocates nothing: no permuted copy
+    of the whole set, and no fresh (page-faulting) array a batch.
+
+    The arrays yielded for a shuffled batch are overwritten by the next batch: copy them to
+    keep them.
+
+    Parameters
+    ----------
+    X, T : ndarray, shape (N, n_in) and (N, n_out)
+    batches : list of slice
+        :func:`split_batches`.
+    shuffle : bool
+    rng : numpy.random.Generator or RandomState
+        Draws the permutations (used only when ``shuffle``).
+    """
+
+    def __init__(
+        self, X: np.ndarray, T: np.ndarray, batches: list[slice], shuffle: bool, rng: Any
+    ) -> None:
+        self.X, self.T, self.batches, self.shuffle, self.rng = X, T, batches, shuffle, rng
+        self._buffers: tuple[np.ndarray, np.ndarray] | None = None
+
+    def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The batches of the next epoch (drawing its permutation when shuffling)."""
+        X, T = self.X, self.T
+        if not self.shuffle:
+            if len(self.batches) == 1:  # the whole set: the arrays themselves, every epoch
+                yield X, T
+                return
+            for s in self.batches:
+                yield X[s], T[s]
+            return
+        order = self.rng.permutation(X.shape[0])
+        x_buffer, t_buffer = self._gather_buffers()
+        for s in self.batches:
+            n = s.stop - s.start
+            x, t = x_buffer[:n], t_buffer[:n]
+            # mode="clip" writes straight into ``out`` (the default mode buffers a copy);
+            # the indices come from the permutation, so none is out of range.
+            np.take(X, order[s], axis=0, out=x, mode="clip")
+            np.take(T, order[s], axis=0, out=t, mode="clip")
+            yield x, t
+
+    def _gather_buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._buffers is None:
+            size = max(s.stop - s.start for s in self.batches)
+            self._buffers = (
+                np.empty((size, *self.X.shape[1:]), dtype=self.X.dtype),
+                np.empty((size, *self.T.shape[1:]), dtype=self.T.dtype),
+            )
+        return self._buffers

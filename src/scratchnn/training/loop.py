@@ -82,7 +82,7 @@ from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Chain, Optimizer, chain
 from ..regularization import ClipByGlobalNorm, WeightDecay
-from .batches import epoch_batches, split_batches
+from .batches import EpochBatches, split_batches
 from .callbacks import (
     Callback,
     CallbackList,
@@ -178,15 +178,14 @@ def train(
 def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
     """Epochs → batches → loss and gradients → update → callbacks."""
     history, optimizer = context.history, context.optimizer
+    source = EpochBatches(data.X, data.T, batches, shuffle, rng)
     # Overflow to inf/NaN is detected (DivergenceCheck names where), not warned about.
     with np.errstate(over="ignore", invalid="ignore"), deferred_sigint() as sigint:
         try:
             hooks.on_train_begin(context)
             for epoch in range(1, context.epochs + 1):
                 context.epoch = epoch
-                for b, (xb, tb) in enumerate(
-                    epoch_batches(data.X, data.T, batches, shuffle, rng), start=1
-                ):
+                for b, (xb, tb) in enumerate(source.epoch(), start=1):
                     context.batch, context.targets = b, tb
                     context.learning_rate = optimizer.current_learning_rate
                     context.batch_loss = step.loss_and_gradients(xb, tb)
