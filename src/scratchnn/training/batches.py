@@ -81,8 +81,8 @@ class EpochBatches:
             x, t = x_buffer[:n], t_buffer[:n]
             # mode="clip" writes straight into ``out`` (the default mode buffers a copy);
             # the indices come from the permutation, so none is out of range.
-            np.take(X, order[s], axis=0, out=x, mode="clip")
-            np.take(T, order[s], axis=0, out=t, mode="clip")
+            X.take(order[s], axis=0, out=x, mode="clip")
+            T.take(order[s], axis=0, out=t, mode="clip")
             yield x, t
 
     def _gather_buffers(self) -> tuple[np.ndarray, np.ndarray]:
