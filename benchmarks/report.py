@@ -99,9 +99,10 @@ def _section_a(A: dict) -> list[str]:
         f"## {A['title']}",
         "",
         f"{A['samples']} training samples in {A['batches']} fixed mini-batches; one "
-        f"repetition = {A['epochs_per_repeat']} epochs. One epoch = every mini-batch's "
-        "update and loss, then the loss on the whole training set (what the tutorial "
-        "records). Lower is better.",
+        f"repetition = {A['epochs_per_repeat']} epochs; {_rounds(cases)} rounds (issue 5's "
+        "runs had 41: fewer keep the whole `make bench` near 15 minutes). One epoch = every "
+        "mini-batch's update and loss, then the loss on the whole training set (what the "
+        "tutorial records). Lower is better.",
         "",
         "| implementation | ms per epoch (median) | min – max | time ÷ hand-written | "
         "scratchnn.train is faster by |",
@@ -149,6 +150,10 @@ def _section_c(C: dict) -> list[str]:
     )
 
 
+def _rounds(cases: dict) -> int:
+    return max((len(e["values"]) for e in cases.values()), default=0)
+
+
 def _cpu_headline(m: dict) -> str:
     d = m.get("cpu_details") or {}
     text = m.get("cpu", "?")
@@ -169,8 +174,8 @@ def _section_d(D: dict) -> list[str]:
         "Accuracy on the setting's test set and `n_iter_` are those of the last fit.",
         "",
         "| setting | implementation | fit, s: median (min – max) | scikit-learn's time ÷ "
-        "this (paired) | n_iter_ | test accuracy | final training loss |",
-        "|---|---|---|---|---|---|---|",
+        "this (paired) | n_iter_ | test accuracy | final training loss | parameters |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, entry in D["settings"].items():
         r = Ratios(entry["cases"])
@@ -179,7 +184,8 @@ def _section_d(D: dict) -> list[str]:
             loss = "–" if e.get("final_loss") is None else f"{e['final_loss']:.4f}"
             lines.append(
                 f"| ({name}) {entry['title']} | {e['label']} | {num(e['median'])} "
-                f"({spread(e)}) | {speed} | {e['n_iter']} | {e['test_accuracy']:.4f} | {loss} |"
+                f"({spread(e)}) | {speed} | {e['n_iter']} | {e['test_accuracy']:.4f} | {loss} | "
+                f"{e['dtype']} |"
             )
     lines.append("")
     for name, entry in D["settings"].items():

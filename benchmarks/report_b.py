@@ -45,9 +45,10 @@ def _intro(B: dict) -> list[str]:
             f"- Warm start, {'learnable' if name == 'teacher' else 'random'} labels: "
             f"scratchnn.train, {w['epochs']} epochs at batch {w['batch_size']} "
             f"({w['steps']:,} Adam updates, shuffled, float32; {w['seconds']} s, untimed); "
-            f"mean batch loss {' → '.join(f'{x:.3f}' for x in loss[1:])}; accuracy on "
-            f"the first 4,096 training samples {pct(w['accuracy_first_4096'])}; hidden units "
-            f"that fire on none of them: {dead}; Adam moments exactly zero: "
+            f"mean batch loss per epoch {' → '.join(f'{x:.3f}' for x in loss[1:])}; "
+            f"accuracy on the first {w['accuracy_samples']:,} training samples "
+            f"{pct(w['accuracy'])}; hidden units that fire on none of them (layer 1 / 2): "
+            f"{dead}; Adam moments exactly zero: "
             f"{100 * w['moments_zero']:.1f} %, subnormal: {100 * w['moments_subnormal']:.2f} %."
         )
     lines += [
@@ -218,10 +219,13 @@ def _subnormal(B: dict) -> list[str]:
         "network (float32); one step on 256 samples creates the state; the gradients of "
         f"{100 * s['dead_fraction_of_first_layer']:.0f} % of the first layer's units are set to "
         "zero (as a dead ReLU unit's) and `step.update()` alone is timed, "
-        f"{s['updates']} updates in blocks of {s['block']} (median of the blocks per update): "
-        "before, with the moments as they are (normal values); after, with those units' "
-        "first and second moments set to `finfo(float32).tiny / 8` (subnormal) in "
-        "`opt.first_moments` / `opt.second_moments`.",
+        f"{s['updates']} updates in blocks of {s['block']} (the median of the blocks, per "
+        "update): before, with the moments as they are (normal values); after, with those "
+        "units' first and second moments set to `finfo(float32).tiny / 8` (subnormal) in "
+        f"`opt.first_moments` / `opt.second_moments`. {s.get('pairs', 1)} such pairs, the "
+        "normal moments restored before each; after ÷ before is the median over the pairs "
+        "(the times shown: the median of all blocks of the phase). The flush setting is "
+        "`flush_interval` set on the optimiser.",
         "",
         "| setting | before, ms per update | after, ms per update | after ÷ before | "
         "the same, means of all updates | moments subnormal: set → left at the end |",

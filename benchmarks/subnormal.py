@@ -8,8 +8,9 @@ float32: one step on a batch creates the state; the gradients of most first-laye
 then set to zero (as a dead unit's), and ``step.update()`` alone (no forward or backward) is
 timed over many updates, first with the moments as they are (normal values), then after
 those units' moments are set to ``finfo(float32).tiny / 8`` (subnormal) directly in
-``optimizer.first_moments`` / ``second_moments`` (views of the step's flat buffers). With the
-engine's periodic flush (``Optimizer.flush_interval``, where it exists) measured on and off.
+``optimizer.first_moments`` / ``second_moments`` (views of the step's flat buffers); three
+such pairs, the normal moments restored before each. With the engine's periodic flush
+(``Optimizer.flush_interval``, where it exists) measured on and off.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import numpy as np
 
 #: Fraction of the first layer's units made dead (their gradients zero, moments subnormal).
 DEAD_FRACTION = 0.9
+#: Before/after pairs per setting (the reported ratio is the median over the pairs).
+PAIRS = 3
 
 
 def _time_updates(step, updates: int, block: int) -> dict:
@@ -47,8 +50,21 @@ def _subnormal_fraction(arrays: list[np.ndarray]) -> float:
     return count / sum(a.size for a in arrays)
 
 
-def measure_one(data: dict, updates: int, block: int, flush_interval: int | None) -> dict:
-    """Before and after decay for one flush setting (``None``: the engine's default)."""
+def _set(buffers: list[np.ndarray], values: list[np.ndarray]) -> None:
+    for dst, src in zip(buffers, values):
+        dst[...] = src
+
+
+def measure_one(
+    data: dict, updates: int, block: int, flush_interval: int | None, pairs: int = PAIRS
+) -> dict:
+    """Before and after decay for one flush setting (``None``: the engine's default).
+
+    ``pairs`` times: the normal moments restored, ``updates`` updates timed (before), the
+    dead units' moments set subnormal, ``updates`` updates timed (after). The ratio is the
+    median over the pairs of after ÷ before (each phase: the median of its blocks), so that
+    both phases of a pair run seconds apart, under the same machine conditions.
+    """
     from scratchnn import CategoricalCrossEntropy, ReLU, Softmax
     from scratchnn.executor import TrainingStep
 
@@ -65,20 +81,40 @@ def measure_one(data: dict, updates: int, block: int, flush_interval: int | None
     dead = slice(0, int(DEAD_FRACTION * B_LAYERS[1]))
     step.grad_views[0][:, dead] = 0.0  # W1's columns and b1's entries of the dead units
     step.grad_views[1][dead] = 0.0
-    before = _time_updates(step, updates, block)
+    names = ("first_moments", "second_moments")
+    normal = {name: [a.copy() for a in getattr(opt, name)] for name in names}
+    _time_updates(step, block, block)  # warm-up
     sub = np.float32(np.finfo(np.float32).tiny / 8)
-    for buffers in (opt.first_moments, opt.second_moments):
-        buffers[0][:, dead] = sub
-        buffers[1][dead] = sub
-    set_fraction = _subnormal_fraction(list(opt.first_moments) + list(opt.second_moments))
-    after = _time_updates(step, updates, block)
-    left = _subnormal_fraction(list(opt.first_moments) + list(opt.second_moments))
+    befores, afters, set_fraction, left = [], [], 0.0, 0.0
+    for _ in range(pairs):
+        for name in names:
+            _set(getattr(opt, name), normal[name])
+        befores.append(_time_updates(step, updates, block))
+        for name in names:
+            buffers = getattr(opt, name)
+            buffers[0][:, dead] = sub
+            buffers[1][dead] = sub
+        set_fraction = _subnormal_fraction([a for name in names for a in getattr(opt, name)])
+        afters.append(_time_updates(step, updates, block))
+        left = _subnormal_fraction([a for name in names for a in getattr(opt, name)])
+
+    def pooled(phases: list[dict]) -> dict:
+        blocks = [x for phase in phases for x in phase["blocks_s"]]
+        return {
+            "median_s": statistics.median(blocks),
+            "mean_s": statistics.fmean(phase["mean_s"] for phase in phases),
+            "blocks_s": blocks,
+        }
+
     return {
         "flush_interval": getattr(opt, "flush_interval", None),
-        "before": before,
-        "after": after,
-        "ratio": after["median_s"] / before["median_s"],
-        "ratio_of_means": after["mean_s"] / before["mean_s"],
+        "pairs": pairs,
+        "before": pooled(befores),
+        "after": pooled(afters),
+        "ratio": statistics.median(a["median_s"] / b["median_s"] for a, b in zip(afters, befores)),
+        "ratio_of_means": statistics.median(
+            a["mean_s"] / b["mean_s"] for a, b in zip(afters, befores)
+        ),
         "subnormal_fraction_set": set_fraction,
         "subnormal_fraction_left": left,
     }
@@ -92,6 +128,7 @@ def measure(data: dict, updates: int, block: int) -> dict:
     out: dict = {
         "updates": updates,
         "block": block,
+        "pairs": PAIRS,
         "dead_fraction_of_first_layer": DEAD_FRACTION,
         "settings": {},
     }

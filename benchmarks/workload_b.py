@@ -94,8 +94,9 @@ def warm_start(data: dict, epochs: int, batch_size: int) -> tuple[dict, dict]:
         "steps": start["count"],
         "seconds": round(seconds, 2),
         "train_loss": [float(x) for x in history.train_loss],
-        "accuracy_first_4096": float(
-            np.mean(net.predict(sample).argmax(axis=1) == data["labels"][:4096])
+        "accuracy_samples": int(sample.shape[0]),
+        "accuracy": float(
+            np.mean(net.predict(sample).argmax(axis=1) == data["labels"][: sample.shape[0]])
         ),
         "dead_units": _dead_units(net, sample),
         "moments_zero": float(np.mean(flat == 0)),
