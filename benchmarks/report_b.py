@@ -114,7 +114,7 @@ def _limit(B: dict) -> list[str]:
     bw = B["bandwidth"]
     pass_ms = 1e3 * B["param_bytes"] / bw["bytes_per_s"]
     rows = [
-        ("batches per epoch", lambda e: f"{e['n_batches']:,}"),
+        ("batches per epoch × rows", lambda e: f"{e['n_batches']:,} × {e.get('limit_rows', '?')}"),
         (
             "the step's 8 matrix products, ms (median, min – max over rounds)",
             lambda e: (
@@ -134,7 +134,8 @@ def _limit(B: dict) -> list[str]:
         "### The limit: the step's matrix products and one pass over the parameters",
         "",
         "In every round at each batch size, the eight matrix products of that training step "
-        "alone (three forward X@W, three weight-gradient A.T@G, two input-gradient G@W.T; "
+        "alone, at the epoch's mean batch size (three forward X@W, three weight-gradient "
+        "A.T@G, two input-gradient G@W.T; "
         "float32 into preallocated outputs, best of 7), plus one pass over the "
         f"{B['param_bytes'] / 1e6:.2f} MB of parameters at the memory bandwidth measured at "
         f"the start of B ({num(bw['bytes_per_s'] / 1e9)} GB/s: np.copyto of "
@@ -233,7 +234,12 @@ def _subnormal(B: dict) -> list[str]:
     ]
     for name, r in s["settings"].items():
         interval = r.get("flush_interval")
-        label = name + (f" (flush_interval={interval})" if interval is not None else "")
+        if interval is None:
+            label = "default (no flush_interval in this engine)"
+        elif name == "default":
+            label = f"flush on (default, flush_interval={interval})"
+        else:
+            label = f"{name} (flush_interval={interval})"
         lines.append(
             f"| {label} | {num(1e3 * r['before']['median_s'])} | "
             f"{num(1e3 * r['after']['median_s'])} | {ratio(r['ratio'])} | "

@@ -187,7 +187,8 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
     probe_n = max(sizes.gemm_sizes)
     for b in sizes.b_batch_sizes:
         n_batches = len(array_split_slices(n, b))
-        products = limit.StepProducts(B_LAYERS, round(n / n_batches))
+        rows = round(n / n_batches)  # the epoch's mean batch size
+        products = limit.StepProducts(B_LAYERS, rows)
         flops = products.flops
         probes = {"limit": products}
         if b == largest:
@@ -209,6 +210,7 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
         gc.collect()
         for entry in (results, random):
             entry["n_batches"] = n_batches
+            entry["limit_rows"] = rows
             entry["limit_flops_per_step"] = flops
             _limit(entry, n, n_batches, out["param_bytes"], bw["bytes_per_s"])
         out["batch_sizes"][str(b)] = results
