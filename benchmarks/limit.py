@@ -22,7 +22,8 @@ import numpy as np
 
 class StepProducts:
     """Seconds of the eight matrix products of one training step at ``rows`` rows (the best of
-    ``tries`` runs): called once per round of workload B, like the GEMM probe."""
+    at least ``tries`` runs, see ``__call__``): called once per round of workload B, like the
+    GEMM probe."""
 
     def __init__(self, layers: tuple[int, ...], rows: int, tries: int = 7, seed: int = 3) -> None:
         rng = np.random.default_rng(seed)
@@ -50,12 +51,17 @@ class StepProducts:
         for a, b, out in self.products:
             np.matmul(a, b, out=out)
 
-    def __call__(self) -> float:
-        best = float("inf")
-        for _ in range(self.tries):
+    def __call__(self, min_seconds: float = 0.05, max_tries: int = 500) -> float:
+        """The best of at least ``tries`` runs, more (up to ``max_tries``) until
+        ``min_seconds`` have passed: at small batches one run takes a fraction of a
+        millisecond, and a few tries could all fall in a moment when another process holds
+        a core."""
+        best, spent, n = float("inf"), 0.0, 0
+        while n < self.tries or (spent < min_seconds and n < max_tries):
             t0 = time.perf_counter()
             self._step()
-            best = min(best, time.perf_counter() - t0)
+            dt = time.perf_counter() - t0
+            best, spent, n = min(best, dt), spent + dt, n + 1
         return best
 
 
