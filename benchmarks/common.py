@@ -83,6 +83,67 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+#: CPU flags that decide which BLAS kernels and vector widths can run.
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile")
+
+
+def _cpu_details() -> dict[str, Any]:
+    """Vendor, family/model/stepping, the SIMD flags above and the cache sizes of CPU 0
+    (Linux; empty elsewhere). A VM may report a generic model name ("AMD EPYC"): family and
+    model then still tell the microarchitecture."""
+    fields = {
+        "vendor_id": "vendor",
+        "cpu family": "family",
+        "model": "model",
+        "stepping": "stepping",
+    }
+    out: dict[str, Any] = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip():
+                    break  # the first processor only
+                key, _, value = line.partition(":")
+                key, value = key.strip(), value.strip()
+                if key in fields:
+                    out[fields[key]] = value
+                elif key == "flags":
+                    flags = set(value.split())
+                    out["simd"] = [name for name in SIMD_FLAGS if name in flags]
+    except OSError:
+        return out
+    caches = {}
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    for index in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        try:
+            with open(f"{base}/{index}/level") as f:
+                level = f.read().strip()
+            with open(f"{base}/{index}/type") as f:
+                kind = f.read().strip()
+            with open(f"{base}/{index}/size") as f:
+                size = f.read().strip()
+        except OSError:
+            continue
+        if kind != "Instruction":
+            caches[f"L{level}"] = size
+    if caches:
+        out["caches"] = caches
+    return out
+
+
+def cpu_summary(m: dict[str, Any]) -> str:
+    """One line: model name, family/model/stepping, SIMD flags, caches (from machine_info)."""
+    d = m.get("cpu_details") or {}
+    parts = [m.get("cpu", "?")]
+    if "family" in d:
+        parts.append(f"family {d['family']} model {d.get('model')} stepping {d.get('stepping')}")
+    if d.get("simd"):
+        parts.append(" ".join(d["simd"]))
+    if d.get("caches"):
+        parts.append(", ".join(f"{k} {v}" for k, v in d["caches"].items()))
+    return "; ".join(parts)
+
+
 def _mem_total_gib() -> float | None:
     try:
         with open("/proc/meminfo") as f:
@@ -109,6 +170,7 @@ def machine_info() -> dict[str, Any]:
     """
     info: dict[str, Any] = {
         "cpu": _cpu_model(),
+        "cpu_details": _cpu_details(),
         "machine": platform.machine(),
         "logical_cpus": os.cpu_count(),
         "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,

@@ -1,7 +1,9 @@
 """Peak memory of one framework training workload B for one epoch, in a process of its own.
 
 Run by the harness as ``python -m benchmarks.memory FRAMEWORK --samples N --batch-size B``;
-prints one JSON object. Only the framework under test is imported, so peaks don't mix.
+prints one JSON object. Only the framework under test is imported, so peaks don't mix. The
+epoch is the timed one's (learnable labels, shuffled mini-batches) from the initial
+parameters: a warm start would need scratchnn in every process.
 
 Measured: the resident set size once imports, data and model exist (``rss_before_mib``), and
 the peak resident set size during the epoch (``peak_rss_mib``; the kernel's peak counter is
@@ -13,7 +15,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 from .common import Unavailable, current_rss_mib, peak_rss_mib, reset_peak_rss
 from .workloads import data_b
@@ -32,7 +37,7 @@ def measure(framework: str, samples: int, batch_size: int) -> dict:
     module, name = FACTORIES[framework]
     try:
         factory = getattr(importlib.import_module(module), name)
-        data = data_b(samples)
+        data = data_b(samples, labels="teacher")
         runner = factory(data, batch_size)
     except (Unavailable, ImportError) as exc:
         return {"framework": framework, "skipped": str(exc)}
@@ -49,6 +54,19 @@ def measure(framework: str, samples: int, batch_size: int) -> dict:
         "training_increase_mib": None if rss_before is None else peak - rss_before,
         "peak_reset_before_training": reset,
     }
+
+
+def memory_child(case_id: str, samples: int, batch_size: int) -> dict:
+    """:func:`measure` in a process of its own (the harness's side)."""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-m", "benchmarks.memory", case_id, "--samples", str(samples)]
+    cmd += ["--batch-size", str(batch_size)]
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        return {"skipped": f"child failed ({proc.returncode}): {proc.stderr.strip()[-400:]}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:

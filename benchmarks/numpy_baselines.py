@@ -14,8 +14,10 @@ import numpy as np
 from .workloads import (
     A_LEARNING_RATE,
     B_LEARNING_RATE,
+    B_SHUFFLE_SEED,
     C_LEARNING_RATE,
     array_split_slices,
+    start_state,
 )
 
 
@@ -74,28 +76,51 @@ class MLPAdam:
     """B: 784-256-256-10 ReLU + softmax cross-entropy, Adam, float32.
 
     Buffers for gradients and Adam's moments are allocated once; the input gradient of the
-    first layer is not computed (nothing needs it).
+    first layer is not computed (nothing needs it). With ``shuffle`` (the default) every epoch
+    draws a permutation and each batch gathers its rows, ``X[idx]``, as a reader would write
+    it; ``prepare()`` restores the start state and the permutations' seed.
     """
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8
 
-    def __init__(self, data: dict, batch_size: int) -> None:
+    def __init__(self, data: dict, batch_size: int, shuffle: bool = True) -> None:
         self.X, self.labels = data["X"], data["labels"]
         self.slices = array_split_slices(self.X.shape[0], batch_size)
-        self.W = [p.copy() for p in data["init"]]
+        self.start = start_state(data)
+        self.shuffle = shuffle
+        self.W = [p.copy() for p in self.start["params"]]
         self.G = [np.empty_like(p) for p in self.W]
         self.M = [np.zeros_like(p) for p in self.W]
         self.V = [np.zeros_like(p) for p in self.W]
         self.tmp = [np.empty_like(p) for p in self.W]
         self.rows = np.arange(max(s.stop - s.start for s in self.slices))
-        self.steps = 0
         self.loss = 0.0
+        self.prepare()
+
+    def prepare(self) -> None:
+        start = self.start
+        for dst, src in zip(
+            self.W + self.M + self.V,
+            start["params"] + start["first_moments"] + start["second_moments"],
+        ):
+            dst[...] = src
+        self.steps = start["count"]
+        self.rng = np.random.default_rng(B_SHUFFLE_SEED)
+
+    def _batches(self):
+        if not self.shuffle:
+            for s in self.slices:
+                yield self.X[s], self.labels[s]
+            return
+        perm = self.rng.permutation(self.X.shape[0])
+        for s in self.slices:
+            idx = perm[s]
+            yield self.X[idx], self.labels[idx]
 
     def run(self) -> None:
         W1, b1, W2, b2, W3, b3 = self.W
         gW1, gb1, gW2, gb2, gW3, gb3 = self.G
-        for s in self.slices:
-            x, lab = self.X[s], self.labels[s]
+        for x, lab in self._batches():
             n = x.shape[0]
             rows = self.rows[:n]
             h1 = x @ W1
@@ -195,8 +220,8 @@ def workload_a(data: dict, epochs: int) -> PartFiveSGD:
     return PartFiveSGD(data, epochs)
 
 
-def workload_b(data: dict, batch_size: int) -> MLPAdam:
-    return MLPAdam(data, batch_size)
+def workload_b(data: dict, batch_size: int, shuffle: bool = True) -> MLPAdam:
+    return MLPAdam(data, batch_size, shuffle)
 
 
 def workload_c_vector(data: dict, iterations: int) -> PartOneVector:

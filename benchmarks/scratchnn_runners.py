@@ -30,8 +30,10 @@ from .workloads import (
     A_LEARNING_RATE,
     B_LAYERS,
     B_LEARNING_RATE,
+    B_SHUFFLE_SEED,
     C_LEARNING_RATE,
     array_split_slices,
+    start_state,
 )
 
 
@@ -102,24 +104,53 @@ class PartFiveLoop(_Runner):
             self.train_loss.append(loss.value(net.predict(self.X), self.T))
 
 
+def load_adam_state(net: Sequential, optimizer, start: dict) -> None:
+    """Write the start state into the network's parameters and the optimiser's state.
+
+    Parameters are written in place (a ``TrainingStep`` bound to them stays bound). The
+    moments too when the optimiser's buffers already fit (views of a step's flat buffers,
+    which then stay in use); otherwise ``set_state`` gives it copies, which the next step
+    adopts.
+    """
+    for p, value in zip(net.parameters(), start["params"]):
+        p[...] = value
+    names = ("first_moments", "second_moments")
+    buffers = [getattr(optimizer, name) for name in names]
+    if all(len(b) == len(start[n]) for b, n in zip(buffers, names)) and buffers[0]:
+        for name, current in zip(names, buffers):
+            for dst, src in zip(current, start[name]):
+                dst[...] = src
+        optimizer.state.count = start["count"]
+    else:
+        optimizer.set_state(start["count"], {n: [a.copy() for a in start[n]] for n in names})
+
+
 class MLPTrain(_Runner):
-    """B via ``scratchnn.train(..., epochs=1, batch_size=b, epoch_loss="batches")`` with
-    ``Adam(1e-3)``.
+    """B via ``scratchnn.train(..., epochs=1, batch_size=b, shuffle=True, rng=rng,
+    epoch_loss="batches")`` with ``Adam(1e-3)``; ``shuffle=False`` for the fixed batches.
 
     ``epoch_loss="batches"`` records the epoch's loss as the mean of its mini-batch losses,
     as the PyTorch loop and scikit-learn do, instead of two extra forward passes over the
     whole training set. Where ``train`` has no such option the default is used (noted).
+    ``prepare()`` restores the start state and the permutations' seed.
     """
 
-    def __init__(self, data: dict, batch_size: int) -> None:
+    def __init__(self, data: dict, batch_size: int, shuffle: bool = True) -> None:
         self.optimizer = _adam(B_LEARNING_RATE)
         self.X, self.T, self.batch_size = data["X"], data["T"], batch_size
-        self.net = _mlp(B_LAYERS, ReLU, Softmax, data["init"], np.float32)
+        self.start = start_state(data)
+        self.net = _mlp(B_LAYERS, ReLU, Softmax, self.start["params"], np.float32)
         self.loss = CategoricalCrossEntropy()
         accepts = "epoch_loss" in inspect.signature(scratchnn.train).parameters
         self.options = {"epoch_loss": "batches"} if accepts else {}
         if not accepts:
             self.note = "train() has no epoch_loss option: full training-set loss evaluated"
+        self.shuffle = shuffle
+        self.prepare()
+
+    def prepare(self) -> None:
+        load_adam_state(self.net, self.optimizer, self.start)
+        self.rng = np.random.default_rng(B_SHUFFLE_SEED)
 
     def run(self) -> None:
         scratchnn.train(
@@ -130,25 +161,45 @@ class MLPTrain(_Runner):
             self.T,
             epochs=1,
             batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            rng=self.rng,
             **self.options,
         )
 
 
-class MLPLoop(_Runner):
-    """B via the user's own loop around ``TrainingStep``: one call per batch."""
+def workload_b_train_fixed(data: dict, batch_size: int) -> MLPTrain:
+    return MLPTrain(data, batch_size, shuffle=False)
 
-    def __init__(self, data: dict, batch_size: int) -> None:
+
+class MLPLoop(_Runner):
+    """B via the user's own loop around ``TrainingStep``: per epoch a permutation, per batch
+    the gathered rows, one call (``shuffle=False``: the consecutive slices)."""
+
+    def __init__(self, data: dict, batch_size: int, shuffle: bool = True) -> None:
         self.optimizer = _adam(B_LEARNING_RATE)
         self.X, self.T = data["X"], data["T"]
         self.slices = array_split_slices(self.X.shape[0], batch_size)
-        self.net = _mlp(B_LAYERS, ReLU, Softmax, data["init"], np.float32)
+        self.start = start_state(data)
+        self.net = _mlp(B_LAYERS, ReLU, Softmax, self.start["params"], np.float32)
         self.loss = CategoricalCrossEntropy()
+        self.shuffle = shuffle
         self.step = scratchnn.TrainingStep(self.net, self.loss, self.optimizer)
+        self.prepare()
+
+    def prepare(self) -> None:
+        load_adam_state(self.net, self.optimizer, self.start)
+        self.rng = np.random.default_rng(B_SHUFFLE_SEED)
 
     def run(self) -> None:
-        step = self.step
+        step, X, T = self.step, self.X, self.T
+        if not self.shuffle:
+            for s in self.slices:
+                self.last_loss = step(X[s], T[s])
+            return
+        perm = self.rng.permutation(X.shape[0])
         for s in self.slices:
-            self.last_loss = step(self.X[s], self.T[s])
+            idx = perm[s]
+            self.last_loss = step(X[idx], T[idx])
 
 
 class PartOneTrain(_Runner):

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .common import Unavailable
 from .workloads import (
     A_LEARNING_RATE,
     B_LEARNING_RATE,
+    B_SHUFFLE_SEED,
     C_LEARNING_RATE,
     array_split_slices,
+    start_state,
 )
 
 
@@ -80,22 +84,71 @@ class PartFive(_Runner):
 
 
 class MLP(_Runner):
-    """B: Linear/ReLU x2, Linear + CrossEntropyLoss, Adam(1e-3), float32."""
+    """B: Linear/ReLU x2, Linear + CrossEntropyLoss, Adam(1e-3), float32.
 
-    def __init__(self, data: dict, batch_size: int) -> None:
-        torch = _torch()
+    Shuffled (the default): per epoch the permutation of the NumPy generator every
+    implementation uses, as a tensor; per batch ``X[idx], y[idx]``. ``prepare()`` copies the
+    start state into the weights and, through ``Adam.load_state_dict``, into the optimiser
+    (``exp_avg``, ``exp_avg_sq`` and ``step``; a deep copy each time, as loading keeps the
+    tensors it is given).
+    """
+
+    def __init__(self, data: dict, batch_size: int, shuffle: bool = True) -> None:
+        torch = self.torch = _torch()
         from .workloads import B_LAYERS
 
-        self.model = _mlp(torch, B_LAYERS, torch.nn.ReLU, data["init"], torch.float32)
-        X = torch.from_numpy(data["X"])
-        y = torch.from_numpy(data["labels"].astype(np.int64))
-        self.batches = [(X[s], y[s]) for s in array_split_slices(X.shape[0], batch_size)]
+        self.start = start_state(data)
+        self.model = _mlp(torch, B_LAYERS, torch.nn.ReLU, self.start["params"], torch.float32)
+        self.X = torch.from_numpy(data["X"])
+        self.y = torch.from_numpy(data["labels"].astype(np.int64))
+        self.slices = array_split_slices(self.X.shape[0], batch_size)
+        self.shuffle = shuffle
         self.loss_fn = torch.nn.CrossEntropyLoss()
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=B_LEARNING_RATE)
+        self.start_state_dict = self._state_dict()
+        self.prepare()
+
+    def _state_dict(self) -> dict:
+        """The optimiser's state dict holding the start state (parameters in model order:
+        weight (n_out, n_in), bias of each Linear)."""
+        torch, start = self.torch, self.start
+        state = {}
+        for i, (m, v) in enumerate(zip(start["first_moments"], start["second_moments"])):
+            m, v = (a.T if a.ndim == 2 else a for a in (m, v))
+            state[i] = {
+                "step": torch.tensor(float(start["count"])),
+                "exp_avg": torch.from_numpy(np.ascontiguousarray(m)),
+                "exp_avg_sq": torch.from_numpy(np.ascontiguousarray(v)),
+            }
+        sd = self.optimizer.state_dict()
+        sd["state"] = state
+        return sd
+
+    def prepare(self) -> None:
+        torch = self.torch
+        linears = [m for m in self.model if isinstance(m, torch.nn.Linear)]
+        params = self.start["params"]
+        with torch.no_grad():
+            for layer, W, b in zip(linears, params[0::2], params[1::2]):
+                layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(W.T)))
+                layer.bias.copy_(torch.from_numpy(b))
+        self.optimizer.load_state_dict(copy.deepcopy(self.start_state_dict))
+        self.rng = np.random.default_rng(B_SHUFFLE_SEED)
+
+    def _batches(self):
+        X, y = self.X, self.y
+        if not self.shuffle:
+            for s in self.slices:
+                yield X[s], y[s]
+            return
+        perm = self.torch.from_numpy(self.rng.permutation(X.shape[0]))
+        for s in self.slices:
+            idx = perm[s]
+            yield X[idx], y[idx]
 
     def run(self) -> None:
         model, loss_fn, opt = self.model, self.loss_fn, self.optimizer
-        for xb, yb in self.batches:
+        for xb, yb in self._batches():
             opt.zero_grad()
             loss = loss_fn(model(xb), yb)
             loss.backward()
