@@ -25,17 +25,33 @@ import numpy as np
 from .._blas import column_sums
 from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
 
-__all__ = ["Slot", "kernel_for", "MAX_BUFFERS"]
+__all__ = ["Slot", "kernel_for", "product", "MAX_BUFFERS"]
+
+_dot, _matmul = np.dot, np.matmul
+_max, _sum = np.maximum.reduce, np.add.reduce
 
 #: Buffers one layer keeps (roles × batch shapes) before it drops them all.
 MAX_BUFFERS = 24
+
+
+def product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The matrix product :math:`AB` into ``out``.
+
+    ``np.dot`` makes the same BLAS call as ``np.matmul`` (the same numbers) with about a
+    microsecond less overhead, which counts for mini-batch-sized products; it accepts only
+    an ``out`` of exactly its result dtype, so mixed dtypes go to ``np.matmul``.
+    """
+    try:
+        return _dot(a, b, out=out)
+    except ValueError:
+        return _matmul(a, b, out=out)
 
 
 class Slot:
     """What the executor keeps for one layer: its kernel, the forward cache (input ``x``,
     output ``y``), reusable buffers by role, and the layer's gradient views."""
 
-    __slots__ = ("layer", "kernel", "x", "y", "buffers", "last", "grads")
+    __slots__ = ("layer", "kernel", "x", "y", "buffers", "last", "grads", "arrays")
 
     def __init__(self, layer: Layer, grads: dict[str, np.ndarray]) -> None:
         self.layer = layer
@@ -45,6 +61,7 @@ class Slot:
         self.buffers: dict[tuple, np.ndarray] = {}
         self.last: dict[str, np.ndarray] = {}  # the last buffer of each role (the fast path)
         self.grads = grads
+        self.arrays = self.kernel.arrays(layer, grads)
 
     def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """The reusable array for ``role`` and ``shape``: training batches, the full training
@@ -67,6 +84,10 @@ class Slot:
 class LayerKernel:
     """Fallback: the layer's own passes (nothing owned), gradients copied into the views."""
 
+    def arrays(self, layer: Layer, grads: dict[str, np.ndarray]) -> Any:
+        """What the kernel reads at every pass, looked up once per binding (``slot.arrays``)."""
+        return None
+
     def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[np.ndarray, bool]:
         return slot.layer.forward(x), False
 
@@ -85,37 +106,44 @@ class LayerKernel:
 class LinearKernel(LayerKernel):
     """:math:`Y = XW + b`; :math:`\\partial W = X^\\top G`, :math:`\\partial b = 1^\\top G`,
     :math:`\\partial X = G W^\\top`. A 1-to-1 layer uses elementwise products (an
-    ``(N, 1) @ (1, 1)`` product is the same numbers, several times slower)."""
+    ``(N, 1) @ (1, 1)`` product is the same numbers, several times slower).
+
+    The arrays are read from ``slot.arrays`` (:meth:`arrays`), fixed at binding: the
+    executor re-binds when a parameter array is replaced."""
+
+    def arrays(self, layer: Layer, grads: dict[str, np.ndarray]) -> tuple:
+        """``(W, b, ∂W, ∂b, n_out, scalar)``, ``b`` and ``∂b`` None without a bias."""
+        W = layer.params["W"]
+        b = layer.params["b"] if layer.bias else None
+        return W, b, grads["W"], grads.get("b"), layer.n_out, W.shape == (1, 1)
 
     def forward(self, slot, x, owned):
-        layer = slot.layer
-        W = layer.params["W"]
-        y = slot.buffer("y", (x.shape[0], layer.n_out), W.dtype)
-        if W.shape == (1, 1):
+        W, b, _, _, n_out, scalar = slot.arrays
+        y = slot.buffer("y", (x.shape[0], n_out), W.dtype)
+        if scalar:
             np.multiply(x, W[0, 0], out=y)
         else:
-            np.matmul(x, W, out=y)
-        if layer.bias:
-            y += layer.params["b"]
+            product(x, W, y)
+        if b is not None:
+            y += b
         slot.x = x
         return y, True
 
     def backward(self, slot, g, owned, need_input):
-        layer, x = slot.layer, slot.x
-        W, gW = layer.params["W"], slot.grads["W"]
-        scalar = W.shape == (1, 1)
+        W, _, gW, gb, _, scalar = slot.arrays
+        x = slot.x
         if scalar:
             gW[0, 0] = np.dot(x.reshape(-1), g.reshape(-1))
         else:
-            np.matmul(x.T, g, out=gW)
-        if layer.bias:
-            column_sums(g, out=slot.grads["b"])
+            product(x.T, g, gW)
+        if gb is not None:
+            column_sums(g, out=gb)
         if not need_input:
             return None, False
         grad_x = slot.buffer("grad_x", x.shape, g.dtype)
         if scalar:
             return np.multiply(g, W[0, 0], out=grad_x), True
-        return np.matmul(g, W.T, out=grad_x), True
+        return product(g, W.T, grad_x), True
 
 
 class ActivationKernel(LayerKernel):
@@ -174,10 +202,14 @@ class TanhKernel(ActivationKernel):
 
 
 class SoftmaxKernel(ActivationKernel):
+    """Row maxima and row sums as the ufuncs' reductions into one reused column (the same
+    numbers as ``x.max(axis=1)`` and ``y.sum(axis=1)``, without their Python wrappers)."""
+
     def forward(self, slot, x, owned):
-        y = np.subtract(x, x.max(axis=1, keepdims=True), out=self.output(slot, x, owned))
+        rows = slot.buffer("rows", (x.shape[0], 1), x.dtype)
+        y = np.subtract(x, _max(x, 1, keepdims=True, out=rows), out=self.output(slot, x, owned))
         np.exp(y, out=y)
-        y /= y.sum(axis=1, keepdims=True)
+        y /= _sum(y, 1, keepdims=True, out=rows)
         slot.y = y
         return y, True
 

@@ -86,12 +86,15 @@ class TrainingStep:
         self.grad_views = [g for slot in self.slots for g in slot.grads.values()]
         # the passes as lists of (slot, bound kernel method): no lookups per layer and step
         self._forwards = [(slot, slot.kernel.forward) for slot in self.slots]
+        # backward from the output (below the output activation when it fuses with the loss)
+        start = len(self.slots) - (2 if self.fused else 1)
         self._backwards = [
-            (slot, slot.kernel.backward, i > 0) for i, slot in reversed(list(enumerate(self.slots)))
+            (slot, slot.kernel.backward, i > 0)
+            for i, slot in reversed(list(enumerate(self.slots[: start + 1])))
         ]
         self._params = params  # held, so that no other array can take their ids
         self._identity = [
-            (layer.params, tuple(map(id, layer.params.values())))
+            (layer.params, len(layer.params), tuple(layer.params.items()))
             for layer in self.network.layers
             if layer.params
         ]
@@ -103,9 +106,12 @@ class TrainingStep:
         """Whether the network still has the layers and parameter arrays of the binding."""
         if self.network.layers != self._layers:
             return False
-        for params, ids in self._identity:
-            if tuple(map(id, params.values())) != ids:
+        for params, size, items in self._identity:
+            if len(params) != size:
                 return False
+            for name, array in items:
+                if params.get(name) is not array:
+                    return False
         return True
 
     # -- the step ---------------------------------------------------------------------------
@@ -147,8 +153,8 @@ class TrainingStep:
             raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
         self.output = y
         value, grad, owned, factor = self._loss_gradient(y, t)
-        start = len(self.slots) - (2 if self.fused else 1)
-        self._backward(grad, owned, start)
+        for slot, backward, need_input in self._backwards:
+            grad, owned = backward(slot, grad, owned, need_input)
         if factor != 1.0:
             self.grad_flat *= factor
         return value
@@ -196,10 +202,6 @@ class TrainingStep:
         for slot, forward in self._forwards:
             x, owned = forward(slot, x, owned)
         return x
-
-    def _backward(self, g: np.ndarray, owned: bool, start: int) -> None:
-        for slot, backward, need_input in self._backwards[len(self.slots) - 1 - start :]:
-            g, owned = backward(slot, g, owned, need_input)
 
     def _loss_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, Any, bool, float]:
         """``(value, g, owned, factor)``: the loss gradient is ``factor * g``.
