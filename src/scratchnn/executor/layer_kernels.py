@@ -40,7 +40,10 @@ __all__ = ["Slot", "kernel_for", "Pass"]
 #: A pass for one batch shape: input (or output gradient) -> output (or input gradient).
 Pass = Callable[[np.ndarray], Any]
 
-_dot, _matmul = np.dot, np.matmul
+#: ``np.dot`` without its ``__array_function__`` dispatch (NEP 18's ``_implementation``, half
+#: a microsecond a call): the passes only ever see NumPy arrays.
+_dot = getattr(np.dot, "_implementation", np.dot)
+_matmul = np.matmul
 _max, _sum = np.maximum.reduce, np.add.reduce
 
 

@@ -19,6 +19,10 @@ __all__ = ["loss_pass"]
 #: The smallest normal number by dtype character: the clip before a logarithm.
 _TINY = {c: np.finfo(c).tiny for c in "efd"}
 
+#: ``np.dot`` and ``np.vdot`` without their ``__array_function__`` dispatch (as the layers').
+_dot = getattr(np.dot, "_implementation", np.dot)
+_vdot = getattr(np.vdot, "_implementation", np.vdot)
+
 #: ``run(y, t) -> (value, g)`` for outputs ``y`` and targets ``t``.
 LossPass = Callable[[np.ndarray, np.ndarray], tuple[float, Any]]
 
@@ -45,7 +49,7 @@ def loss_pass(
 
         def run(y, t):
             np.subtract(y, t, out=diff)
-            value = float(np.dot(flat, flat)) / n
+            value = float(_dot(flat, flat)) / n
             if scale_output:
                 np.multiply(diff, factor, out=diff)
             return value, diff
@@ -76,6 +80,6 @@ def _fused(loss: Loss, slot: Slot, y: np.ndarray, n: int) -> LossPass:
         np.subtract(y, t, out=grad)
         np.divide(grad, n, out=grad)
         np.maximum(y, tiny, out=log_y)
-        return -float(np.vdot(t, np.log(log_y, out=log_y))) / n, grad  # −Σ t log y / n
+        return -float(_vdot(t, np.log(log_y, out=log_y))) / n, grad  # −Σ t log y / n
 
     return cross_entropy
