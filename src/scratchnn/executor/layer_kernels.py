@@ -96,8 +96,9 @@ class LayerKernel:
     def backward(
         self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
     ) -> tuple[Pass, bool]:
-        """The backward pass for output gradients shaped like ``g`` (``x → ∂ξ/∂x``, or None
-        without ``need_input``) and whether the executor owns its results."""
+        """The backward pass for output gradients shaped like ``g`` (``g → ∂ξ/∂x``; None
+        without ``need_input`` where the kernel can skip it) and whether the executor owns
+        its results. Parameter gradients go into ``slot.grads``."""
         layer, views = slot.layer, slot.grads
 
         def run(g):
