@@ -177,3 +177,47 @@ def test_predict_through_the_kernels_is_the_networks_prediction(head):
     for rows in (40, 10, 40):  # buffers per shape, reused
         _compare(step.predict(X[:rows]), net.predict(X[:rows]), np.float64, "predict")
     assert all(layer.training for layer in net.layers)  # the mode is restored
+
+
+def test_passes_per_batch_shape_beyond_the_number_kept():
+    """Every batch size gets its passes (at most MAX_PLANS kept, then all dropped and
+    re-made); each step still equals the plain path, whatever sizes came before."""
+    from scratchnn.executor.step import MAX_PLANS
+
+    net = _network(["Logistic", "ReLU"], "softmax+cce", 3, 3, np.float64, 11)
+    X, T = _data("softmax+cce", 40, 3, 3, np.float64, 11)
+    fast, loss = copy.deepcopy(net), nn.CategoricalCrossEntropy()
+    step = nn.TrainingStep(fast, loss, nn.GradientDescent(0.1))
+    plain_opt = nn.GradientDescent(0.1)
+    for rows in [*range(1, MAX_PLANS + 4), 2, 1, MAX_PLANS + 3]:
+        value = net.loss_and_gradients(loss, X[:rows], T[:rows])
+        plain_opt.step(net.parameters(), net.gradients())
+        _compare(step(X[:rows], T[:rows]), value, np.float64, f"loss of {rows} rows")
+        assert len(step._forwards) <= MAX_PLANS and len(step._backwards) <= MAX_PLANS
+        for p, q in zip(net.parameters(), fast.parameters()):
+            _compare(q, p, np.float64, f"parameters after {rows} rows")
+
+
+def test_passes_of_a_network_without_an_input_width():
+    """A network that starts with an activation takes inputs of any width: the passes are
+    per input shape (rows and columns), not per number of rows."""
+    net = nn.Sequential([nn.Tanh(), nn.Logistic()])
+    step = nn.TrainingStep(net, nn.MSE(), nn.GradientDescent(0.1))
+    rng = np.random.default_rng(0)
+    for cols in (2, 5, 2):
+        x = rng.normal(size=(4, cols))
+        _compare(step.predict(x), net.predict(x), np.float64, f"{cols} columns")
+        assert step.loss_and_gradients(x, np.zeros((4, cols))) == pytest.approx(
+            nn.MSE().value(net.predict(x), np.zeros((4, cols))), rel=1e-12
+        )
+
+
+def test_a_new_input_width_is_checked_after_passes_were_made():
+    net = _network(["ReLU"], "linear+mse", 3, 2, np.float64, 2)
+    step = nn.TrainingStep(net, nn.MSE(), nn.GradientDescent(0.1))
+    x = np.ones((4, 3))
+    step(x, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="features"):
+        step(np.ones((4, 2)), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="features"):
+        step.predict(np.ones((4, 4)))

@@ -177,6 +177,37 @@ def test_l2_penalty_is_the_sum_of_squared_weights():
     assert WeightDecay(0.2).penalty([]) == 0.0
 
 
+def test_objective_is_the_recorded_loss_over_s_plus_the_penalty_metric():
+    """J of each epoch from what train records: the loss (over s) and the penalty metric
+    c * sum ||W||^2 of the weight matrices (not the biases), averaged alike."""
+    from scratchnn import History, Linear, ReLU
+    from scratchnn.estimators._objective import PENALTY, Objective, l2_penalty
+    from scratchnn.training import TrainingContext
+
+    layers = [Linear(2, 2, rng=0), ReLU(), Linear(2, 1, rng=1)]
+    layers[0].params["W"][...] = [[1.0, 2.0], [3.0, -4.0]]
+    layers[2].params["W"][...] = [[0.5], [-1.5]]
+    layers[0].params["b"][...] = 10.0
+    penalty = l2_penalty(layers, 0.1)
+    assert penalty(np.zeros((3, 1)), np.zeros((3, 1))) == pytest.approx(0.1 * 32.5, rel=1e-15)
+    history = History(train_loss=[math.nan])
+    history.train_metrics[PENALTY] = [math.nan]
+    context = TrainingContext(None, None, None, history, epochs=2)
+    objective = Objective(loss_scale=0.5, penalised=True)
+    objective.on_train_begin(context)
+    for loss, pen in [(0.8, 0.25), (0.6, 0.125)]:  # what train records after each epoch
+        history.train_loss.append(loss)
+        history.train_metrics[PENALTY].append(pen)
+        assert objective.on_epoch_end(context) is False
+    curve = history.train_metrics["objective"]
+    assert math.isnan(curve[0]) and curve[1:] == [0.8 / 0.5 + 0.25, 0.6 / 0.5 + 0.125]
+    unpenalised = History(train_loss=[0.3])
+    Objective(2.0, penalised=False).on_train_begin(
+        TrainingContext(None, None, None, unpenalised, 1)
+    )
+    assert unpenalised.train_metrics["objective"] == [0.15]
+
+
 # ---------------------------------------------------------------------------------------------
 # Batches, validation split, stopping rule
 # ---------------------------------------------------------------------------------------------

@@ -31,10 +31,10 @@ from .._validation import as_rng
 from ..layers import Layer, Linear
 from ..network import Sequential
 from ..optimizers import Optimizer
-from ..regularization import WeightDecay
 from ..training import EarlyStopping, History, train
 from ._constraints import check_params
 from ._mapping import OBJECTIVE, SCORE, EngineConfig, engine_config
+from ._objective import PENALTY, Objective, l2_penalty
 from ._persistence import PersistenceMixin
 
 _DTYPES = (np.float64, np.float32)
@@ -180,21 +180,6 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         check_is_fitted(self, "network_")
         return [layer.params["b"] for layer in self.network_.layers if isinstance(layer, Linear)]
 
-    def _objective(self, penalty: float) -> Callable[[np.ndarray, np.ndarray], float]:
-        """Metric :math:`J(y, t)`: the engine loss divided by the loss scale :math:`s`
-        (scikit-learn's units) plus ``penalty`` :math:`\\cdot \\sum \\lVert W \\rVert^2`, the
-        engine's :meth:`~scratchnn.regularization.WeightDecay.penalty` with
-        :math:`\\lambda = 2 \\cdot` ``penalty`` (weight matrices only, not the biases)."""
-        decay = WeightDecay(2.0 * penalty)
-
-        def objective(y: np.ndarray, t: np.ndarray) -> float:
-            value = self._loss.value(y, t) / self._loss_scale
-            if penalty:
-                value += decay.penalty(self.network_.parameters())
-            return value
-
-        return objective
-
     def _forget_activations(self) -> None:
         """Drop the layers' forward caches, so that the fitted estimator does not keep the
         last batch's inputs and activations in memory."""
@@ -290,8 +275,10 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self, X: np.ndarray, T: np.ndarray, config: EngineConfig
     ) -> tuple[History, EarlyStopping | None]:
         """One call of the engine's ``train``; the stopping callback if there was one."""
-        metrics: dict[str, Callable] = {OBJECTIVE: self._objective(config.penalty)}
-        callbacks = []
+        metrics: dict[str, Callable] = {}
+        if config.penalty:
+            metrics[PENALTY] = l2_penalty(self.network_.layers, config.penalty)
+        callbacks: list = [Objective(self._loss_scale, bool(config.penalty))]
         stopper = None
         if config.stopping is not None:
             rule = config.stopping

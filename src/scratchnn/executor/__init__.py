@@ -4,7 +4,8 @@ The layers, losses and optimisers state their math once, in plain NumPy. This pa
 the same math fast, around those formulas and never instead of them:
 
 * :mod:`.layer_kernels` — each layer's forward and backward in place, into reused buffers,
-  with parameter gradients written straight into one flat array;
+  with parameter gradients written straight into one flat array, made once per batch shape;
+* :mod:`.loss_kernels` — the loss value and the gradient that starts backpropagation;
 * :mod:`.optimizer_kernels` — every update rule and gradient transformation on flat arrays:
   one NumPy call per operation for the whole network;
 * :mod:`.step` — :class:`TrainingStep`, which puts them together (and fuses the loss with

@@ -14,28 +14,52 @@ into the executor's flat gradient storage:
 
 Layers without a kernel run their own ``forward``/``backward``; their parameter gradients are
 copied into the flat storage.
+
+Passes made once per batch shape
+--------------------------------
+Within one binding a layer's arrays are fixed, and for one shape of input batch so are the
+shapes of everything it computes (a layer's output shape is a function of its input shape):
+so are its buffers. A kernel therefore does not run a pass itself; given the first input
+(or output gradient) of a shape, :meth:`LayerKernel.forward` (:meth:`LayerKernel.backward`)
+returns the pass for that shape, a function of the input alone with its arrays and buffers
+bound, which the executor keeps and calls for every batch of the shape. A mini-batch is then
+a sequence of calls that do NumPy's work and nothing else.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from .._blas import column_sums
 from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
 
-__all__ = ["Slot", "kernel_for", "MAX_BUFFERS"]
+__all__ = ["Slot", "kernel_for", "Pass"]
 
-#: Buffers one layer keeps (roles × batch shapes) before it drops them all.
-MAX_BUFFERS = 24
+#: A pass for one batch shape: input (or output gradient) -> output (or input gradient).
+Pass = Callable[[np.ndarray], Any]
+
+#: ``np.dot`` without its ``__array_function__`` dispatch (NEP 18's ``_implementation``, half
+#: a microsecond a call): the passes only ever see NumPy arrays.
+_dot = getattr(np.dot, "_implementation", np.dot)
+_matmul = np.matmul
+_max, _sum = np.maximum.reduce, np.add.reduce
+
+
+def _product(*arrays: np.ndarray) -> Callable[..., np.ndarray]:
+    """``np.dot`` for these operands and output, else ``np.matmul``: both make the same BLAS
+    call (the same numbers), ``np.dot`` with about a microsecond less overhead, which counts
+    for mini-batch-sized products; it accepts only an output of exactly its result dtype."""
+    return _dot if len({a.dtype for a in arrays}) == 1 else _matmul
 
 
 class Slot:
     """What the executor keeps for one layer: its kernel, the forward cache (input ``x``,
-    output ``y``), reusable buffers by role, and the layer's gradient views."""
+    output ``y``), reusable buffers by role and shape, the layer's gradient views and the
+    arrays its kernel reads (``arrays``, looked up once per binding)."""
 
-    __slots__ = ("layer", "kernel", "x", "y", "buffers", "last", "grads")
+    __slots__ = ("layer", "kernel", "x", "y", "buffers", "grads", "arrays")
 
     def __init__(self, layer: Layer, grads: dict[str, np.ndarray]) -> None:
         self.layer = layer
@@ -43,43 +67,49 @@ class Slot:
         self.x: Any = None
         self.y: Any = None
         self.buffers: dict[tuple, np.ndarray] = {}
-        self.last: dict[str, np.ndarray] = {}  # the last buffer of each role (the fast path)
         self.grads = grads
+        self.arrays = self.kernel.arrays(layer, grads)
 
     def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """The reusable array for ``role`` and ``shape``: training batches, the full training
         set and the validation set each keep theirs (fresh large arrays cost page faults on
-        every pass). At most :data:`MAX_BUFFERS` are kept; then they are all dropped. (A
-        change of dtype re-binds the executor, with new slots.)"""
-        out = self.last.get(role)
-        if out is not None and out.shape == shape:
-            return out
+        every pass). The executor drops them with the passes that use them."""
         key = (role, shape)
         out = self.buffers.get(key)
-        if out is None:
-            if len(self.buffers) >= MAX_BUFFERS:
-                self.buffers.clear()
+        if out is None or out.dtype != dtype:
             out = self.buffers[key] = np.empty(shape, dtype=dtype)
-        self.last[role] = out
         return out
 
 
 class LayerKernel:
     """Fallback: the layer's own passes (nothing owned), gradients copied into the views."""
 
-    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[np.ndarray, bool]:
-        return slot.layer.forward(x), False
+    def arrays(self, layer: Layer, grads: dict[str, np.ndarray]) -> Any:
+        """What the passes read, looked up once per binding (``slot.arrays``)."""
+        return None
+
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[Pass, bool]:
+        """The forward pass for inputs shaped like ``x`` (an executor buffer when ``owned``)
+        and whether the executor owns its outputs."""
+        return slot.layer.forward, False
 
     def backward(
         self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
-    ) -> tuple[np.ndarray | None, bool]:
-        layer = slot.layer
-        grad_x = layer.backward(g)  # writes into layer.grads: the executor's views
-        for name, view in slot.grads.items():
-            if layer.grads[name] is not view:  # a layer that rebinds its gradients
-                view[...] = layer.grads[name]
-                layer.grads[name] = view
-        return grad_x, False
+    ) -> tuple[Pass, bool]:
+        """The backward pass for output gradients shaped like ``g`` (``g → ∂ξ/∂x``; None
+        without ``need_input`` where the kernel can skip it) and whether the executor owns
+        its results. Parameter gradients go into ``slot.grads``."""
+        layer, views = slot.layer, slot.grads
+
+        def run(g):
+            grad_x = layer.backward(g)  # writes into layer.grads: the executor's views
+            for name, view in views.items():
+                if layer.grads[name] is not view:  # a layer that rebinds its gradients
+                    view[...] = layer.grads[name]
+                    layer.grads[name] = view
+            return grad_x
+
+        return run, False
 
 
 class LinearKernel(LayerKernel):
@@ -87,55 +117,90 @@ class LinearKernel(LayerKernel):
     :math:`\\partial X = G W^\\top`. A 1-to-1 layer uses elementwise products (an
     ``(N, 1) @ (1, 1)`` product is the same numbers, several times slower)."""
 
+    def arrays(self, layer, grads):
+        """``(W, b, ∂W, ∂b)``, ``b`` and ``∂b`` None without a bias."""
+        b = layer.params["b"] if layer.bias else None
+        return layer.params["W"], b, grads["W"], grads.get("b")
+
     def forward(self, slot, x, owned):
-        layer = slot.layer
-        W = layer.params["W"]
-        y = slot.buffer("y", (x.shape[0], layer.n_out), W.dtype)
-        if W.shape == (1, 1):
-            np.multiply(x, W[0, 0], out=y)
-        else:
-            np.matmul(x, W, out=y)
-        if layer.bias:
-            y += layer.params["b"]
-        slot.x = x
-        return y, True
+        W, b, _, _ = slot.arrays
+        y = slot.buffer("y", (x.shape[0], W.shape[1]), W.dtype)
+        product = np.multiply if W.shape == (1, 1) else _product(x, W, y)
+
+        def run(x):
+            slot.x = x
+            product(x, W, out=y)
+            if b is not None:
+                np.add(y, b, out=y)
+            return y
+
+        return run, True
 
     def backward(self, slot, g, owned, need_input):
-        layer, x = slot.layer, slot.x
-        W, gW = layer.params["W"], slot.grads["W"]
-        scalar = W.shape == (1, 1)
-        if scalar:
-            gW[0, 0] = np.dot(x.reshape(-1), g.reshape(-1))
-        else:
-            np.matmul(x.T, g, out=gW)
-        if layer.bias:
-            column_sums(g, out=slot.grads["b"])
-        if not need_input:
-            return None, False
-        grad_x = slot.buffer("grad_x", x.shape, g.dtype)
-        if scalar:
-            return np.multiply(g, W[0, 0], out=grad_x), True
-        return np.matmul(g, W.T, out=grad_x), True
+        W, _, gW, gb = slot.arrays
+        x = slot.x
+        grad_x = slot.buffer("grad_x", x.shape, g.dtype) if need_input else None
+        if W.shape == (1, 1):
+            return self._scalar_backward(slot, W, gW, gb, grad_x), True
+        weights = _product(x, g, gW)
+        inputs = _product(g, W, grad_x) if need_input else None
+        ones = None
+        if gb is not None and g.dtype == gb.dtype and g.dtype.char in "fd":
+            ones = slot.buffer("ones", (g.shape[0],), g.dtype)
+            ones.fill(1.0)  # 1ᵀG as a matrix-vector product (as _blas.column_sums)
+
+        def run(g):
+            weights(slot.x.T, g, out=gW)
+            if ones is not None:
+                _dot(ones, g, out=gb)
+            elif gb is not None:
+                column_sums(g, out=gb)
+            if inputs is None:
+                return None
+            return inputs(g, W.T, out=grad_x)
+
+        return run, True
+
+    @staticmethod
+    def _scalar_backward(slot, W, gW, gb, grad_x) -> Pass:
+        def run(g):
+            gW[0, 0] = np.dot(slot.x.reshape(-1), g.reshape(-1))
+            if gb is not None:
+                column_sums(g, out=gb)
+            if grad_x is None:
+                return None
+            return np.multiply(g, W, out=grad_x)
+
+        return run
 
 
 class ActivationKernel(LayerKernel):
-    """An elementwise activation: in place on an owned input, else into its own buffer."""
+    """An elementwise activation: in place on an owned input, else into its own buffer;
+    its derivative scales an owned gradient in place, else a new array."""
 
-    def output(self, slot: Slot, x: np.ndarray, owned: bool) -> np.ndarray:
-        return x if owned else slot.buffer("y", x.shape, x.dtype)
-
-    def scale(self, slot: Slot, g: np.ndarray, owned: bool, factor: np.ndarray) -> np.ndarray:
-        """``g * factor``, in place when the executor owns ``g``."""
-        return np.multiply(g, factor, out=g if owned else None)
+    @staticmethod
+    def output(slot: Slot, x: np.ndarray, owned: bool) -> np.ndarray | None:
+        """The buffer for the output, or None: in place."""
+        return None if owned else slot.buffer("y", x.shape, x.dtype)
 
 
 class ReLUKernel(ActivationKernel):
     def forward(self, slot, x, owned):
-        slot.y = np.maximum(x, 0, out=self.output(slot, x, owned), dtype=x.dtype)
-        return slot.y, True
+        y = self.output(slot, x, owned)
+
+        def run(x):
+            slot.y = np.maximum(x, 0, out=x if y is None else y, dtype=x.dtype)
+            return slot.y
+
+        return run, True
 
     def backward(self, slot, g, owned, need_input):
-        return self.scale(slot, g, owned, slot.y > 0), True
+        positive = slot.buffer("positive", slot.y.shape, np.bool_)
+
+        def run(g):
+            return np.multiply(g, np.greater(slot.y, 0, out=positive), out=g if owned else None)
+
+        return run, True
 
 
 class LogisticKernel(ActivationKernel):
@@ -143,47 +208,73 @@ class LogisticKernel(ActivationKernel):
     numbers (and no overflow warning for very negative :math:`z`). SciPy is imported at the
     first use (``scipy.special`` takes longer to import than the rest of scratchnn)."""
 
-    expit = None
-
     def forward(self, slot, x, owned):
-        expit = self.expit
-        if expit is None:
-            from scipy.special import expit
+        from scipy.special import expit
 
-            LogisticKernel.expit = staticmethod(expit)
-        slot.y = expit(x, out=self.output(slot, x, owned))
-        return slot.y, True
+        y = self.output(slot, x, owned)
+
+        def run(x):
+            slot.y = expit(x, out=x if y is None else y)
+            return slot.y
+
+        return run, True
 
     def backward(self, slot, g, owned, need_input):
-        y = slot.y
-        factor = np.subtract(1.0, y, out=slot.buffer("factor", y.shape, y.dtype))
-        factor *= y  # y(1 − y)
-        return self.scale(slot, g, owned, factor), True
+        factor = slot.buffer("factor", slot.y.shape, slot.y.dtype)
+
+        def run(g):
+            y = slot.y
+            np.subtract(1.0, y, out=factor)
+            np.multiply(factor, y, out=factor)  # y(1 − y)
+            return np.multiply(g, factor, out=g if owned else None)
+
+        return run, True
 
 
 class TanhKernel(ActivationKernel):
     def forward(self, slot, x, owned):
-        slot.y = np.tanh(x, out=self.output(slot, x, owned))
-        return slot.y, True
+        y = self.output(slot, x, owned)
+
+        def run(x):
+            slot.y = np.tanh(x, out=x if y is None else y)
+            return slot.y
+
+        return run, True
 
     def backward(self, slot, g, owned, need_input):
-        y = slot.y
-        factor = np.square(y, out=slot.buffer("factor", y.shape, y.dtype))
-        np.subtract(1.0, factor, out=factor)  # 1 − y²
-        return self.scale(slot, g, owned, factor), True
+        factor = slot.buffer("factor", slot.y.shape, slot.y.dtype)
+
+        def run(g):
+            np.square(slot.y, out=factor)
+            np.subtract(1.0, factor, out=factor)  # 1 − y²
+            return np.multiply(g, factor, out=g if owned else None)
+
+        return run, True
 
 
 class SoftmaxKernel(ActivationKernel):
+    """Row maxima and row sums as the ufuncs' reductions into one reused column (the same
+    numbers as ``x.max(axis=1)`` and ``y.sum(axis=1)``, without their Python wrappers)."""
+
     def forward(self, slot, x, owned):
-        y = np.subtract(x, x.max(axis=1, keepdims=True), out=self.output(slot, x, owned))
-        np.exp(y, out=y)
-        y /= y.sum(axis=1, keepdims=True)
-        slot.y = y
-        return y, True
+        out = self.output(slot, x, owned)
+        rows = slot.buffer("rows", (x.shape[0], 1), x.dtype)
+
+        def run(x):
+            y = np.subtract(x, _max(x, 1, keepdims=True, out=rows), out=x if out is None else out)
+            np.exp(y, out=y)
+            y /= _sum(y, 1, keepdims=True, out=rows)
+            slot.y = y
+            return y
+
+        return run, True
 
     def backward(self, slot, g, owned, need_input):
-        y = slot.y
-        return y * (g - (g * y).sum(axis=-1, keepdims=True)), True
+        def run(g):
+            y = slot.y
+            return y * (g - (g * y).sum(axis=-1, keepdims=True))
+
+        return run, True
 
 
 #: Kernels by exact layer type (a subclass may change the math: it gets the fallback).

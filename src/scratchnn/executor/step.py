@@ -21,16 +21,18 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_float_array, check_same_length
-from ..losses import MSE, CategoricalCrossEntropy, Loss
+from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Optimizer
 from .layer_kernels import Slot
+from .loss_kernels import loss_pass
 from .optimizer_kernels import FlatUpdate, _views
 
-__all__ = ["TrainingStep", "check_training_objects"]
+__all__ = ["TrainingStep", "check_training_objects", "MAX_PLANS"]
 
-#: The smallest normal number by dtype character: the clip before a logarithm.
-_TINY = {c: np.finfo(c).tiny for c in "efd"}
+#: Batch shapes whose passes (and buffers) a step keeps before it drops them all: training
+#: batches (two sizes), the training set and the validation set take four.
+MAX_PLANS = 8
 
 
 def check_training_objects(network: Any, loss: Any, optimizer: Any) -> None:
@@ -59,6 +61,10 @@ class TrainingStep:
     Arrays returned by :meth:`loss_and_gradients` (``output``) are buffers reused by the next
     step. When a layer's parameter array is replaced (not written into), for instance by
     ``network.astype``, the step binds the new arrays at its next call.
+
+    The passes for a shape of input batch are made at its first batch (the kernels' passes
+    with their buffers bound, :mod:`.layer_kernels`) and kept for the next ones, so the
+    number of input features is checked once per shape, and the loss's normaliser read.
     """
 
     def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
@@ -84,14 +90,16 @@ class TrainingStep:
             layer.grads.update(grads)
             self.slots.append(Slot(layer, grads))
         self.grad_views = [g for slot in self.slots for g in slot.grads.values()]
-        # the passes as lists of (slot, bound kernel method): no lookups per layer and step
-        self._forwards = [(slot, slot.kernel.forward) for slot in self.slots]
-        self._backwards = [
-            (slot, slot.kernel.backward, i > 0) for i, slot in reversed(list(enumerate(self.slots)))
-        ]
+        # backward from the output (below the output activation when it fuses with the loss)
+        # to the first layer, which need not compute the gradient of its input
+        last = len(self.slots) - (2 if self.fused else 1)
+        self._backward_slots = [(self.slots[i], i > 0) for i in range(last, -1, -1)]
+        # by input shape: the forward passes; the loss pass, its factor and backward passes
+        self._forwards: dict[tuple, list] = {}
+        self._backwards: dict[tuple, tuple] = {}
         self._params = params  # held, so that no other array can take their ids
         self._identity = [
-            (layer.params, tuple(map(id, layer.params.values())))
+            (layer.params, len(layer.params), tuple(layer.params.items()))
             for layer in self.network.layers
             if layer.params
         ]
@@ -103,9 +111,12 @@ class TrainingStep:
         """Whether the network still has the layers and parameter arrays of the binding."""
         if self.network.layers != self._layers:
             return False
-        for params, ids in self._identity:
-            if tuple(map(id, params.values())) != ids:
+        for params, size, items in self._identity:
+            if len(params) != size:
                 return False
+            for name, array in items:
+                if params.get(name) is not array:
+                    return False
         return True
 
     # -- the step ---------------------------------------------------------------------------
@@ -146,9 +157,13 @@ class TrainingStep:
         if y.shape != t.shape:
             raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
         self.output = y
-        value, grad, owned, factor = self._loss_gradient(y, t)
-        start = len(self.slots) - (2 if self.fused else 1)
-        self._backward(grad, owned, start)
+        plan = self._backwards.get(x.shape)
+        if plan is None:
+            return self._first_backward(x.shape, y, t)
+        loss, factor, passes = plan
+        value, g = loss(y, t)
+        for backward in passes:
+            g = backward(g)
         if factor != 1.0:
             self.grad_flat *= factor
         return value
@@ -190,43 +205,47 @@ class TrainingStep:
         return as_float_array(a, name, ndim=2, dtype=self.dtype)
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
-        if self._n_in is not None and x.shape[1] != self._n_in:
-            self.network.check_features(x, "x")
-        owned = False
-        for slot, forward in self._forwards:
-            x, owned = forward(slot, x, owned)
+        passes = self._forwards.get(x.shape)
+        if passes is None:
+            return self._first_forward(x)
+        for forward in passes:
+            x = forward(x)
         return x
 
-    def _backward(self, g: np.ndarray, owned: bool, start: int) -> None:
-        for slot, backward, need_input in self._backwards[len(self.slots) - 1 - start :]:
-            g, owned = backward(slot, g, owned, need_input)
+    def _first_forward(self, x: np.ndarray) -> np.ndarray:
+        """The forward pass of a new input shape: each kernel's pass made and run."""
+        if self._n_in is not None and x.shape[1] != self._n_in:
+            self.network.check_features(x, "x")
+        if len(self._forwards) >= MAX_PLANS:
+            self._drop_plans()
+        shape, passes, owned = x.shape, [], False
+        for slot in self.slots:
+            forward, owned = slot.kernel.forward(slot, x, owned)
+            x = forward(x)
+            passes.append(forward)
+        self._forwards[shape] = passes
+        return x
 
-    def _loss_gradient(self, y: np.ndarray, t: np.ndarray) -> tuple[float, Any, bool, float]:
-        """``(value, g, owned, factor)``: the loss gradient is ``factor * g``.
+    def _first_backward(self, shape: tuple, y: np.ndarray, t: np.ndarray) -> float:
+        """Loss and backward passes of a new input shape, made and run (its forward pass
+        was made just before: no more shapes than forward passes)."""
+        loss, owned, factor = loss_pass(
+            self.loss, self.slots[-1], y, self.fused, self.grad_flat.size
+        )
+        value, g = loss(y, t)
+        passes = []
+        for slot, need_input in self._backward_slots:
+            backward, owned = slot.kernel.backward(slot, g, owned, need_input)
+            g = backward(g)
+            passes.append(backward)
+        self._backwards[shape] = (loss, factor, passes)
+        if factor != 1.0:
+            self.grad_flat *= factor
+        return value
 
-        Backprop is linear in the output gradient, so MSE's constant :math:`2/n` is applied
-        to whichever is smaller: the output gradient or the parameter gradients.
-        """
-        loss, slot = self.loss, self.slots[-1]
-        n = loss.normaliser(y)
-        if self.fused:
-            grad = np.subtract(y, t, out=slot.buffer("loss_grad", y.shape, y.dtype))
-            grad /= n  # ∂ξ/∂z = (y − t)/n
-            if type(loss) is CategoricalCrossEntropy:
-                log_y = np.maximum(
-                    y, _TINY[y.dtype.char], out=slot.buffer("log_y", y.shape, y.dtype)
-                )
-                value = -float(np.vdot(t, np.log(log_y, out=log_y))) / n  # −Σ t log y / n
-            else:
-                value = loss.value(y, t)
-            return value, grad, True, 1.0
-        if type(loss) is MSE:
-            diff = np.subtract(y, t, out=slot.buffer("loss_grad", y.shape, y.dtype))
-            flat = diff.reshape(-1)
-            value = float(np.dot(flat, flat)) / n
-            factor = 2.0 / n
-            if diff.size <= self.grad_flat.size:
-                diff *= factor
-                factor = 1.0
-            return value, diff, True, factor
-        return loss.value(y, t), loss.gradient(y, t), False, 1.0
+    def _drop_plans(self) -> None:
+        """Forget every shape's passes and the buffers they use (too many batch shapes)."""
+        self._forwards.clear()
+        self._backwards.clear()
+        for slot in self.slots:
+            slot.buffers.clear()
