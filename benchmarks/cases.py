@@ -88,8 +88,9 @@ CASES_B = [
         "scratchnn API loop",
         "scratchnn_runners",
         "workload_b_loop",
-        "user loop: step = TrainingStep(net, loss, optimizer); per epoch "
-        "perm = rng.permutation(N), per batch step(X[perm[s]], T[perm[s]])",
+        "user loop: step = TrainingStep(net, loss, optimizer); batches = "
+        "EpochBatches(X, T, split_batches(N, b), shuffle=True, rng); per epoch "
+        "for x, t in batches.epoch(): step(x, t)",
     ),
     Case(
         "sklearn",

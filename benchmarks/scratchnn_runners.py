@@ -22,6 +22,7 @@ from scratchnn import (
     Sequential,
     Softmax,
 )
+from scratchnn.training import EpochBatches
 
 from .common import Unavailable
 from .workloads import (
@@ -172,8 +173,9 @@ def workload_b_train_fixed(data: dict, batch_size: int) -> MLPTrain:
 
 
 class MLPLoop(_Runner):
-    """B via the user's own loop around ``TrainingStep``: per epoch a permutation, per batch
-    the gathered rows, one call (``shuffle=False``: the consecutive slices)."""
+    """B via the user's own loop around ``TrainingStep``, its batches from the public
+    ``scratchnn.training.EpochBatches`` (a permutation an epoch, the rows gathered per batch
+    into reused buffers; ``shuffle=False``: the consecutive slices)."""
 
     def __init__(self, data: dict, batch_size: int, shuffle: bool = True) -> None:
         self.optimizer = _adam(B_LEARNING_RATE)
@@ -189,6 +191,7 @@ class MLPLoop(_Runner):
     def prepare(self) -> None:
         load_adam_state(self.net, self.optimizer, self.start)
         self.rng = np.random.default_rng(B_SHUFFLE_SEED)
+        self.batches = EpochBatches(self.X, self.T, self.slices, True, self.rng)
 
     def run(self) -> None:
         step, X, T = self.step, self.X, self.T
@@ -196,10 +199,8 @@ class MLPLoop(_Runner):
             for s in self.slices:
                 self.last_loss = step(X[s], T[s])
             return
-        perm = self.rng.permutation(X.shape[0])
-        for s in self.slices:
-            idx = perm[s]
-            self.last_loss = step(X[idx], T[idx])
+        for x, t in self.batches.epoch():  # a permutation an epoch, gathered per batch
+            self.last_loss = step(x, t)
 
 
 class PartOneTrain(_Runner):

@@ -1,6 +1,6 @@
 """Training: the loop (:func:`train`), its history, callbacks, metrics and batches."""
 
-from .batches import split_batches
+from .batches import EpochBatches, split_batches
 from .callbacks import (
     Callback,
     CallbackList,
@@ -26,4 +26,5 @@ __all__ = [
     "accuracy",
     "train",
     "split_batches",
+    "EpochBatches",
 ]
