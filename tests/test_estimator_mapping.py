@@ -180,7 +180,7 @@ def test_l2_penalty_is_the_sum_of_squared_weights():
 def test_objective_is_the_recorded_loss_over_s_plus_the_penalty_metric():
     """J of each epoch from what train records: the loss (over s) and the penalty metric
     c * sum ||W||^2 of the weight matrices (not the biases), averaged alike."""
-    from scratchnn import History, Linear, ReLU
+    from scratchnn import History, Linear, ReLU, Sequential
     from scratchnn.estimators._objective import PENALTY, Objective, l2_penalty
     from scratchnn.training import TrainingContext
 
@@ -188,7 +188,7 @@ def test_objective_is_the_recorded_loss_over_s_plus_the_penalty_metric():
     layers[0].params["W"][...] = [[1.0, 2.0], [3.0, -4.0]]
     layers[2].params["W"][...] = [[0.5], [-1.5]]
     layers[0].params["b"][...] = 10.0
-    penalty = l2_penalty(layers, 0.1)
+    penalty = l2_penalty(Sequential(layers), 0.1)
     assert penalty(np.zeros((3, 1)), np.zeros((3, 1))) == pytest.approx(0.1 * 32.5, rel=1e-15)
     history = History(train_loss=[math.nan])
     history.train_metrics[PENALTY] = [math.nan]

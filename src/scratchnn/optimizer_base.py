@@ -80,7 +80,7 @@ def flush_subnormals(x: np.ndarray) -> np.ndarray:
     """``x`` with every value smaller in magnitude than the dtype's smallest normal number
     (``np.finfo(x.dtype).tiny``: about 1.2e-38 in float32, 2.2e-308 in float64) set to zero.
 
-    Such subnormal numbers are many times slower to compute with on most CPUs, and they
+    Such subnormal numbers are slower to compute with on most CPUs, and they
     change nothing that matters: a first moment of 1e-39 moves a parameter by about 1e-34.
     """
     return np.where(np.abs(x) < np.finfo(x.dtype).tiny, 0, x)
@@ -111,8 +111,9 @@ class Optimizer:
 
     **Subnormal numbers.** A buffer entry whose gradient stays exactly zero (a ReLU unit that
     no longer fires) decays geometrically (:math:`m \\leftarrow \\beta_1 m`) into the
-    subnormal range below the dtype's smallest normal number, where arithmetic is many times
-    slower on most CPUs (one measured float32 training slowed from 31k to 7k samples/s).
+    subnormal range below the dtype's smallest normal number, where arithmetic is slower on
+    most CPUs (on the 2-core AMD EPYC VM of ``benchmarks/RESULTS.md``, an Adam update with two
+    thirds of the first layer's moments subnormal took 1.24× as long; CPUs differ).
     Every ``flush_interval`` updates (16; a class attribute, 0 turns it off) the built-in
     optimisers therefore set such entries to zero (:meth:`flush`, after the update is
     computed), at the cost of one pass over the state every 16 updates. An entry stays

@@ -12,7 +12,7 @@ Every optimiser is a pure pair of functions (optax's shape) plus a small statefu
   read the state.
 
 Every 16 updates the state's subnormal entries (below the dtype's smallest normal number,
-where CPUs compute many times slower) are set to zero: see
+where most CPUs compute slower) are set to zero: see
 :meth:`~scratchnn.optimizer_base.Optimizer.flush`.
 
 The learning rate is a positive number or a schedule (:mod:`scratchnn.schedules`).

@@ -59,7 +59,7 @@ class WeightDecay:
 
     def penalty(self, params: Sequence[np.ndarray]) -> float:
         """The penalty value :math:`\\frac{\\lambda}{2}\\sum_\\theta \\lVert\\theta\\rVert^2`."""
-        squares = sum(float(np.sum(p**2)) for p in params if self.decays(p))
+        squares = sum(float(np.vdot(p, p)) for p in params if self.decays(p))  # ‖θ‖² = θ·θ
         return 0.5 * self.weight_decay * squares
 
     def init(self, params: Sequence[np.ndarray]) -> None:

@@ -277,7 +277,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         """One call of the engine's ``train``; the stopping callback if there was one."""
         metrics: dict[str, Callable] = {}
         if config.penalty:
-            metrics[PENALTY] = l2_penalty(self.network_.layers, config.penalty)
+            metrics[PENALTY] = l2_penalty(self.network_, config.penalty)
         callbacks: list = [Objective(self._loss_scale, bool(config.penalty))]
         stopper = None
         if config.stopping is not None:

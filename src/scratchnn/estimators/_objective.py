@@ -12,11 +12,12 @@ instead of evaluating the loss of every batch a second time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from ..layers import Layer, Linear
+from ..network import Sequential
+from ..regularization import WeightDecay
 from ..training import Callback, History, TrainingContext
 from ._mapping import OBJECTIVE
 
@@ -27,20 +28,17 @@ PENALTY = "l2_penalty"
 
 
 def l2_penalty(
-    layers: Sequence[Layer], coefficient: float
+    network: Sequential, coefficient: float
 ) -> Callable[[np.ndarray, np.ndarray], float]:
     """Metric ``f(y, t)``: ``coefficient`` :math:`\\cdot \\sum \\lVert W \\rVert^2` over the
-    weight matrices of the ``Linear`` layers among ``layers`` (biases are not penalised),
-    whatever the outputs ``y`` and targets ``t``. The matrices are looked up at every call:
-    ``train`` converts them to the data's dtype."""
-    linear = [layer for layer in layers if isinstance(layer, Linear)]
+    network's weight matrices (biases are not penalised), whatever the outputs ``y`` and
+    targets ``t``: :meth:`~scratchnn.regularization.WeightDecay.penalty` with
+    :math:`\\lambda = 2 \\cdot` ``coefficient``. The parameters are read at every call
+    (``train`` converts them to the data's dtype)."""
+    decay = WeightDecay(2.0 * coefficient)
 
     def penalty(y: np.ndarray, t: np.ndarray) -> float:
-        squares = 0.0
-        for layer in linear:
-            W = layer.params["W"]
-            squares += float(np.vdot(W, W))
-        return coefficient * squares
+        return decay.penalty(network.parameters())
 
     return penalty
 

@@ -12,15 +12,14 @@ from typing import Any, Callable
 import numpy as np
 
 from ..losses import MSE, CategoricalCrossEntropy, Loss
-from .layer_kernels import Slot
+from .layer_kernels import Slot, _dot
 
 __all__ = ["loss_pass"]
 
 #: The smallest normal number by dtype character: the clip before a logarithm.
 _TINY = {c: np.finfo(c).tiny for c in "efd"}
 
-#: ``np.dot`` and ``np.vdot`` without their ``__array_function__`` dispatch (as the layers').
-_dot = getattr(np.dot, "_implementation", np.dot)
+#: ``np.vdot`` without its ``__array_function__`` dispatch (as the layers' ``_dot``).
 _vdot = getattr(np.vdot, "_implementation", np.vdot)
 
 #: ``run(y, t) -> (value, g)`` for outputs ``y`` and targets ``t``.

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["split_batches", "epoch_batches", "EpochBatches"]
+__all__ = ["split_batches", "EpochBatches"]
 
 
 def split_batches(n_samples: int, batch_size: int | None) -> list[slice]:
@@ -27,14 +27,6 @@ def split_batches(n_samples: int, batch_size: int | None) -> list[slice]:
     return slices
 
 
-def epoch_batches(
-    X: np.ndarray, T: np.ndarray, batches: list[slice], shuffle: bool, rng: Any
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The ``(x, t)`` batches of one epoch: the samples permuted by ``rng`` first when
-    ``shuffle``, else the same fixed batches every epoch (see :class:`EpochBatches`)."""
-    return EpochBatches(X, T, batches, shuffle, rng).epoch()
-
-
 class EpochBatches:
     """The ``(x, t)`` mini-batches of every epoch, for one training set.
 
@@ -42,8 +34,8 @@ class EpochBatches:
     one permutation of the samples an epoch, ``rng.permutation(N)``; batch ``k`` holds the
     samples ``order[batches[k]]``, gathered row by row (``np.take``) into two buffers that
     every batch reuses. So a shuffled epoch copies the training set once, in batch-sized
-    pieces that stay in cache for the forward pass, and allocates nothing: no permuted copy
-    of the whole set, and no fresh (page-faulting) array a batch.
+    pieces that stay in cache for the forward pass, and allocates only the permutation: no
+    permuted copy of the whole set, and no fresh (page-faulting) array a batch.
 
     The arrays yielded for a shuffled batch are overwritten by the next batch: copy them to
     keep them.
