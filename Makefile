@@ -1,13 +1,14 @@
 # Two entry points that work on a fresh machine with only python3:
 #   make demo   set up .venv and run the main job (figures into out/)
 #   make test   set up .venv, lint and format-check (ruff), run the whole test suite
+#   make notebooks  set up .venv with JupyterLab and open notebooks/ in it
 #   make bench  set up .venv-bench (+ PyTorch CPU, scikit-learn) and run benchmarks/ (RESULTS.md)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean bench
+.PHONY: demo test lint format clean bench notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +18,15 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/scratchnn all --out out
+
+NB_STAMP := $(VENV)/.notebooks
+
+$(NB_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[notebooks]'
+	touch $(NB_STAMP)
+
+notebooks: $(NB_STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
 
 test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -q
