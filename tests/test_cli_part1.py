@@ -29,7 +29,7 @@ def test_text_output_contains_the_tutorial_table(capsys):
     assert main(["part1"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:5] == TUTORIAL_LINES
-    assert out[5].startswith("least-squares w: 2.0763")  # series.md §2: 2.07631
+    assert out[5].startswith("least-squares w: 2.0763")  # docs/tutorial-notes.md, Part 1: 2.07631
     critical = _critical_rate_of_the_tutorial_data()
     assert out[6].startswith(f"critical learning rate: {critical:.4f}")
 

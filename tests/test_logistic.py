@@ -1,4 +1,4 @@
-"""Intermezzo 1 (series.md §2): the logistic function and its derivative, and its CLI."""
+"""Intermezzo 1 (docs/tutorial-notes.md, Intermezzo 1): the logistic function and its derivative, and its CLI."""
 
 import json
 import subprocess
@@ -18,7 +18,7 @@ def sigma_by_hand(z):
 
 def test_grid_and_values_match_the_formulas():
     result = logistic.run()
-    z = np.linspace(-8, 8, 100)  # §2.5
+    z = np.linspace(-8, 8, 100)  # the tutorial's grid
     np.testing.assert_array_equal(result.z, z)
     s = sigma_by_hand(z)
     np.testing.assert_allclose(result.sigma, s, rtol=1e-14)
@@ -28,7 +28,7 @@ def test_grid_and_values_match_the_formulas():
 def test_derivative_peaks_at_a_quarter_at_zero():
     result = logistic.run()
     assert result.sigma_at_0 == 0.5
-    assert result.derivative_at_0 == 0.25  # §2.5: "peak 0.25"
+    assert result.derivative_at_0 == 0.25  # the derivative's peak
     # z = 0 is not on the even-sized grid; the grid's largest values flank it.
     assert result.derivative.max() < 0.25
     assert result.derivative.max() == pytest.approx(0.25, abs=5e-4)
@@ -37,7 +37,7 @@ def test_derivative_peaks_at_a_quarter_at_zero():
 
 def test_symmetry_and_log_odds():
     result = logistic.run()
-    # σ(−z) = 1 − σ(z) and log(σ / (1 − σ)) = z (§2.3)
+    # σ(−z) = 1 − σ(z) and log(σ / (1 − σ)) = z (the intermezzo's derivation)
     np.testing.assert_allclose(result.sigma[::-1], 1 - result.sigma, atol=1e-15)
     np.testing.assert_allclose(np.log(result.sigma / (1 - result.sigma)), result.z, atol=1e-9)
 

@@ -1,4 +1,4 @@
-"""Part 1 against the tutorial (series.md §1) and against its procedure written out here."""
+"""Part 1 against the tutorial (docs/tutorial-notes.md, Part 1) and against its procedure written out here."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part1
 
-# series.md §1.7, verbatim
+# the tutorial's printed output, verbatim
 TUTORIAL_TABLE = (
     "w(0): 0.1380 \t loss: 1.3710\n"
     "w(1): 1.3722 \t loss: 0.2174\n"

@@ -1,4 +1,4 @@
-"""Part 2 (series.md §3): logistic regression with the summed gradient, figures and CLI."""
+"""Part 2 (docs/tutorial-notes.md, Part 2): logistic regression with the summed gradient, figures and CLI."""
 
 import json
 
@@ -11,7 +11,7 @@ from scratchnn.cli._common import write_figures
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part2
 
-# series.md §3.4: (w1, w2, mean-CE loss) at iteration k
+# docs/tutorial-notes.md, Part 2: (w1, w2, mean-CE loss) at iteration k
 TUTORIAL_ITERATES = {
     0: (-4.0, -2.0, 4.7565),
     1: (-2.06982, -1.25331, 2.6531),
@@ -35,7 +35,7 @@ def tutorial_procedure(seed, learning_rate, iterations):
     def output(w):  # w: (1, 2) row
         return 1.0 / (1.0 + np.exp(-X @ w.T))
 
-    def mean_ce(w):  # per case (§2.3): -log y if t = 1, -log(1 - y) if t = 0
+    def mean_ce(w):  # per case: -log y if t = 1, -log(1 - y) if t = 0
         y = output(w)
         return -np.mean(np.concatenate((np.log(y[t == 1]), np.log(1 - y[t == 0]))))
 
@@ -62,7 +62,7 @@ def figs(result):
 
 
 def test_data_fingerprint(result):
-    # §3.1: x_red[0], x_blue[0]
+    # docs/tutorial-notes.md, Part 2: x_red[0], x_blue[0]
     np.testing.assert_allclose(result.X[0], [0.624345, -0.611756], atol=1e-6)
     np.testing.assert_allclose(result.X[20], [0.808164, -0.887629], atol=1e-6)
     assert result.t[:20].sum() == 0 and result.t[20:].sum() == 20
@@ -82,7 +82,7 @@ def test_tutorial_misclassification_claim(result):
 
 
 def test_summed_gradient_is_the_mean_gradient_with_mu_times_n(result):
-    """§3.3: the summed gradient with μ = 0.05 is the mean gradient with μ = 0.05 · 40."""
+    """The summed gradient with μ = 0.05 is the mean gradient with μ = 0.05 · 40."""
     from scratchnn import BinaryCrossEntropy, GradientDescent, train
 
     network = part2.build_network([-4.0, -2.0])
@@ -166,7 +166,7 @@ def test_figures(result, figs):
     ]
     surface = figs["part2_loss_surface"]
     assert surface.axes[1].get_ylabel() == "$\\xi$"
-    assert surface.axes[1].get_ylim() == pytest.approx((0.0, 7.2))  # §3.6: ticks 0.0 … 7.2
+    assert surface.axes[1].get_ylim() == pytest.approx((0.0, 7.2))  # colour bar 0.0 … 7.2
     path = figs["part2_gradient_descent"].axes[0]
     assert [t.get_text() for t in path.texts] == ["$w(0)$", "$w(1)$", "$w(2)$", "$w(3)$"]
     np.testing.assert_allclose(path.lines[0].get_xydata(), result.w[:4])

@@ -1,4 +1,4 @@
-"""Part 3 (series.md §4): one hidden RBF neuron trained by backpropagation, figures, CLI."""
+"""Part 3 (docs/tutorial-notes.md, Part 3): one hidden RBF neuron trained by backpropagation, figures, CLI."""
 
 import json
 
@@ -11,7 +11,7 @@ from scratchnn.cli._common import write_figures
 from scratchnn.training import TrainingDivergedError
 from scratchnn.tutorial import part3
 
-# series.md §4.4: (w_h, b_o, loss) at iteration k
+# docs/tutorial-notes.md, Part 3: (w_h, b_o, loss) at iteration k
 TUTORIAL_TRAJECTORY = {
     0: (2.3000, 1.4000, 0.8772),
     1: (2.2826, 0.7205, 0.6813),
@@ -20,7 +20,7 @@ TUTORIAL_TRAJECTORY = {
     10: (1.6676, -0.3456, 0.5354),
     20: (1.1231, -0.4425, 0.5194),
 }
-# series.md §4.7, verbatim
+# the tutorial's printed output, verbatim
 TUTORIAL_LINE = "final loss is 0.52 for weights wh=1.12 and bo=-0.44"
 
 
@@ -64,7 +64,7 @@ def figs(result):
 
 
 def test_data_fingerprint(result):
-    # §4.1: xs_blue[0], red_left[0], red_right[0]
+    # docs/tutorial-notes.md, Part 3: xs_blue[0], red_left[0], red_right[0]
     assert result.x[[0, 20, 30]] == pytest.approx([0.025281, -2.491496, 1.674387], abs=1e-6)
     assert result.t.tolist() == [1] * 20 + [0] * 20
 
@@ -83,7 +83,7 @@ def test_tutorial_printed_line(result):
 
 
 def test_all_samples_classified_and_blue_region(result):
-    # §4.4: all 40 correct; the blue region is |x| < 0.804 (computed)
+    # docs/tutorial-notes.md, Part 3: all 40 correct; the blue region is |x| < 0.804
     assert result.n_misclassified == 0
     assert result.blue_radius == pytest.approx(0.804, abs=5e-4)
     inside = np.abs(result.x) < result.blue_radius
@@ -120,7 +120,7 @@ def test_loss_surface_range_and_values(result):
     x, t = result.x[:, None], result.t[:, None].astype(float)
     surface = part3.loss_surface(x, t, whs, bos)
     assert surface.shape == (50, 50)
-    # §4.6: surface range about 0.519–1.32 (computed)
+    # docs/tutorial-notes.md, Part 3: surface range about 0.519–1.32
     assert surface.min() == pytest.approx(0.519, abs=1e-3)
     assert surface.max() == pytest.approx(1.32, abs=5e-3)
     i, j = 17, 41

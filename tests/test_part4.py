@@ -1,4 +1,4 @@
-"""Part 4: the 2-3-2 network on the circles, against the tutorial (series spec §6)."""
+"""Part 4: the 2-3-2 network on the circles, against the tutorial (docs/tutorial-notes.md, Part 4)."""
 
 import json
 import subprocess
@@ -12,7 +12,7 @@ from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.tutorial import part4
 
-# spec §6.5: loss at these iterations, to the digits given there
+# docs/tutorial-notes.md, Part 4: loss at these iterations, to the digits given there
 REFERENCE_LOSS = {
     0: "69.474",
     50: "69.307",
@@ -80,7 +80,7 @@ def test_printed_lines(result):
 
 
 def test_data_fingerprint(result):
-    # spec §6.1
+    # docs/tutorial-notes.md, Part 4: the data
     np.testing.assert_allclose(result.X[0], [1.162435, -0.061176], atol=5e-7)
     np.testing.assert_allclose(result.X[50], [0.255287, 0.122451], atol=5e-7)
     assert result.labels.tolist() == [0] * 50 + [1] * 50
@@ -90,7 +90,7 @@ def test_data_fingerprint(result):
 def test_gradient_check(result):
     assert result.gradient_check.passed
     assert [c.name for c in result.gradient_check.checks] == ["0.W", "0.b", "2.W", "2.b"]
-    assert result.gradient_check_max_abs_error < 1e-7  # spec: 1.5e-8
+    assert result.gradient_check_max_abs_error < 1e-7  # reproduced: 1.5e-8
 
 
 def test_loss_curve_matches_the_tutorial(result):

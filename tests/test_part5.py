@@ -1,4 +1,4 @@
-"""Part 5: the 64-20-20-10 digits classifier, against the tutorial (series spec §7)."""
+"""Part 5: the 64-20-20-10 digits classifier, against the tutorial (docs/tutorial-notes.md, Part 5)."""
 
 import json
 import subprocess
@@ -13,7 +13,7 @@ from checks import assert_figure_file, single_error_line
 from scratchnn.cli import main
 from scratchnn.tutorial import part5
 
-# spec §7.8, rows = true label 0..9, columns = predicted label
+# the tutorial's printed confusion matrix, rows = true label 0..9, columns = predicted label
 CONFUSION = [
     [39, 0, 0, 0, 1, 0, 0, 0, 0, 0],
     [0, 37, 0, 0, 0, 0, 0, 0, 0, 0],
@@ -114,7 +114,7 @@ def test_data_and_batches(result):
     assert (result.n_train, result.n_validation, result.n_test) == (1078, 359, 360)
     assert result.n_batches == 43
     assert result.batch_cost.shape == (result.epochs * 43,)
-    # spec §7.1: test-set class counts
+    # docs/tutorial-notes.md, Part 5: test-set class counts
     assert result.confusion_matrix.sum(axis=1).tolist() == [40, 37, 29, 39, 41, 36, 26, 42, 33, 37]
     assert result.digit_images.shape == (10, 8, 8)
 
@@ -122,7 +122,7 @@ def test_data_and_batches(result):
 def test_gradient_check(result):
     assert result.gradient_check.passed
     assert sum(c.name.endswith(("W", "b")) for c in result.gradient_check.checks) == 6
-    assert max(c.max_abs_error for c in result.gradient_check.checks) < 1e-8  # spec: 1.6e-9
+    assert max(c.max_abs_error for c in result.gradient_check.checks) < 1e-8  # reproduced: 1.6e-9
 
 
 def test_early_stopping_after_98_epochs(result):
@@ -133,7 +133,7 @@ def test_early_stopping_after_98_epochs(result):
 
 
 def test_costs_match_the_tutorial(result):
-    # spec §7.5
+    # docs/tutorial-notes.md, Part 5: costs and epochs
     assert f"{result.batch_cost[0]:.4f}" == "2.3053"
     assert f"{result.train_cost[0]:.4f}" == "2.2808"
     assert f"{result.validation_cost[0]:.4f}" == "2.2870"
@@ -145,7 +145,7 @@ def test_test_accuracy_and_confusion_matrix(result):
     assert result.test_accuracy == pytest.approx(344 / 360, abs=1e-15)
     assert f"{result.test_accuracy:.5f}" == "0.95556"
     assert result.confusion_matrix.tolist() == CONFUSION
-    # spec: "8" misclassified five times: twice as 2, twice as 5, once as 9
+    # the tutorial's text: "8" misclassified five times: twice as 2, twice as 5, once as 9
     row8 = result.confusion_matrix[8]
     assert (row8[2], row8[5], row8[9], row8.sum() - row8[8]) == (2, 2, 1, 5)
 

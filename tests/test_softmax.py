@@ -31,7 +31,7 @@ def result():
 
 
 def test_tutorial_grid(result):
-    # spec §5.4: 33x33 grid, z1, z2 in linspace(-10, 10, 33)
+    # docs/tutorial-notes.md, Intermezzo 2: 33x33 grid, z1, z2 in linspace(-10, 10, 33)
     assert result.grid_size == 33 and result.y.shape == (33, 33, 2)
     np.testing.assert_array_equal(result.z, np.linspace(-10, 10, 33))
     z, y = reference_surface(33, 10.0)

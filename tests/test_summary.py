@@ -31,7 +31,7 @@ def test_part5_table():
         assert line.startswith(f"{i}  {name}(")
         assert shape in line
         assert line.split()[-1] == str(count)
-    assert lines[-1] == "Total parameters: 1930 (float64)"  # series spec §7.2: 1930 parameters
+    assert lines[-1] == "Total parameters: 1930 (float64)"  # docs/tutorial-notes.md, Part 5
     assert len(lines) == 8
 
 

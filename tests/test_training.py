@@ -60,7 +60,7 @@ def _fixed_line(w):
 
 
 def test_part5_first_epoch_numbers_unchanged():
-    # Series spec §7.5: first mini-batch cost 2.3053, after epoch 1 train 2.2808, val 2.2870.
+    # docs/tutorial-notes.md, Part 5: first mini-batch cost 2.3053, after epoch 1 train 2.2808, val 2.2870.
     rng = np.random.RandomState(1)
     splits = datasets.digits_splits(rng)
     init = initializers.normal(0.1)

@@ -13,12 +13,13 @@ on ``z = linspace(-8, 8, 100)``. Here both come from the engine's
 backward multiplies the upstream gradient by :math:`y(1 - y)`), so nothing is
 re-implemented here.
 
-The rest of the intermezzo is derivation (series spec §2.3): :math:`\\sigma` is
+The rest of the intermezzo is derivation: :math:`\\sigma` is
 :math:`P(t = 1 \\mid z)`, its log-odds are :math:`z`, and with the binary cross-entropy the
 gradient at :math:`z` is simply :math:`y - t` — the identity the engine uses when it fuses
 :class:`~scratchnn.layers.Logistic` with :class:`~scratchnn.losses.BinaryCrossEntropy`.
 The tutorial's text writes that cross-entropy as a *sum* over samples while Part 2's code
-uses the mean (spec §2.7); the engine offers both (``reduction="sum"|"mean"``).
+uses the mean (docs/tutorial-notes.md, Intermezzo 1); the engine offers both
+(``reduction="sum"|"mean"``).
 The tutorial prints nothing but its watermark; the CLI prints a short description and a
 few values instead (:meth:`LogisticResult.lines`).
 """

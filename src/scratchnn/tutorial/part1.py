@@ -5,9 +5,9 @@ engine's ``MSE()`` (mean), the optimiser ``GradientDescent(0.9)``, trained full-
 4 iterations; then a second run of 10 iterations from a new random start draws the fitted
 line.
 
-The tutorial's text and code disagree in places (series spec §1.8); scratchnn follows the
-code: the noise has *standard deviation* 0.2 (the text says variance), and the gradient is
-the *mean* of the per-sample gradients (the text says they are added up).
+The tutorial's text and code disagree in places (docs/tutorial-notes.md, Part 1); scratchnn
+follows the code: the noise has *standard deviation* 0.2 (the text says variance), and the
+gradient is the *mean* of the per-sample gradients (the text says they are added up).
 
 Two numbers a learner also wants:
 

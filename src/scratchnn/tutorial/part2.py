@@ -5,7 +5,8 @@ Model: :math:`y = \\sigma(x w)` with :math:`w = [w_1, w_2]^\\top`, i.e. the engi
 are 20 red stars (class 0) around (−1, 0) drawn first, then 20 blue circles (class 1)
 around (1, 0), from ``RandomState(seed)`` (:func:`scratchnn.datasets.two_gaussian_classes`).
 
-Text and code disagree (series spec §3.3, §3.8); scratchnn follows the tutorial's **code**:
+Text and code disagree (docs/tutorial-notes.md, Part 2); scratchnn follows the tutorial's
+**code**:
 
 * The text's update averages the per-sample gradients; the code computes
   :math:`(y - t)^\\top X`, the **sum** :math:`\\sum_i (y_i - t_i) x_i`, and updates
@@ -26,7 +27,7 @@ With the defaults (seed 1, :math:`\\mu = 0.05`, 10 iterations from :math:`w(0) =
 the final weights are about [1.8313, 0.8100], and the tutorial's claim holds: 2 blue
 circles are classified as red stars and 4 red stars as blue circles.
 
-Figures (spec §3.6): the classes; the mean cross-entropy over
+Figures: the classes; the mean cross-entropy over
 ``w1, w2 ∈ linspace(-5, 5, 25)`` as 20 filled viridis contours; the first three updates on
 it; the rounded prediction on a 100×100 grid over [−4, 4]². When the plotted updates leave
 [−5, 5]² (other seeds or learning rates), the path figure's grid is widened to contain

@@ -15,7 +15,8 @@ Logistic()])``, trained on the mean binary cross-entropy with ``GradientDescent(
 around 0, then 10 red stars around −2 and 10 around +2, from ``RandomState(seed)``
 (:func:`scratchnn.datasets.rbf_classes`); prediction ``round(y)``.
 
-Text and code disagree (series spec §4.8); scratchnn follows the tutorial's **code**:
+Text and code disagree (docs/tutorial-notes.md, Part 3); scratchnn follows the tutorial's
+**code**:
 
 * **Iterations.** The text speaks of "an example run of backpropagation for 50
   iterations"; the code runs ``nb_of_iterations = 20``. The default here is 20.
@@ -26,7 +27,7 @@ Text and code disagree (series spec §4.8); scratchnn follows the tutorial's **c
   the code) and the "white dots" of the text (the figure draws white segments and a final
   star) do not change any number; the figure follows the code.
 
-With the defaults the tutorial prints (spec §4.7)::
+With the defaults the tutorial prints::
 
     final loss is 0.52 for weights wh=1.12 and bo=-0.44
 
@@ -35,7 +36,7 @@ the trained classifier predicts blue exactly where :math:`e^{-(x w_h)^2} \\ge -b
 :math:`|x| \\le \\sqrt{-\\ln(-b_o)} / |w_h|` when :math:`-1 < b_o < 0` (about 0.804 here);
 :attr:`Part3Result.blue_radius` reports it.
 
-Figures (spec §4.6): the samples; the RBF; the mean cross-entropy over
+Figures: the samples; the RBF; the mean cross-entropy over
 ``w_h ∈ linspace(-3, 3, 50)``, ``b_o ∈ linspace(-2.5, 1.5, 50)`` as a 3-D magma surface;
 the same with the updates (axis limits w_h −2.5…2.5, b_o −2.5…1.5, as in the tutorial);
 the classification of the input line on a 50×50 grid; and the projection x → h. When the

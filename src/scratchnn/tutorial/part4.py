@@ -18,8 +18,8 @@ Backpropagation (the engine's) gives the tutorial's :math:`E_o = Y - T`,
 :math:`E_h = H \\circ (1 - H) \\circ (E_o W_o^\\top)`, :math:`J_{W_h} = X^\\top E_h`,
 :math:`J_{b_h} = \\sum_i E_h`.
 
-Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order (series spec §6,
-§8):
+Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order
+(docs/tutorial-notes.md, Part 4):
 
 1. the circles' noise, ``normal(scale=0.1, size=(100, 2))``;
 2. ``randn`` × 1 for :math:`b_h` (1×3), :math:`W_h` (2×3), :math:`b_o` (1×2), :math:`W_o` (3×2),
@@ -30,18 +30,18 @@ Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order (serie
    (``GradientDescent(0.02, momentum=0.9)``); the loss is recorded before training and after
    every iteration (301 values).
 
-Text and code of the tutorial disagree in places (series spec §6.8); scratchnn follows the
-code: :math:`b_o` is 1×2 (the text says 2×1; the engine stores biases as vectors of length
-``n_out``), the loss is a sum, the parameters *are* re-drawn after the gradient check (the
-comment says they are "already initialized"), and the learning rate is constant (the
+Text and code of the tutorial disagree in places (docs/tutorial-notes.md, Part 4); scratchnn
+follows the code: :math:`b_o` is 1×2 (the text says 2×1; the engine stores biases as vectors of
+length ``n_out``), the loss is a sum, the parameters *are* re-drawn after the gradient check
+(the comment says they are "already initialized"), and the learning rate is constant (the
 notebook's ``lr_update`` is computed but never used).
 
 The tutorial's gradient check perturbs copies of each parameter matrix; the engine's
 :func:`~scratchnn.gradcheck.check_gradients` perturbs in place and restores each element
 exactly, which is the same computation. The tutorial predicts each grid point of the
 decision-boundary figure separately; here the grid is one batch (row-wise, same values).
-The trained network reproduces the spec's loss curve (69.474 at iteration 0, 0.3808 at 300)
-and classifies all 100 training samples correctly.
+The trained network reproduces the tutorial's loss curve (69.474 at iteration 0, 0.3808 at
+300) and classifies all 100 training samples correctly.
 """
 
 from __future__ import annotations

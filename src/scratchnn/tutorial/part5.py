@@ -15,8 +15,8 @@ Model and loss, as engine configuration:
 is ``Sequential([Linear(64, 20), Logistic(), Linear(20, 20), Logistic(), Linear(20, 10),
 Softmax()])`` (1930 parameters) with ``CategoricalCrossEntropy()`` (mean over samples).
 
-Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order (series spec §7,
-§8):
+Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order
+(docs/tutorial-notes.md, Part 5):
 
 1. ``permutation(1797)`` and ``permutation(719)`` for the splits;
 2. the weights ``randn × 0.1`` in construction order, 64×20, 20×20, 20×10
@@ -35,13 +35,13 @@ epochs, first mini-batch cost 2.3053, costs after epoch 1 2.2808 (train) / 2.287
 (validation), final 0.03415 / 0.25836, all 100 cells of the confusion matrix and "The
 accuracy on the test set is 96%" (344 of 360, 0.95556).
 
-Text and code of the tutorial disagree in places (series spec §7.9); scratchnn follows the
-code: the cost is the mean *cross-entropy* (the text says mean squared error); early stopping
-needs two consecutive non-decreasing validation costs (the text says "doesn't increase after
-three full iterations"); training stops after 98 epochs (the text says "around 90"); the
-"stochastic" gradient descent uses fixed, never reshuffled batches (``shuffle=True`` is an
-option here: the batches are then re-drawn each epoch from the same ``RandomState``, after
-the weight draws).
+Text and code of the tutorial disagree in places (docs/tutorial-notes.md, Part 5); scratchnn
+follows the code: the cost is the mean *cross-entropy* (the text says mean squared error);
+early stopping needs two consecutive non-decreasing validation costs (the text says "doesn't
+increase after three full iterations"); training stops after 98 epochs (the text says "around
+90"); the "stochastic" gradient descent uses fixed, never reshuffled batches (``shuffle=True``
+is an option here: the batches are then re-drawn each epoch from the same ``RandomState``,
+after the weight draws).
 
 Floating-point differences from the notebook, all without effect on the results: the
 engine's softmax subtracts the row maximum before ``exp`` (the notebook's does not); its

@@ -25,11 +25,11 @@ grid points as rows :math:`[z_1, z_2]`, and three checks are reported:
   finite differences (:func:`scratchnn.gradcheck.check_loss`) at up to 11×11 grid points,
   target class 1.
 
-Differences from the notebook (series spec §5): the notebook's softmax normalises over all
-elements of a single vector and is applied point by point; the engine's is row-wise (one row a
-grid point) and subtracts the row maximum first, which leaves the values unchanged up to
-round-off. The notebook gives the :math:`z_1` axis label font size 2, a typo; the figure uses
-the same size for all labels.
+Differences from the notebook (docs/tutorial-notes.md, Intermezzo 2): the notebook's softmax
+normalises over all elements of a single vector and is applied point by point; the engine's is
+row-wise (one row a grid point) and subtracts the row maximum first, which leaves the values
+unchanged up to round-off. The notebook gives the :math:`z_1` axis label font size 2, a typo;
+the figure uses the same size for all labels.
 """
 
 from __future__ import annotations
