@@ -1,46 +1,218 @@
-"""The README's "Train your own network" section runs verbatim.
+"""Every command and example of README.md runs, and prints what the README says it prints.
 
-Every ```python block of the section is executed, in order, in one namespace, in a temporary
-working directory (the saved model files land there).
+* ```console blocks: each ``$ command`` line is run by bash (with ``pipefail``) in a fresh
+  temporary directory, ``scratchnn`` replaced by ``<this Python> -m scratchnn`` and
+  ``python3``/``python`` by this Python, with ``MPLBACKEND=Agg`` and unbuffered output. The
+  lines under a command, up to the next ``$`` line, are its output as a terminal shows it
+  (stdout and stderr together); they must equal what it prints, line by line (trailing blanks
+  ignored), and it must exit with status 0.
+* ```python blocks run in README order in one namespace (later examples continue earlier
+  ones), in a temporary working directory. The ``#`` comment lines directly under a top-level
+  ``print(...)`` statement are what that statement prints; everything a block prints must equal
+  those comments, in order.
+* A ```python block whose first line reads ``# <module>.py — <what>`` is an excerpt of the
+  source, not a program: its code lines (comments dropped, whitespace ignored) must appear in
+  ``src/scratchnn/<module>.py``.
+
+In expected output, a line ``...`` (``# ...`` in a Python comment) stands for any number of
+lines left out. Not executed: ``make`` commands (``make demo``, ``make test`` …) and the ```sh
+blocks, which set up the environment this suite runs in.
 """
 
+from __future__ import annotations
+
+import ast
 import contextlib
+import difflib
 import io
+import os
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-HEADING = "## Train your own network"
+from scratchnn.tutorial.series import SERIES
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+ELIDED = "..."
+EXCERPT = re.compile(r"^# ([\w/]+\.py) — ")
 
 
-def section_blocks() -> list[str]:
+def fenced_blocks(language: str) -> list[str]:
+    """The bodies of the README's code blocks fenced as ``language``, in order."""
     text = README.read_text(encoding="utf-8")
-    assert HEADING in text, f"README.md has no {HEADING!r} section"
-    section = text.split(HEADING, 1)[1]
-    section = re.split(r"^## ", section, maxsplit=1, flags=re.MULTILINE)[0]
-    return re.findall(r"^```python\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    pattern = rf"^```{language}\n(.*?)^```"
+    return re.findall(pattern, text, flags=re.MULTILINE | re.DOTALL)
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """Whether ``actual`` equals ``expected``, a line ``...`` matching any run of lines."""
+    if not expected:
+        return not actual
+    if expected[0] == ELIDED:
+        return any(matches(expected[1:], actual[i:]) for i in range(len(actual) + 1))
+    return bool(actual) and expected[0] == actual[0] and matches(expected[1:], actual[1:])
+
+
+def assert_output(expected: list[str], printed: str, what: str) -> None:
+    actual = [line.rstrip() for line in printed.splitlines()]
+    expected = [line.rstrip() for line in expected]
+    if not matches(expected, actual):
+        diff = "\n".join(difflib.unified_diff(expected, actual, "README", "printed", lineterm=""))
+        pytest.fail(f"{what}: the output differs from the README's\n{diff}")
+
+
+# -- console blocks ----------------------------------------------------------------------------
+
+
+def console_commands() -> list[tuple[str, list[str]]]:
+    """``(command, expected output lines)`` for every ``$`` line of the console blocks."""
+    commands: list[tuple[str, list[str]]] = []
+    for block in fenced_blocks("console"):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                commands.append((line[2:], []))
+            else:
+                assert commands, f"console block output before any command: {line!r}"
+                commands[-1][1].append(line)
+    return [(cmd, out) for cmd, out in commands if not cmd.startswith("make ")]
+
+
+def runnable(command: str) -> str:
+    """``command`` with ``scratchnn`` and ``python3`` at command positions run by this Python."""
+    python = shlex.quote(sys.executable)
+    command = re.sub(r"(^|[|;&]\s*)scratchnn\b", rf"\g<1>{python} -m scratchnn", command)
+    return re.sub(r"(^|[|;&]\s*)python3?(?=\s)", rf"\g<1>{python}", command)
+
+
+COMMANDS = console_commands()
+
+
+def test_the_readme_has_commands_to_run():
+    assert len(COMMANDS) >= 4
+    assert any("|" in command for command, _ in COMMANDS)  # a pipeline
+
+
+@pytest.mark.parametrize("command, expected", COMMANDS, ids=[c for c, _ in COMMANDS])
+def test_console_command(command, expected, tmp_path):
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", runnable(command)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"$ {command}\nexit status {done.returncode}\n{done.stdout}"
+    assert_output(expected, done.stdout, f"$ {command}")
+
+
+# -- python blocks -----------------------------------------------------------------------------
+
+
+def python_blocks() -> tuple[list[str], list[str]]:
+    """The README's programs and its source excerpts."""
+    blocks = fenced_blocks("python")
+    excerpts = [b for b in blocks if EXCERPT.match(b)]
+    return [b for b in blocks if not EXCERPT.match(b)], excerpts
+
+
+def claimed_output(block: str) -> list[str]:
+    """The comment lines directly under each top-level ``print(...)``, without their ``# ``."""
+    lines = block.splitlines()
+    claimed: list[str] = []
+    for node in ast.parse(block).body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "print"):
+            continue
+        claims = []
+        for line in lines[node.end_lineno :]:
+            if not line.startswith("#"):
+                break
+            claims.append(line[2:] if line.startswith("# ") else line[1:])
+        assert claims, f"README: no output shown under {lines[node.lineno - 1]!r}"
+        claimed.extend(claims)
+    return claimed
+
+
+PROGRAMS, EXCERPTS = python_blocks()
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_train_your_own_network_runs_verbatim(tmp_path, monkeypatch):
-    blocks = section_blocks()
-    assert len(blocks) == 2, "expected the low-level example and the estimator example"
+def test_python_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
+    assert len(PROGRAMS) >= 5
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__readme__"}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        for i, block in enumerate(blocks):
-            exec(compile(block, f"README.md[{HEADING} block {i}]", "exec"), namespace)
-    printed = out.getvalue()
-    accuracies = [float(a) for a in re.findall(r"test accuracy: ([0-9.]+)", printed)]
-    assert len(accuracies) == 2, printed
-    assert min(accuracies) > 0.9, printed
-    assert (tmp_path / "digits.npz").is_file() and (tmp_path / "mlp.npz").is_file()
-    history = namespace["history"]
-    assert history.stopped_early and history.best_epoch < history.epochs
-    # the comments show the output: the summary table is exact (it depends on no randomness)
-    assert namespace["net"].summary() in "\n".join(
-        line[2:] for line in blocks[0].splitlines() if line.startswith("# ")
-    )
+    for i, block in enumerate(PROGRAMS):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, f"README.md[python block {i}]", "exec"), namespace)
+        first = block.strip().splitlines()[0]
+        assert_output(claimed_output(block), out.getvalue(), f"python block {i} ({first})")
+    # the files the examples say they write
+    for name in ("part1_gradient_descent.png", "digits.npz", "mlp.npz", "sine.npz"):
+        assert (tmp_path / name).is_file(), name
+
+
+def test_source_excerpts_are_the_source():
+    assert EXCERPTS, "the Design section quotes the engine's formulas"
+    for block in EXCERPTS:
+        source = None
+        for line in block.splitlines():
+            header = EXCERPT.match(line)
+            if header:
+                path = ROOT / "src" / "scratchnn" / header.group(1)
+                assert path.is_file(), f"README quotes {header.group(1)}, which does not exist"
+                source = re.sub(r"\s", "", path.read_text(encoding="utf-8"))
+                continue
+            code = re.sub(r"\s", "", line.split("  #", 1)[0])
+            if code and code not in source:
+                pytest.fail(f"README quotes a line not in {path.name}: {line!r}")
+
+
+# -- what the README must say ------------------------------------------------------------------
+
+
+def test_readme_opens_with_make_demo_and_make_test():
+    first = README.read_text(encoding="utf-8").split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in first.splitlines()[1:] if line.strip()]
+    assert commands[:2] == ["make demo", "make test"]
+
+
+def test_every_part_links_its_original_post():
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(
+            r"^\| `scratchnn (\w+)` \|.*$", README.read_text(encoding="utf-8"), re.M
+        )
+    }
+    for post in SERIES:
+        assert f"]({post.url})" in rows.get(post.name, ""), f"no link to {post.url}"
+
+
+def test_relative_links_point_into_the_repository():
+    for doc in [README, *sorted((ROOT / "docs").glob("*.md"))]:
+        links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8"))
+        for link in links:
+            if "://" not in link:
+                assert (doc.parent / link).exists(), f"{doc.name} links {link}, which is missing"
+
+
+def test_no_citation_of_files_outside_the_repository():
+    """What the code relies on is documented here (docs/), not in a file a clone lacks."""
+    outside = re.compile(r"§|series spec|series\.md|DESIGN\.md|design document", re.IGNORECASE)
+    files = [README, *ROOT.glob("docs/**/*.md"), *ROOT.glob("notebooks/*.ipynb")]
+    for folder in ("src", "tests", "benchmarks"):
+        files += ROOT.glob(f"{folder}/**/*.py")
+    for path in files:
+        if path == Path(__file__).resolve():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not outside.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
