@@ -215,8 +215,10 @@ history = train(
 )
 engine_path = np.array([(p["0.W"][0, 0], p["2.b"][0]) for p in history.params])
 np.testing.assert_allclose(engine_path, path, rtol=1e-10)
-print(f"engine after {history.epochs} iterations: w_h = {engine_path[-1, 0]:.4f}, "
-      f"b_o = {engine_path[-1, 1]:.4f}, loss {history.train_loss[-1]:.4f}")
+print(
+    f"engine after {history.epochs} iterations: w_h = {engine_path[-1, 0]:.4f}, "
+    f"b_o = {engine_path[-1, 1]:.4f}, loss {history.train_loss[-1]:.4f}"
+)
 
 # %% [markdown]
 `scratchnn.tutorial.part3.run()` packages exactly this (data, model, training) and keeps

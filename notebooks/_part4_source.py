@@ -150,8 +150,10 @@ engine = dict(zip(p, network.gradients()))
 np.testing.assert_allclose(engine_loss, loss_by_hand(X, T, p), rtol=1e-12)
 for name in by_hand:
     np.testing.assert_allclose(engine[name], by_hand[name], rtol=1e-10, atol=1e-12)
-    print(f"{name}: shape {by_hand[name].shape}, "
-          f"largest difference {np.max(np.abs(engine[name] - by_hand[name])):.1e}")
+    print(
+        f"{name}: shape {by_hand[name].shape}, "
+        f"largest difference {np.max(np.abs(engine[name] - by_hand[name])):.1e}"
+    )
 print("hand-written and engine gradients agree")
 
 # %% [markdown]
@@ -264,13 +266,19 @@ coin flip. It gets there in the end, but many times later than with momentum.
 
 # %%
 flat = part4.run(momentum=0.0)
-print(f"momentum 0, {flat.iterations} iterations: loss {flat.loss[-1]:.3f} "
-      f"(100 ln 2 = {100 * np.log(2):.3f}), accuracy {flat.train_accuracy:.0%}")
+print(
+    f"momentum 0, {flat.iterations} iterations: loss {flat.loss[-1]:.3f} "
+    f"(100 ln 2 = {100 * np.log(2):.3f}), accuracy {flat.train_accuracy:.0%}"
+)
 slow = part4.run(momentum=0.0, iterations=3000)
-print(f"momentum 0, {slow.iterations} iterations: loss {slow.loss[-1]:.3f}, "
-      f"accuracy {slow.train_accuracy:.0%}")
-print(f"loss below 1 after {int(np.argmax(slow.loss < 1.0))} iterations without momentum, "
-      f"after {int(np.argmax(result.loss < 1.0))} with momentum 0.9")
+print(
+    f"momentum 0, {slow.iterations} iterations: loss {slow.loss[-1]:.3f}, "
+    f"accuracy {slow.train_accuracy:.0%}"
+)
+print(
+    f"loss below 1 after {int(np.argmax(slow.loss < 1.0))} iterations without momentum, "
+    f"after {int(np.argmax(result.loss < 1.0))} with momentum 0.9"
+)
 plots.loss_curve(flat.loss)
 
 # %% [markdown]
@@ -279,8 +287,10 @@ the loss jumps up within the first iterations and training never recovers.
 
 # %%
 wild = part4.run(learning_rate=0.2)
-print(f"loss {wild.loss[0]:.1f} -> {wild.loss[-1]:.1f}, increased: {wild.loss_increased}, "
-      f"accuracy {wild.train_accuracy:.0%}")
+print(
+    f"loss {wild.loss[0]:.1f} -> {wild.loss[-1]:.1f}, increased: {wild.loss_increased}, "
+    f"accuracy {wild.train_accuracy:.0%}"
+)
 plots.loss_curve(wild.loss)
 
 # %% [markdown]
@@ -291,8 +301,10 @@ drawn here, with a `matplotlib.figure.Figure`, like the library's own figures.)
 
 # %%
 fast = part4.run(momentum=0.99)
-print(f"lambda 0.99: lowest loss {fast.loss.min():.4f} at iteration {int(fast.loss.argmin())}, "
-      f"final loss {fast.loss[-1]:.4f}")
+print(
+    f"lambda 0.99: lowest loss {fast.loss.min():.4f} at iteration {int(fast.loss.argmin())}, "
+    f"final loss {fast.loss[-1]:.4f}"
+)
 fig = Figure(figsize=(6, 3.5), layout="tight")
 ax = fig.add_subplot()
 ax.semilogy(result.loss, "b-", label="$\\lambda = 0.9$")
@@ -310,6 +322,8 @@ depends on where training starts.
 for seed in (2, 3, 4):
     trial = part4.run(seed=seed)
     below = int(np.argmax(trial.loss < 10.0)) if trial.loss.min() < 10.0 else None
-    print(f"seed {seed}: final loss {trial.loss[-1]:.3f}, loss below 10 after {below} "
-          f"iterations, accuracy {trial.train_accuracy:.0%}")
+    print(
+        f"seed {seed}: final loss {trial.loss[-1]:.3f}, loss below 10 after {below} "
+        f"iterations, accuracy {trial.train_accuracy:.0%}"
+    )
 """
