@@ -308,7 +308,7 @@ print(trial.final_line())
 print(trial.lines()[-1])
 
 # %% [markdown]
-**More iterations.** 100 iterations lower the loss a little further, yet one more sample is
+**More iterations.** 100 iterations lower the loss a little further, yet one sample is now
 misclassified: the loss rewards confident probabilities, not the count of right answers.
 
 # %%

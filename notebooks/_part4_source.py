@@ -182,8 +182,8 @@ print(check_layer(Softmax(), np.random.default_rng(0).standard_normal((5, 3)), r
 ## Momentum
 
 We start training from small weights, drawn again with a standard deviation of 0.1. Then
-the three hidden neurons compute nearly the same thing, $Y \approx \tfrac12$ for every
-sample, and the loss sits on a plateau near $N \ln 2 = 69.3$ where the gradient is tiny.
+every hidden neuron outputs about $\tfrac12$ whatever the input, $Y \approx \tfrac12$ for
+every sample, and the loss sits on a plateau near $N \ln 2 = 69.3$ where the gradient is tiny.
 Plain gradient descent, $\theta \leftarrow \theta - \mu J$ with $J = \partial\xi/\partial\theta$,
 takes tiny steps there.
 
@@ -283,7 +283,7 @@ plots.loss_curve(flat.loss)
 
 # %% [markdown]
 **A larger learning rate.** With $\mu = 0.2$ (and momentum 0.9) the steps are too large:
-the loss jumps up within the first iterations and training never recovers.
+the loss climbs far above where it started and training never recovers.
 
 # %%
 wild = part4.run(learning_rate=0.2)

@@ -237,7 +237,7 @@ plots.cost_curves(
 
 The predicted digit is the output with the largest probability. The confusion matrix counts
 each (true digit, predicted digit) pair: the diagonal holds the right answers. (The original
-post reports 96 % on its test set; 344 of 360 is 95.6 %.)
+post prints the test accuracy rounded to a whole percent: 96 %.)
 
 # %%
 y_true = T_test.argmax(axis=1)
@@ -251,7 +251,7 @@ plots.confusion_table(matrix)
 # %% [markdown]
 `scratchnn.tutorial.part5.run()` performs all of this (data, network, gradient check,
 training, test), `part5.figures(result)` draws the figures, and `scratchnn part5` prints the
-result on the command line. The try-this cells below use it.
+result on the command line. Some of the try-this cells below use it.
 
 ## Try this
 
@@ -303,8 +303,8 @@ for a in (ax, zoom):
 fig
 
 # %% [markdown]
-**Batch size 1.** With one sample per update (online learning) an epoch makes 1078 steps of
-size 0.1, each following a single digit. The network jumps around, the validation cost
+**Batch size 1.** With one sample per update (online learning) an epoch makes 1078 steps with
+learning rate 0.1, each following a single digit. The network jumps around, the validation cost
 zigzags from epoch to epoch, and the strict rule above stops training after a handful of
 epochs with a poor network.
 
