@@ -40,8 +40,26 @@ def _which(names) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """The report's folder and the output of ``scratchnn all --json``."""
+def chrome():
+    """Selenium's Chrome driver class and service, and the paths of Chromium and its driver;
+    checked first, so that a missing browser skips (or fails) before anything runs."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium is not installed (pip install -e .[test])")
+    binary, driver_path = _which(BROWSERS), _which(DRIVERS)
+    if binary is None or driver_path is None:
+        _missing(
+            "Chromium and chromedriver are needed (Debian: apt-get install chromium "
+            "chromium-driver)"
+        )
+    return webdriver, Service, binary, driver_path
+
+
+@pytest.fixture(scope="module")
+def generated(chrome, tmp_path_factory):
+    """The report's page and the output of ``scratchnn all --json``."""
     out = tmp_path_factory.mktemp("report")
     command = [sys.executable, "-m", "scratchnn"]
     report = subprocess.Popen(
@@ -59,19 +77,9 @@ def generated(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(generated):
+def browser(chrome, generated):
     """A headless Chromium with the page loaded, and the console entries of the load."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install -e .[test])")
-    binary, driver_path = _which(BROWSERS), _which(DRIVERS)
-    if binary is None or driver_path is None:
-        _missing(
-            "Chromium and chromedriver are needed (Debian: apt-get install chromium "
-            "chromium-driver)"
-        )
+    webdriver, Service, binary, driver_path = chrome
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
