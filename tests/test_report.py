@@ -237,10 +237,7 @@ def test_settings_are_every_parameter_with_its_value(page):
     for name in NAMES:
         parameters = inspect.signature(import_module(f"scratchnn.tutorial.{name}").run).parameters
         (table,) = page.by_id(name).iter("table", class_="settings")
-        rows = {
-            tr.iter("th").__next__().text(): tr.iter("td").__next__().text()
-            for tr in table.iter("tr")
-        }
+        rows = {next(tr.iter("th")).text(): next(tr.iter("td")).text() for tr in table.iter("tr")}
         assert list(rows) == list(parameters)
         changed = SMALL.get(name, {})
         for param, text in rows.items():
