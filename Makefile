@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/scratchnn all --out out
+	$(VENV)/bin/scratchnn report --out out
 
 NB_STAMP := $(VENV)/.notebooks
 

@@ -43,9 +43,9 @@ def test_every_tutorial_part_has_a_subcommand():
     assert parts_with_run == set(SERIES)
 
 
-def test_parser_offers_the_parts_in_order_then_all():
+def test_parser_offers_the_parts_in_order_then_all_and_report():
     parser, modules = build_parser()
-    assert _subcommand_names(parser) == [*SERIES, "all"] == list(modules)
+    assert _subcommand_names(parser) == [*SERIES, "all", "report"] == list(modules)
     assert modules["all"] is scratchnn.cli.all
 
 

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from .._version import __version__
 from . import all as _all
+from . import report as _report
 from ._common import Parser, UsageError, write_figures
 from ._registry import COMMANDS, PARTS
 
@@ -30,7 +31,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser : argparse.ArgumentParser
         Its errors raise :class:`~scratchnn.cli._common.UsageError` instead of exiting.
     modules : dict of str to module
-        Every part of :data:`~scratchnn.cli._registry.PARTS` in series order, then ``all``.
+        Every part of :data:`~scratchnn.cli._registry.PARTS` in series order, then ``all``
+        and ``report``.
     """
     parser = Parser(
         prog="scratchnn",
@@ -38,7 +40,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     parser.add_argument("--version", action="version", version=f"scratchnn {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = {**PARTS, "all": _all}
+    modules = {**PARTS, "all": _all, "report": _report}
     for module in modules.values():
         module.register(subparsers)
     return parser, modules
