@@ -231,9 +231,10 @@ class Part5Result:
         if reason == "early_stopping":
             n = self.patience
             count = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+            when = "in the last epoch" if n == 1 else f"for {count} epochs in a row"
             return (
                 f"training stopped after {_epochs(self.epochs)} (early stopping: the validation "
-                f"cost did not decrease for {count} epoch{'s' if n > 1 else ''} in a row)"
+                f"cost did not decrease {when})"
             )
         off = "" if self.early_stopping else " (early stopping off)"
         return f"training ran the maximum of {_epochs(self.epochs)}{off}"
