@@ -171,3 +171,19 @@ def test_text_output_carries_the_stop_line(capsys):
 def test_run_checks_the_new_settings(kwargs, error, fragment):
     with pytest.raises(error, match=fragment):
         part5.run(max_epochs=1, **kwargs)
+
+
+def test_a_true_default_becomes_a_negated_flag():
+    from scratchnn.cli._common import Parser
+    from scratchnn.cli._options import Option, add_options, derive_options, option_values
+
+    def run(early_stopping: bool = True):
+        return early_stopping
+
+    (option,) = derive_options(run, Option("early_stopping", flag="--no-early-stopping"))
+    parser = Parser(prog="demo")
+    add_options(parser, (option,))
+    assert option_values((option,), parser.parse_args([])) == {"early_stopping": True}
+    assert option_values((option,), parser.parse_args(["--no-early-stopping"])) == {
+        "early_stopping": False
+    }

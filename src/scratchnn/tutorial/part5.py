@@ -285,6 +285,24 @@ class Part5Result:
         }
 
 
+def _checked_settings(
+    seed, learning_rate, batch_size, max_epochs, shuffle, patience, early_stopping
+) -> dict:
+    """The settings of :func:`run`, checked (a ValueError or TypeError naming the bad one)."""
+    for name, flag in (("shuffle", shuffle), ("early_stopping", early_stopping)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be a bool, got {flag!r}")
+    return {
+        "seed": check_seed(seed),
+        "learning_rate": check_real(learning_rate, "learning_rate", "(0, inf)"),
+        "batch_size": check_int(batch_size, "batch_size", low=1),
+        "max_epochs": check_int(max_epochs, "max_epochs", low=1),
+        "shuffle": bool(shuffle),
+        "patience": check_int(patience, "patience", low=1),
+        "early_stopping": bool(early_stopping),
+    }
+
+
 def run(
     seed: int = 1,
     learning_rate: float = 0.1,
@@ -320,13 +338,10 @@ def run(
     TrainingDivergedError
         If a cost becomes NaN or infinite.
     """
-    seed = check_seed(seed)
-    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    max_epochs = check_int(max_epochs, "max_epochs", low=1)
-    for name, flag in (("shuffle", shuffle), ("early_stopping", early_stopping)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"{name} must be a bool, got {flag!r}")
+    settings = _checked_settings(
+        seed, learning_rate, batch_size, max_epochs, shuffle, patience, early_stopping
+    )
+    seed, batch_size = settings["seed"], settings["batch_size"]
     stopping = tutorial_early_stopping(patience) if early_stopping else None
 
     rng = np.random.RandomState(seed)
@@ -340,18 +355,14 @@ def run(
     report = check_gradients(network, loss, X_train[:10], T_train[:10], epsilon=1e-4)
 
     history = train(
-        network, loss, GradientDescent(learning_rate), X_train, T_train,
-        epochs=max_epochs, batch_size=batch_size, shuffle=bool(shuffle), rng=rng,
+        network, loss, GradientDescent(settings["learning_rate"]), X_train, T_train,
+        epochs=settings["max_epochs"], batch_size=batch_size, shuffle=bool(shuffle), rng=rng,
         validation_data=(X_val, T_val), early_stopping=stopping,
     )  # fmt: skip
     y_true = np.argmax(T_test, axis=1)
     y_pred = np.argmax(network.predict(X_test), axis=1)
     return Part5Result(
-        seed=seed,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        max_epochs=max_epochs,
-        shuffle=bool(shuffle),
+        **settings,
         n_train=X_train.shape[0],
         n_validation=X_val.shape[0],
         n_test=X_test.shape[0],
@@ -370,8 +381,6 @@ def run(
         y_pred=y_pred,
         digit_images=datasets.load_digits()[2][:10],
         network=network,
-        patience=int(patience),
-        early_stopping=bool(early_stopping),
         interrupted=history.interrupted,
     )
 
