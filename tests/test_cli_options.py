@@ -18,7 +18,7 @@ from scratchnn.cli._options import (
 from scratchnn.cli._registry import PARTS
 from scratchnn.tutorial import part1, part5
 
-OUTPUT_DESTS = {"help", "out", "format", "json"}
+OUTPUT_DESTS = {"help", "out", "format", "json", "show"}
 
 
 def _subparser(name):
@@ -93,7 +93,7 @@ def test_help_lists_each_derived_default(name):
         (
             "part5",
             "--shuffle re-draw the mini-batches every epoch (the tutorial's batches are "
-            "fixed) --out",
+            "fixed) --patience",
         ),
     ],
 )
@@ -134,7 +134,15 @@ def test_the_cli_passes_every_option_to_run_under_its_parameter_name(monkeypatch
     argv = ["part5", "--epochs", "1", "--shuffle", "--seed", "2", "--batch-size", "50"]
     assert main([*argv, "--json"]) == 0
     assert calls == [
-        {"seed": 2, "learning_rate": 0.1, "batch_size": 50, "max_epochs": 1, "shuffle": True}
+        {
+            "seed": 2,
+            "learning_rate": 0.1,
+            "batch_size": 50,
+            "max_epochs": 1,
+            "shuffle": True,
+            "patience": 2,
+            "early_stopping": True,
+        }
     ]
     assert capsys.readouterr().out.startswith("{")
 

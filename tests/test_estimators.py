@@ -416,11 +416,12 @@ def test_warm_start(iris):
         clf.fit(X[:100], y[:100])
 
 
-def test_verbose_never_prints(iris, capsys):
+def test_verbose_prints_scikit_learns_lines_to_stdout_only(iris, capsys):
     X, y = iris
-    MLPClassifier((4,), max_iter=3, verbose=True, random_state=0).fit(X, y)
+    clf = MLPClassifier((4,), max_iter=3, verbose=True, random_state=0).fit(X, y)
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
+    expected = [f"Iteration {k}, loss = {loss:.8f}" for k, loss in enumerate(clf.loss_curve_, 1)]
+    assert captured.out.splitlines() == expected and captured.err == ""
 
 
 @pytest.mark.skipif(

@@ -107,7 +107,7 @@ def test_cli_json_other_grid(capsys):
 
 def test_cli_figure(tmp_path, capsys):
     assert main(["softmax", "--out", str(tmp_path)]) == 0
-    assert "wrote 1 figures" in capsys.readouterr().out
+    assert "wrote 1 figure to " in capsys.readouterr().out
     assert_figure_file(tmp_path / "softmax_surface.png")
     assert mpimg.imread(tmp_path / "softmax_surface.png").shape[:2] == (400, 600)
 

@@ -612,9 +612,9 @@ class FakeTerminal(io.StringIO):
 
 
 @pytest.mark.parametrize(
-    "verbose, tty, shown", [(1, True, True), (1, False, False), (0, True, False)]
+    "verbose, tty, shown", [(1, True, "bar"), (1, False, "lines"), (0, True, None)]
 )
-def test_progress_bar_only_on_a_terminal_when_verbose(monkeypatch, verbose, tty, shown):
+def test_progress_bar_on_a_terminal_lines_elsewhere(monkeypatch, verbose, tty, shown):
     stream = FakeTerminal() if tty else io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
     X, T = _regression(n=12)
@@ -630,8 +630,9 @@ def test_progress_bar_only_on_a_terminal_when_verbose(monkeypatch, verbose, tty,
         rng=0,
     )
     out = stream.getvalue()
-    assert ("3/3" in out and "val_loss" in out) == shown
-    assert (out != "") == shown
+    assert ("3/3" in out and "validation_loss" in out) == (shown is not None)
+    assert ("\r" in out) == (shown == "bar")
+    assert (out.count("\n") == 3 and out.startswith("epoch 1/3: ")) == (shown == "lines")
 
 
 # --- input validation -------------------------------------------------------------------------

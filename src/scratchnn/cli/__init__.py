@@ -1,7 +1,11 @@
 """The ``scratchnn`` command line.
 
-Every subcommand prints its results (text, or one JSON object with ``--json``) and, with
-``--out DIR``, writes its figures. Bad input gives one line on stderr and exit code 2.
+Every subcommand prints its results (text, or one JSON object with ``--json``); with
+``--out DIR`` it writes its figures and says which files it wrote, with ``--show`` it opens
+them; without either it says once how to get them. Bad input gives one line on stderr,
+``scratchnn: error: …``, and exit code 2, before anything runs (``--out`` included). A
+closed pipe (``scratchnn all | head -1``) ends quietly with exit code 0. What else the
+command says is described in :mod:`scratchnn.cli._feedback`.
 
 The subcommands are the parts of :mod:`scratchnn.cli._registry`, in series order, then
 ``all`` (:mod:`scratchnn.cli.all`), which runs them.
@@ -10,6 +14,7 @@ The subcommands are the parts of :mod:`scratchnn.cli._registry`, in series order
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from types import ModuleType
 from typing import Sequence
@@ -17,7 +22,8 @@ from typing import Sequence
 from .._version import __version__
 from . import all as _all
 from . import report as _report
-from ._common import Parser, UsageError, write_figures
+from ._common import Parser, UsageError
+from ._feedback import ERROR, check_out_dir, deliver_figures, finish
 from ._registry import COMMANDS, PARTS
 
 __all__ = ["main", "build_parser", "COMMANDS"]
@@ -57,28 +63,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for bad input (one line on stderr), 130 when interrupted.
+        0 on success (also when the reader of stdout goes away), 2 for bad input (one line
+        on stderr), 130 when interrupted.
     """
     out, err = sys.stdout, sys.stderr
     try:
         parser, modules = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_usage(err)
-            err.write("scratchnn: error: a COMMAND is required (see scratchnn --help)\n")
-            return 2
+            raise UsageError(
+                f"{ERROR}a COMMAND is required: one of {', '.join(modules)} "
+                "(see 'scratchnn --help')"
+            )
+        if args.out is not None:
+            check_out_dir(args.out)
         make_figures, result = modules[args.command].run(args, out, err)
-        if args.out is not None and make_figures is not None:
-            paths = write_figures(make_figures(result), args.out, args.format)
-            (err if args.json else out).write(f"wrote {len(paths)} figures to {args.out}/\n")
+        if make_figures is not None:  # ``all`` delivers its parts' figures itself
+            finish(args, deliver_figures(make_figures, result, args, out, err), out, err)
+        out.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return 0
     except UsageError as exc:
         err.write(f"{exc}\n")
         return 2
     except (ValueError, TypeError, OSError, FloatingPointError) as exc:
         message = str(exc).replace("\n", " ")
-        err.write(f"scratchnn: error: {message}\n")
+        err.write(f"{ERROR}{message}\n")
         return 2
     except KeyboardInterrupt:
         err.write("scratchnn: interrupted\n")
         return 130
     return 0
+
+
+def _discard_stdout() -> None:
+    """After the reader of stdout went away: point stdout at devnull, so that the flush at
+    exit does not fail again (Python's documented way, see the ``signal`` module's notes on
+    SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no real file behind stdout
+        pass

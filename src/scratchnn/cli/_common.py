@@ -32,10 +32,11 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors raise :class:`UsageError` (one line, exit code 2)."""
+    """An ArgumentParser whose errors raise :class:`UsageError`: one line, exit code 2,
+    ``scratchnn: error: <what> (see 'scratchnn part1 --help')``."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        raise UsageError(f"{self.prog}: error: {message}")
+        raise UsageError(f"scratchnn: error: {message} (see '{self.prog} --help')")
 
 
 def _number(text: str, kind, name: str):

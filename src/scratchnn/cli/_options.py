@@ -31,6 +31,7 @@ import inspect
 from typing import Any, Callable
 
 from ._common import add_output_options
+from ._feedback import add_show_option
 
 __all__ = ["Option", "derive_options", "add_options", "option_values", "add_part_parser"]
 
@@ -47,8 +48,9 @@ class Option:
         The parameter's name in the function's signature.
     type : callable, optional
         The argparse type, converting and validating the text (e.g.
-        :func:`~scratchnn.cli._common.positive_float`). Omitted for a boolean parameter
-        whose default is ``False``: it becomes a flag (``store_true``).
+        :func:`~scratchnn.cli._common.positive_float`). Omitted for a boolean parameter:
+        it becomes a flag, ``store_true`` for a default ``False``, ``store_false`` for a
+        default ``True`` (then ``flag`` must name it, e.g. ``"--no-early-stopping"``).
     help : str, optional
         The help text. It is given ``%``-formatting by argparse: ``%(default)s`` (or
         ``%(default)g`` …) places the default; without it, ``" (default: %(default)s)"`` is
@@ -105,8 +107,9 @@ def derive_options(function: Callable[..., Any], *table: Option) -> tuple[Option
     ------
     TypeError
         When an option names no keyword parameter with a default, sets ``default`` itself,
-        lacks a ``type`` for a non-flag parameter, or is a flag whose default is not
-        ``False``: mistakes in the table, caught when the subcommand module is imported.
+        lacks a ``type`` for a non-flag parameter, or is a flag whose default is not a bool
+        (or is ``True`` without a ``flag`` name): mistakes in the table, caught when the
+        subcommand module is imported.
     """
     parameters = inspect.signature(function).parameters
     name = getattr(function, "__qualname__", repr(function))
@@ -121,10 +124,11 @@ def derive_options(function: Callable[..., Any], *table: Option) -> tuple[Option
             raise TypeError(f"{name}() has no keyword parameter {option.param!r} with a default")
         if option.default is not _FROM_SIGNATURE:
             raise TypeError(f"option {option.param!r}: the default comes from {name}()")
-        if option.type is None and parameter.default is not False:
+        negated = parameter.default is True and option.flag is not None
+        if option.type is None and parameter.default is not False and not negated:
             raise TypeError(
                 f"option {option.param!r} needs a type: only parameters defaulting to False "
-                "become flags"
+                "(or to True, with a flag such as '--no-...') become flags"
             )
         derived.append(dataclasses.replace(option, default=parameter.default))
     return tuple(derived)
@@ -139,7 +143,7 @@ def add_options(parser: argparse.ArgumentParser, options: tuple[Option, ...]) ->
             parser.add_argument(
                 option.option_string,
                 dest=option.dest,
-                action="store_true",
+                action="store_false" if option.default else "store_true",
                 help=option.help_text() or None,
             )
         else:
@@ -160,7 +164,8 @@ def option_values(options: tuple[Option, ...], args: argparse.Namespace) -> dict
 def add_part_parser(
     subparsers, name: str, help: str, options: tuple[Option, ...]
 ) -> argparse.ArgumentParser:
-    """Add the subcommand ``name`` of one part: its options, then the output options.
+    """Add the subcommand ``name`` of one part: its options, then the output options and
+    ``--show``.
 
     Parameters
     ----------
@@ -181,4 +186,5 @@ def add_part_parser(
     parser = subparsers.add_parser(name, help=help, description=help)
     add_options(parser, options)
     add_output_options(parser)
+    add_show_option(parser)
     return parser

@@ -8,7 +8,8 @@ import json
 from types import ModuleType
 from typing import TextIO
 
-from ._common import Parser, add_output_options, print_json, write_figures
+from ._common import Parser, add_output_options, print_json
+from ._feedback import add_show_option, deliver_figures, finish
 from ._registry import PARTS
 
 HELP = "the whole series in order, each part with the tutorial's settings"
@@ -17,6 +18,7 @@ HELP = "the whole series in order, each part with the tutorial's settings"
 def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("all", help=HELP, description=HELP)
     add_output_options(parser)
+    add_show_option(parser)
     return parser
 
 
@@ -27,7 +29,9 @@ def _defaults(module: ModuleType) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
-    collected = {}
+    """Run every part; write (and show) their figures; return ``(None, None)``: nothing is
+    left for the caller to deliver."""
+    collected, figures = {}, {}
     for name, module in PARTS.items():
         part_args = _defaults(module)
         part_args.json = args.json
@@ -37,10 +41,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
             collected[name] = json.loads(buffer.getvalue())
         else:
             out.write(f"== scratchnn {name}: {module.HELP} ==\n{buffer.getvalue()}\n")
-        if args.out is not None and make_figures is not None:
-            paths = write_figures(make_figures(result), args.out, args.format)
-            if not args.json:
-                out.write(f"wrote {len(paths)} figures to {args.out}/\n\n")
+        delivered = deliver_figures(make_figures, result, args, out, err)
+        if args.show:
+            figures.update(delivered)
+        if args.out is not None and not args.json:
+            out.write("\n")
+        out.flush()  # each part as it ends (a log shows the run as it goes)
     if args.json:
         print_json(collected, out)
+    finish(args, figures, out, err)
     return None, None

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from ..tutorial import part1
 from ._common import non_negative_int, positive_float, write_result
+from ._feedback import warn
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 1: gradient descent on 1-D linear regression"
@@ -26,9 +27,10 @@ def register(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     result = part1.run(**option_values(OPTIONS, args))
     if result.above_critical:
-        err.write(
-            f"warning: learning rate {result.learning_rate:g} is above the critical learning "
-            f"rate {result.critical_learning_rate:.4f} of this data: gradient descent diverges\n"
+        warn(
+            err,
+            f"learning rate {result.learning_rate:g} is above the critical learning rate "
+            f"{result.critical_learning_rate:.4f} of this data: gradient descent diverges",
         )
     write_result(result, args.json, out)
     return part1.figures, result

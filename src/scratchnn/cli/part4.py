@@ -7,6 +7,7 @@ from typing import TextIO
 
 from ..tutorial import part4
 from ._common import fraction, non_negative_int, positive_float, write_result
+from ._feedback import warn_diverged
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 4: vectorised 2-3-2 network (logistic hidden, softmax output) with momentum"
@@ -27,9 +28,6 @@ def register(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     result = part4.run(**option_values(OPTIONS, args))
     if result.loss_increased:
-        err.write(
-            f"warning: training diverged: the loss rose from {result.loss[0]:.4f} to "
-            f"{result.loss[-1]:.4f} (learning rate {result.learning_rate:g} may be too high)\n"
-        )
+        warn_diverged(err, "the loss", result.loss[0], result.loss[-1], result.learning_rate)
     write_result(result, args.json, out)
     return part4.figures, result

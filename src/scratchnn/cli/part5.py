@@ -7,6 +7,7 @@ from typing import TextIO
 
 from ..tutorial import part5
 from ._common import non_negative_int, positive_float, positive_int, write_result
+from ._feedback import warn_diverged
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 5: 64-20-20-10 digits classifier, mini-batch gradient descent, early stopping"
@@ -25,6 +26,18 @@ OPTIONS = derive_options(
     Option(
         "shuffle", help="re-draw the mini-batches every epoch (the tutorial's batches are fixed)"
     ),
+    Option(
+        "patience",
+        positive_int,
+        "early stopping: stop after this many epochs in a row whose validation cost does "
+        "not decrease (default: %(default)s, the tutorial's rule)",
+        flag="--patience",
+    ),
+    Option(
+        "early_stopping",
+        help="train all --epochs (the tutorial stops early)",
+        flag="--no-early-stopping",
+    ),
 )
 
 
@@ -35,10 +48,12 @@ def register(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     result = part5.run(**option_values(OPTIONS, args))
     if result.cost_increased:
-        err.write(
-            f"warning: training diverged: the training cost rose from "
-            f"{result.initial_train_cost:.4f} to {result.train_cost[-1]:.4f} "
-            f"(learning rate {result.learning_rate:g} may be too high)\n"
+        warn_diverged(
+            err,
+            "the training cost",
+            result.initial_train_cost,
+            result.train_cost[-1],
+            result.learning_rate,
         )
     write_result(result, args.json, out)
     return part5.figures, result

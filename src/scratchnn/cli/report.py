@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TextIO
 
@@ -38,23 +37,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _writable_folder(out: Path) -> Path:
-    """``out``, created if missing; ``ValueError`` naming ``--out`` when it cannot be written."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise ValueError(f"--out {out}: is a file, not a folder") from None
-    except OSError as exc:
-        raise ValueError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise ValueError(f"--out {out}: the folder is not writable")
-    return out
-
-
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
-    folder = _writable_folder(args.out)  # before the run: a bad --out fails at once
+    # ``main`` has checked --out before this runs (cli._feedback.check_out_dir).
     sections = run_series(fmt=args.format, dpi=args.dpi)
-    path = write_report(sections, folder)
+    path = write_report(sections, args.out)
     n_figures = sum(len(section.figures) for section in sections)
     out.write(f"wrote {path} ({len(sections)} parts, {n_figures} figures)\n")
     return None, None

@@ -60,7 +60,8 @@ Differences from scikit-learn
 * ``random_state=None`` draws from a fresh ``numpy.random.default_rng()``, never from NumPy's
   global state. An int seeds a ``RandomState``, so the initial weights are those scikit-learn's
   MLP draws for the same seed.
-* ``verbose`` shows a tqdm progress bar (when stderr is a terminal) instead of printing.
+* ``verbose`` prints scikit-learn's lines (``Iteration 3, loss = 0.41268301``) to stdout when it
+  is a file or a pipe, and shows a tqdm bar instead on a terminal or in Jupyter.
 * ``score`` of the classifier raises a ``ValueError`` naming labels it was not fitted on.
 * ``save(path)`` / ``load(path)`` write and read one ``.npz`` file without pickle
   (:mod:`scratchnn.checkpoint`).

@@ -36,6 +36,7 @@ from ._constraints import check_params
 from ._mapping import OBJECTIVE, SCORE, EngineConfig, engine_config
 from ._objective import PENALTY, Objective, l2_penalty
 from ._persistence import PersistenceMixin
+from ._progress import SklearnProgress
 
 _DTYPES = (np.float64, np.float32)
 
@@ -206,7 +207,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             self._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
         if not incremental or getattr(self, "optimizer_", None) is None:
             self.optimizer_ = self._make_optimizer(config)
-        history, stopper = self._train(X, T, config)
+        history, stopper = self._train(X, T, config, self.n_iter_ if incremental else 0)
         self._record(history, stopper, config, incremental=incremental)
         if history.interrupted:
             warnings.warn(
@@ -272,9 +273,10 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_iter_ = 0
 
     def _train(
-        self, X: np.ndarray, T: np.ndarray, config: EngineConfig
+        self, X: np.ndarray, T: np.ndarray, config: EngineConfig, first_iteration: int
     ) -> tuple[History, EarlyStopping | None]:
-        """One call of the engine's ``train``; the stopping callback if there was one."""
+        """One call of the engine's ``train``; the stopping callback if there was one.
+        ``first_iteration``: ``n_iter_`` before it, for the verbose lines."""
         metrics: dict[str, Callable] = {}
         if config.penalty:
             metrics[PENALTY] = l2_penalty(self.network_, config.penalty)
@@ -292,6 +294,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             callbacks.append(stopper)
             if config.validation_fraction is not None:
                 metrics[SCORE] = self._validation_score
+        if config.verbose:
+            early = config.validation_fraction is not None
+            callbacks.append(
+                SklearnProgress(first_iteration, stopper, self.tol, self.n_iter_no_change, early)
+            )
         history = train(
             self.network_,
             self._loss,
@@ -306,7 +313,6 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             callbacks=callbacks,
             metrics=metrics,
             weight_decay=config.weight_decay,
-            verbose=config.verbose,
             epoch_loss="batches",
         )
         self._forget_activations()

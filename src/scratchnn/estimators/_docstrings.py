@@ -26,7 +26,10 @@ _PARAMETERS = """
         An epoch improves when ``loss_curve_`` drops (or, with ``early_stopping``, the
         validation score rises) by more than ``tol``.
     verbose : bool or int, default False
-        Show a tqdm progress bar when stderr is a terminal.
+        Show the progress of every epoch: scikit-learn's lines on stdout
+        (``Iteration 3, loss = 0.41268301``, ``Validation score: 0.900000`` with
+        ``early_stopping``) when it is a file or a pipe; a tqdm bar on a terminal or in
+        Jupyter.
     warm_start : bool, default False
         ``fit`` continues from the current weights (with a new optimiser) instead of
         starting afresh.

@@ -6,12 +6,12 @@ from .callbacks import (
     CallbackList,
     EarlyStopping,
     FunctionCallback,
-    ProgressBar,
     TrainingContext,
 )
 from .history import History, TrainingDivergedError
 from .loop import train
 from .metrics import METRICS, accuracy
+from .progress import ProgressBar
 
 __all__ = [
     "History",

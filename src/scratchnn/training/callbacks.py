@@ -1,15 +1,14 @@
 """Callbacks: one protocol for everything that happens around the training loop.
 
 Every unit that is not the loop itself is a :class:`Callback` (keras's shape): the history
-recorder, the divergence check, the progress bar, early stopping, and the user's own. A plain
-function ``f(history) -> bool | None`` is accepted wherever a callback is and runs after every
-epoch (:class:`FunctionCallback`); a true return value stops training.
+recorder, the divergence check, the progress bar (:mod:`.progress`), early stopping, and the
+user's own. A plain function ``f(history) -> bool | None`` is accepted wherever a callback is
+and runs after every epoch (:class:`FunctionCallback`); a true return value stops training.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -28,7 +27,6 @@ __all__ = [
     "FunctionCallback",
     "as_callback",
     "EarlyStopping",
-    "ProgressBar",
 ]
 
 
@@ -300,36 +298,3 @@ class EarlyStopping(Callback):
             f"restore_best={self.restore_best}, compare={self.compare!r}, "
             f"min_epochs={self.min_epochs})"
         )
-
-
-class ProgressBar(Callback):
-    """A tqdm bar over epochs on stderr (only when stderr is a terminal), with the latest
-    losses and metrics."""
-
-    def on_train_begin(self, context: TrainingContext) -> None:
-        self.bar = None
-        stream = sys.stderr
-        isatty = getattr(stream, "isatty", None)
-        if stream is None or not callable(isatty) or not isatty():
-            return
-        from tqdm import tqdm
-
-        self.bar = tqdm(
-            total=context.epochs, file=stream, unit="epoch", desc="training", dynamic_ncols=True
-        )
-
-    def on_epoch_end(self, context: TrainingContext) -> None:
-        if self.bar is None:
-            return
-        history = context.history
-        postfix = {"loss": f"{history.train_loss[-1]:.4g}"}
-        if history.validation_loss:
-            postfix["val_loss"] = f"{history.validation_loss[-1]:.4g}"
-        for name, values in history.train_metrics.items():
-            postfix[name] = f"{values[-1]:.4g}"
-        self.bar.set_postfix(postfix, refresh=False)
-        self.bar.update(1)
-
-    def on_train_end(self, context: TrainingContext) -> None:
-        if self.bar is not None:
-            self.bar.close()

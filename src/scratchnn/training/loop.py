@@ -52,7 +52,11 @@ clip_norm
     ``history.grad_norm``. Both build ``chain(WeightDecay, ClipByGlobalNorm, optimizer)``;
     the optimiser passed in keeps its state.
 verbose
-    ``>= 1`` shows a tqdm progress bar over epochs when stderr is a terminal.
+    ``>= 1`` shows the progress on stderr (:class:`~.progress.ProgressBar`): a tqdm bar over
+    the epochs on a terminal (the notebook widget in Jupyter), else one line per epoch with
+    the losses and metrics, e.g. ``epoch 3/10: train_loss 0.4127, validation_loss 0.45,
+    validation_accuracy 0.9``. For another stream or form, pass
+    ``callbacks=[ProgressBar(file=sys.stdout)]`` (or ``mode="lines"``) instead.
 epoch_loss
     How ``history.train_loss`` (and the training metrics) are measured each epoch.
     ``"full"``: a pass over the whole training set after the epoch (what the series records).
@@ -86,13 +90,13 @@ from .batches import EpochBatches, split_batches
 from .callbacks import (
     Callback,
     CallbackList,
-    ProgressBar,
     TrainingContext,
     as_callback,
 )
 from .history import History
 from .interrupt import deferred_sigint
 from .metrics import Metrics, resolve_metrics
+from .progress import ProgressBar
 from .recorder import DivergenceCheck, Recorder, TrainingData
 
 __all__ = ["train"]
@@ -137,7 +141,8 @@ def train(
     record_params : bool, default False
     metrics : sequence of str or callable, or mapping of name to callable
     weight_decay, decay_biases, clip_norm : float, bool, float or None
-    verbose : int, default 0 (1: a progress bar when stderr is a terminal)
+    verbose : int, default 0 (1: progress on stderr: a bar on a terminal or in Jupyter, else
+        one line per epoch)
     epoch_loss : {"full", "batches"}, default "full"
 
     Every option is described in the module's documentation (``help(scratchnn.training)``).

@@ -184,6 +184,13 @@ class Part2Result:
     def x_blue(self) -> np.ndarray:
         return self.X[self.t[:, 0] == 1]
 
+    @property
+    def loss_rose(self) -> bool:
+        """Whether the loss rose above its starting value at some iteration. Plain gradient
+        descent with a small enough step never does: the learning rate is too high, the
+        steps overshoot (and may diverge)."""
+        return bool(self.loss.size > 1 and np.max(self.loss[1:]) > self.loss[0])
+
     def lines(self) -> list[str]:
         """The iterate table, the final weights and the misclassification counts."""
         out = [

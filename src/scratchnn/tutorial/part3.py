@@ -174,6 +174,13 @@ class Part3Result:
         return self.x[self.t == 0]
 
     @property
+    def loss_rose(self) -> bool:
+        """Whether the loss rose above its starting value at some iteration. Plain gradient
+        descent with a small enough step never does: the learning rate is too high, the
+        steps overshoot (and may diverge)."""
+        return bool(self.loss.size > 1 and np.max(self.loss[1:]) > self.loss[0])
+
+    @property
     def n_misclassified(self) -> int:
         return int(np.sum(self.predictions != self.t))
 

@@ -106,16 +106,32 @@ def build_network(rng: np.random.RandomState, scale: float = 0.1) -> Sequential:
     return Sequential(layers)
 
 
-def tutorial_early_stopping() -> EarlyStopping:
+def tutorial_early_stopping(patience: int = 2) -> EarlyStopping:
     """The series' rule as configuration of :class:`~scratchnn.training.EarlyStopping`.
 
     The tutorial stops once more than three validation costs exist (epoch 4 on) and the
     last three never decrease, :math:`v_e \\ge v_{e-1} \\ge v_{e-2}`: two epochs in a row
     that do not improve on the *previous* epoch; the last weights are kept.
+
+    ``patience`` generalises the two: stop once more than ``patience + 1`` validation costs
+    exist and the last ``patience + 1`` never decrease (``patience`` epochs in a row without
+    a decrease); 2 is the tutorial's rule.
     """
+    patience = check_int(patience, "patience", low=1)
     return EarlyStopping(
-        "validation_loss", patience=2, compare="previous", min_epochs=4, restore_best=False
+        "validation_loss",
+        patience=patience,
+        compare="previous",
+        min_epochs=patience + 2,
+        restore_best=False,
     )
+
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _epochs(n: int) -> str:
+    return "1 epoch" if n == 1 else f"{n} epochs"
 
 
 @dataclass
@@ -125,6 +141,9 @@ class Part5Result:
     Attributes
     ----------
     seed, learning_rate, batch_size, max_epochs, shuffle : the settings used
+    patience, early_stopping : int, bool
+        The early-stopping settings (see :func:`tutorial_early_stopping`); with
+        ``early_stopping=False`` training runs ``max_epochs``.
     n_train, n_validation, n_test : int
         Sizes of the splits (1078, 359, 360).
     n_batches : int
@@ -133,6 +152,8 @@ class Part5Result:
     epochs : int
         Epochs run (98 with the defaults).
     stopped_early : bool
+    interrupted : bool
+        Ctrl-C ended training (the results are those of the last complete update).
     batch_cost : ndarray, shape (epochs * n_batches,)
         Cost of every mini-batch, measured before its update.
     train_cost, validation_cost : ndarray, shape (epochs,)
@@ -173,6 +194,9 @@ class Part5Result:
     y_pred: np.ndarray
     digit_images: np.ndarray
     network: Sequential = field(repr=False)
+    patience: int = 2
+    early_stopping: bool = True
+    interrupted: bool = False
 
     @property
     def accuracy_line(self) -> str:
@@ -191,15 +215,33 @@ class Part5Result:
             "[" + ", ".join(f"{v:>{width}d}" for v in row) + "]" for row in self.confusion_matrix
         ]
 
+    @property
+    def stop_reason(self) -> str:
+        """Why training ended: ``"early_stopping"``, ``"max_epochs"`` or ``"interrupted"``."""
+        if self.interrupted:
+            return "interrupted"
+        return "early_stopping" if self.stopped_early else "max_epochs"
+
+    def stop_line(self) -> str:
+        """Why training ended, in words: ``training stopped after 98 epochs (early stopping:
+        the validation cost did not decrease for two epochs in a row)`` with the defaults."""
+        reason = self.stop_reason
+        if reason == "interrupted":
+            return f"training interrupted (Ctrl-C) after {_epochs(self.epochs)}"
+        if reason == "early_stopping":
+            n = self.patience
+            count = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+            when = "in the last epoch" if n == 1 else f"for {count} epochs in a row"
+            return (
+                f"training stopped after {_epochs(self.epochs)} (early stopping: the validation "
+                f"cost did not decrease {when})"
+            )
+        off = "" if self.early_stopping else " (early stopping off)"
+        return f"training ran the maximum of {_epochs(self.epochs)}{off}"
+
     def lines(self) -> list[str]:
         """The tutorial's printed lines with the training summary and the confusion matrix."""
-        if self.stopped_early:
-            stop = (
-                f"training stopped after {self.epochs} epochs (early stopping: the validation "
-                "cost did not decrease for two epochs in a row)"
-            )
-        else:
-            stop = f"training ran the maximum of {self.epochs} epochs"
+        stop = self.stop_line()
         return [
             "No gradient errors found" if self.gradient_check.passed else "gradient check FAILED",
             f"data: {self.n_train} training, {self.n_validation} validation, {self.n_test} "
@@ -228,8 +270,11 @@ class Part5Result:
             "gradient_check_max_abs_error": max(
                 c.max_abs_error for c in self.gradient_check.checks
             ),
+            "patience": self.patience,
+            "early_stopping": self.early_stopping,
             "epochs": self.epochs,
             "stopped_early": self.stopped_early,
+            "stop_reason": self.stop_reason,
             "test_accuracy": self.test_accuracy,
             "confusion_matrix": self.confusion_matrix.tolist(),
             "initial_train_cost": self.initial_train_cost,
@@ -240,12 +285,32 @@ class Part5Result:
         }
 
 
+def _checked_settings(
+    seed, learning_rate, batch_size, max_epochs, shuffle, patience, early_stopping
+) -> dict:
+    """The settings of :func:`run`, checked (a ValueError or TypeError naming the bad one)."""
+    for name, flag in (("shuffle", shuffle), ("early_stopping", early_stopping)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be a bool, got {flag!r}")
+    return {
+        "seed": check_seed(seed),
+        "learning_rate": check_real(learning_rate, "learning_rate", "(0, inf)"),
+        "batch_size": check_int(batch_size, "batch_size", low=1),
+        "max_epochs": check_int(max_epochs, "max_epochs", low=1),
+        "shuffle": bool(shuffle),
+        "patience": check_int(patience, "patience", low=1),
+        "early_stopping": bool(early_stopping),
+    }
+
+
 def run(
     seed: int = 1,
     learning_rate: float = 0.1,
     batch_size: int = 25,
     max_epochs: int = 300,
     shuffle: bool = False,
+    patience: int = 2,
+    early_stopping: bool = True,
 ) -> Part5Result:
     """Run Part 5 with the tutorial's draws from ``RandomState(seed)`` (see module docs).
 
@@ -260,6 +325,11 @@ def run(
         Training stops earlier by the tutorial's early-stopping rule.
     shuffle : bool, default False
         Re-draw the mini-batches every epoch (the tutorial's batches are fixed).
+    patience : int, default 2
+        Stop after this many epochs in a row whose validation cost does not decrease
+        (:func:`tutorial_early_stopping`; 2 is the tutorial's rule).
+    early_stopping : bool, default True
+        False: no early stopping, train ``max_epochs``.
 
     Raises
     ------
@@ -268,12 +338,11 @@ def run(
     TrainingDivergedError
         If a cost becomes NaN or infinite.
     """
-    seed = check_seed(seed)
-    learning_rate = check_real(learning_rate, "learning_rate", "(0, inf)")
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    max_epochs = check_int(max_epochs, "max_epochs", low=1)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"shuffle must be a bool, got {shuffle!r}")
+    settings = _checked_settings(
+        seed, learning_rate, batch_size, max_epochs, shuffle, patience, early_stopping
+    )
+    seed, batch_size = settings["seed"], settings["batch_size"]
+    stopping = tutorial_early_stopping(patience) if early_stopping else None
 
     rng = np.random.RandomState(seed)
     splits = datasets.digits_splits(rng)
@@ -286,18 +355,14 @@ def run(
     report = check_gradients(network, loss, X_train[:10], T_train[:10], epsilon=1e-4)
 
     history = train(
-        network, loss, GradientDescent(learning_rate), X_train, T_train,
-        epochs=max_epochs, batch_size=batch_size, shuffle=bool(shuffle), rng=rng,
-        validation_data=(X_val, T_val), early_stopping=tutorial_early_stopping(),
+        network, loss, GradientDescent(settings["learning_rate"]), X_train, T_train,
+        epochs=settings["max_epochs"], batch_size=batch_size, shuffle=bool(shuffle), rng=rng,
+        validation_data=(X_val, T_val), early_stopping=stopping,
     )  # fmt: skip
     y_true = np.argmax(T_test, axis=1)
     y_pred = np.argmax(network.predict(X_test), axis=1)
     return Part5Result(
-        seed=seed,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        max_epochs=max_epochs,
-        shuffle=bool(shuffle),
+        **settings,
         n_train=X_train.shape[0],
         n_validation=X_val.shape[0],
         n_test=X_test.shape[0],
@@ -316,6 +381,7 @@ def run(
         y_pred=y_pred,
         digit_images=datasets.load_digits()[2][:10],
         network=network,
+        interrupted=history.interrupted,
     )
 
 
