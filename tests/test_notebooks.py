@@ -1,0 +1,162 @@
+"""The notebooks in ``notebooks/``: one per part of the series, stored clean, run top to bottom.
+
+Each notebook is executed with nbclient in a fresh kernel that runs this interpreter (a
+kernel spec written for ``sys.executable``, not whatever ``python3`` spec is installed) and
+imports scratchnn from this checkout's ``src`` (``PYTHONPATH``), in a temporary working
+directory. A cell that raises fails the test with the cell's source and the error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+pytest.importorskip("ipywidgets")
+
+from ipykernel.kernelspec import write_kernel_spec  # noqa: E402
+from jupyter_client import KernelManager  # noqa: E402
+from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
+from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
+
+from scratchnn.tutorial.series import SERIES  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SRC = ROOT / "src"
+#: Parts whose notebook has a learning-rate slider that redraws the gradient-descent figure.
+INTERACTIVE = ("part1", "part2")
+#: Seconds a single cell may take (the notebooks are meant to run in a few seconds).
+CELL_TIMEOUT = 120
+KERNEL_NAME = "scratchnn-test-python"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+NAMES = sorted({p.name for p in SERIES} | {p.stem for p in NOTEBOOKS.glob("*.ipynb")})
+
+#: Run before the notebook's own cells: the kernel must be this interpreter and import
+#: scratchnn from this checkout.
+_ENVIRONMENT_CHECK = f"""\
+import os, sys
+import scratchnn
+assert os.path.samefile(sys.executable, {sys.executable!r}), sys.executable
+assert os.path.abspath(scratchnn.__file__).startswith({str(SRC)!r}), scratchnn.__file__
+"""
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _path(name: str) -> Path:
+    return NOTEBOOKS / f"{name}.ipynb"
+
+
+def _read(name: str):
+    path = _path(name)
+    if not path.exists():
+        pytest.fail(f"no notebook for part {name!r}: {path.relative_to(ROOT)} is missing")
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_stored_without_outputs(name):
+    nb = _read(name)
+    nbformat.validate(nb)
+    dirty = [
+        f"cell {i}: "
+        + ", ".join(
+            what
+            for what, bad in (
+                ("outputs", bool(cell.get("outputs"))),
+                ("execution count", cell.get("execution_count") is not None),
+            )
+            if bad
+        )
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+    ]
+    if "widgets" in nb.metadata:
+        dirty.append("notebook metadata: saved widget state")
+    assert not dirty, (
+        f"{name}.ipynb is stored with outputs ({'; '.join(dirty)}); clear them before "
+        "committing (JupyterLab: Edit > Clear Outputs of All Cells, then save)"
+    )
+    assert nb.metadata.kernelspec.language == "python"
+    assert any(cell.cell_type == "markdown" for cell in nb.cells)
+
+
+@pytest.fixture(scope="module")
+def kernel_specs(tmp_path_factory) -> KernelSpecManager:
+    """A kernel spec that starts ``sys.executable -m ipykernel_launcher``."""
+    kernels = tmp_path_factory.mktemp("kernels")
+    write_kernel_spec(str(kernels / KERNEL_NAME))
+    return KernelSpecManager(kernel_dirs=[str(kernels)])
+
+
+def _kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    return env
+
+
+def _execute(nb, workdir: Path, kernel_specs: KernelSpecManager):
+    """Run ``nb`` (after the environment check); fail naming the cell that raised."""
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_ENVIRONMENT_CHECK))
+    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs)
+    client = nbclient.NotebookClient(
+        nb,
+        km=km,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    try:
+        client.execute(env=_kernel_env())
+    except (CellExecutionError, CellTimeoutError) as exc:
+        pytest.fail(_ANSI.sub("", str(exc)), pytrace=False)
+    finally:
+        del nb.cells[0]
+    return nb
+
+
+def _widget_outputs(nb) -> list[dict]:
+    """Outputs captured by the notebook's output widgets (where ``interact`` draws)."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    return [
+        out
+        for model in state.values()
+        if model.get("model_name") == "OutputModel"
+        for out in model.get("state", {}).get("outputs", [])
+    ]
+
+
+def _images(outputs) -> int:
+    return sum("image/png" in out.get("data", {}) for out in outputs)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_top_to_bottom(name, tmp_path, kernel_specs):
+    nb = _execute(_read(name), tmp_path, kernel_specs)
+    outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+
+    errors = [out for out in outputs if out.output_type == "error"]
+    assert not errors, f"{name}: error outputs {[e.ename for e in errors]}"
+    warnings = [
+        out.text
+        for out in outputs
+        if out.output_type == "stream" and re.search(r"\w+Warning\b", out.text)
+    ]
+    assert not warnings, f"{name}: warnings printed:\n" + "\n".join(warnings)
+    assert _images(outputs) >= 1, f"{name}: no figure was drawn inline"
+
+    widgets = sum(WIDGET_VIEW in out.get("data", {}) for out in outputs)
+    if name in INTERACTIVE:
+        assert widgets >= 1, f"{name}: no interactive control is displayed"
+    if widgets:  # a control shows its figure for the initial value, also when run headless
+        assert _images(_widget_outputs(nb)) >= 1, f"{name}: the widget drew no figure"
