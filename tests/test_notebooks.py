@@ -8,6 +8,7 @@ directory. A cell that raises fails the test with the cell's source and the erro
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import sys
@@ -21,7 +22,7 @@ pytest.importorskip("ipykernel")
 pytest.importorskip("ipywidgets")
 
 from ipykernel.kernelspec import write_kernel_spec  # noqa: E402
-from jupyter_client import KernelManager  # noqa: E402
+from jupyter_client import AsyncKernelManager  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
 
@@ -34,6 +35,8 @@ SRC = ROOT / "src"
 INTERACTIVE = ("part1", "part2")
 #: Seconds a single cell may take (the notebooks are meant to run in a few seconds).
 CELL_TIMEOUT = 120
+#: Notebooks executed at the same time (each in its own kernel process).
+PARALLEL = 2
 KERNEL_NAME = "scratchnn-test-python"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -46,7 +49,8 @@ _ENVIRONMENT_CHECK = f"""\
 import os, sys
 import scratchnn
 assert os.path.samefile(sys.executable, {sys.executable!r}), sys.executable
-assert os.path.abspath(scratchnn.__file__).startswith({str(SRC)!r}), scratchnn.__file__
+here = os.path.realpath(scratchnn.__file__)
+assert os.path.commonpath([here, {str(SRC)!r}]) == {str(SRC)!r}, here
 """
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -105,10 +109,16 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def _execute(nb, workdir: Path, kernel_specs: KernelSpecManager):
-    """Run ``nb`` (after the environment check); fail naming the cell that raised."""
+def _has_error(cell) -> bool:
+    return any(out.output_type == "error" for out in cell.get("outputs", []))
+
+
+async def _execute(name: str, workdir: Path, kernel_specs: KernelSpecManager, slots):
+    """Run notebook ``name`` after the environment check: the executed notebook, or the
+    message naming the cell that raised (its source and the error)."""
+    nb = nbformat.read(_path(name), as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(_ENVIRONMENT_CHECK))
-    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs)
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs)
     client = nbclient.NotebookClient(
         nb,
         km=km,
@@ -116,13 +126,42 @@ def _execute(nb, workdir: Path, kernel_specs: KernelSpecManager):
         startup_timeout=120,
         resources={"metadata": {"path": str(workdir)}},
     )
-    try:
-        client.execute(env=_kernel_env())
-    except (CellExecutionError, CellTimeoutError) as exc:
-        pytest.fail(_ANSI.sub("", str(exc)), pytrace=False)
-    finally:
-        del nb.cells[0]
+    async with slots:
+        try:
+            await client.async_execute(env=_kernel_env())
+        except (CellExecutionError, CellTimeoutError) as exc:
+            failed = [i for i, cell in enumerate(nb.cells) if _has_error(cell)]
+            if not failed:
+                where = "a cell timed out"
+            elif failed[0] == 0:
+                where = "the kernel's environment check"
+            else:
+                where = f"cell {failed[0] - 1} (counted from 0)"
+            return f"{name}.ipynb, {where}: " + _ANSI.sub("", str(exc))
+        except Exception as exc:  # the kernel died or did not start: this notebook fails
+            return f"{name}.ipynb: {type(exc).__name__}: {exc}"
+    del nb.cells[0]
     return nb
+
+
+@pytest.fixture(scope="module")
+def executed(request, tmp_path_factory, kernel_specs) -> dict:
+    """Every selected notebook executed, two kernels at a time: name -> notebook or error."""
+    names = [
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_notebook_runs_top_to_bottom"
+        and _path(item.callspec.params["name"]).exists()
+    ]
+
+    async def run_all() -> list:
+        slots = asyncio.Semaphore(PARALLEL)
+        runs = [
+            _execute(name, tmp_path_factory.mktemp(name), kernel_specs, slots) for name in names
+        ]
+        return await asyncio.gather(*runs)
+
+    return dict(zip(names, asyncio.run(run_all())))
 
 
 def _widget_outputs(nb) -> list[dict]:
@@ -141,8 +180,11 @@ def _images(outputs) -> int:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_top_to_bottom(name, tmp_path, kernel_specs):
-    nb = _execute(_read(name), tmp_path, kernel_specs)
+def test_notebook_runs_top_to_bottom(name, executed):
+    _read(name)  # fails when the notebook is missing
+    nb = executed[name]
+    if isinstance(nb, str):
+        pytest.fail(nb, pytrace=False)
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
 
     errors = [out for out in outputs if out.output_type == "error"]
