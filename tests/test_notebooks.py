@@ -186,13 +186,14 @@ def test_notebook_runs_top_to_bottom(name, executed):
     if isinstance(nb, str):
         pytest.fail(nb, pytrace=False)
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+    everything = outputs + _widget_outputs(nb)
 
-    errors = [out for out in outputs if out.output_type == "error"]
-    assert not errors, f"{name}: error outputs {[e.ename for e in errors]}"
+    errors = [out for out in everything if out.get("output_type") == "error"]
+    assert not errors, f"{name}: error outputs {[e.get('ename') for e in errors]}"
     warnings = [
-        out.text
-        for out in outputs
-        if out.output_type == "stream" and re.search(r"\w+Warning\b", out.text)
+        out["text"]
+        for out in everything
+        if out.get("output_type") == "stream" and re.search(r"\w+Warning\b", out["text"])
     ]
     assert not warnings, f"{name}: warnings printed:\n" + "\n".join(warnings)
     assert _images(outputs) >= 1, f"{name}: no figure was drawn inline"
