@@ -67,31 +67,33 @@ def _read(name: str):
     return nbformat.read(path, as_version=4)
 
 
+def _stored_outputs(nb) -> list[str]:
+    """What an executed notebook leaves behind: outputs, execution counts, widget state."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.outputs:
+            found.append(f"cell {i} has outputs")
+        if cell.execution_count is not None:
+            found.append(f"cell {i} has an execution count")
+    if "widgets" in nb.metadata:
+        found.append("the notebook's metadata holds widget state")
+    return found
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_is_stored_without_outputs(name):
     nb = _read(name)
     nbformat.validate(nb)
-    dirty = [
-        f"cell {i}: "
-        + ", ".join(
-            what
-            for what, bad in (
-                ("outputs", bool(cell.get("outputs"))),
-                ("execution count", cell.get("execution_count") is not None),
-            )
-            if bad
-        )
-        for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
-    ]
-    if "widgets" in nb.metadata:
-        dirty.append("notebook metadata: saved widget state")
-    assert not dirty, (
-        f"{name}.ipynb is stored with outputs ({'; '.join(dirty)}); clear them before "
+    found = _stored_outputs(nb)
+    assert not found, (
+        f"{name}.ipynb is stored with outputs ({'; '.join(found)}): clear them before "
         "committing (JupyterLab: Edit > Clear Outputs of All Cells, then save)"
     )
-    assert nb.metadata.kernelspec.language == "python"
-    assert any(cell.cell_type == "markdown" for cell in nb.cells)
+    kernel = nb.metadata.get("kernelspec", {})
+    assert kernel.get("language") == "python", f"{name}.ipynb names no Python kernel: {kernel}"
+    assert any(cell.cell_type == "markdown" for cell in nb.cells), f"{name}.ipynb has no prose"
 
 
 @pytest.fixture(scope="module")
