@@ -19,7 +19,9 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["styled", "STYLES"]
+from ._axes import cover, loss_axis, place_legend
+
+__all__ = ["styled", "STYLES", "cover", "loss_axis", "place_legend"]
 
 #: The seaborn styles the tutorial uses, by their seaborn names.
 STYLES = {

@@ -11,6 +11,7 @@ from matplotlib import colors
 from matplotlib.figure import Figure
 
 from . import styled
+from ._axes import cover, place_legend
 
 __all__ = [
     "classes",
@@ -19,12 +20,20 @@ __all__ = [
     "decision_boundary",
     "PATH_COLOR",
     "CLASS_AXIS",
+    "class_axis",
 ]
 
 #: Colour of the gradient-descent iterates (a dark red).
 PATH_COLOR = "#3f0000"
-#: The tutorial's view of the input space, ``[x1_min, x1_max, x2_min, x2_max]``.
+#: The tutorial's view of the input space, ``[x1_min, x1_max, x2_min, x2_max]``; widened
+#: when samples fall outside it (:func:`class_axis`).
 CLASS_AXIS = (-3.0, 4.0, -4.0, 4.0)
+
+
+def class_axis(X: np.ndarray) -> tuple[float, float, float, float]:
+    """:data:`CLASS_AXIS` widened to hold every sample of ``X`` (shape (n, 2))."""
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    return (*cover(CLASS_AXIS[:2], X[:, 0]), *cover(CLASS_AXIS[2:], X[:, 1]))
 
 
 def _samples(ax, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> None:
@@ -32,7 +41,7 @@ def _samples(ax, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> 
     ax.plot(x_blue[:, 0], x_blue[:, 1], "bo", label=blue)
     ax.set_xlabel("$x_1$", fontsize=12)
     ax.set_ylabel("$x_2$", fontsize=12)
-    ax.axis(CLASS_AXIS)
+    ax.axis(class_axis(np.vstack([x_red, x_blue])))
 
 
 @styled("darkgrid")
@@ -43,7 +52,7 @@ def classes(x_red: np.ndarray, x_blue: np.ndarray) -> Figure:
     ax = fig.add_subplot()
     _samples(ax, x_red, x_blue, "class: red star", "class: blue circle")
     ax.set_title("red star vs. blue circle classes in the input space")
-    ax.legend(loc=2)
+    place_legend(ax, loc=2)
     return fig
 
 
@@ -118,7 +127,8 @@ def decision_boundary(
     xs1 : ndarray, shape (n1,)
     xs2 : ndarray, shape (n2,)
     classification : ndarray, shape (n2, n1)
-        0 (red) or 1 (blue) at ``[xs1[j], xs2[i]]``.
+        0 (red) or 1 (blue) at ``[xs1[j], xs2[i]]``; the grid should span
+        :func:`class_axis` of the samples.
     x_red, x_blue : ndarray, shape (n, 2)
     """
     fig = Figure(figsize=(6, 4), layout="tight")
@@ -129,5 +139,5 @@ def decision_boundary(
     ax.contourf(XX, YY, classification, levels=[-0.5, 0.5, 1.5], cmap=cmap)
     _samples(ax, x_red, x_blue, "target red star", "target blue circle")
     ax.set_title("red star vs. blue circle classification boundary")
-    ax.legend(loc=2)
+    place_legend(ax, loc=2)
     return fig

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import styled
+from ._axes import loss_axis, place_legend
 
 __all__ = ["digits", "cost_curves", "confusion_table"]
 
@@ -35,6 +36,10 @@ def cost_curves(
         Cost of every mini-batch before its update, drawn at ``linspace(0, epochs, ·)``.
     train_cost, validation_cost : ndarray, shape (epochs,)
         Costs after each epoch, drawn at epochs 1 … ``epochs``.
+
+    The cost axis runs from 0 to the tutorial's 2.5 or the highest cost if higher (nothing
+    is clipped; logarithmic when the costs span decades); the legend goes where no curve
+    runs, outside the axes if need be (small batches' costs fill the whole plot).
     """
     n_it = len(train_cost)
     fig = Figure(figsize=(6, 4), layout="tight")
@@ -52,8 +57,11 @@ def cost_curves(
     ax.set_xlabel("iteration")
     ax.set_ylabel("$\\xi$", fontsize=15)
     ax.set_title("Decrease of cost over backprop iteration")
-    ax.legend()
-    ax.axis((0, max(n_it, 1), 0, 2.5))
+    ax.set_xlim(0, max(n_it, 1))
+    loss_axis(ax, batch_cost, train_cost, validation_cost)
+    if ax.get_yscale() == "linear":
+        ax.set_ylim(0, max(2.5, ax.get_ylim()[1]))
+    place_legend(ax)
     return fig
 
 
