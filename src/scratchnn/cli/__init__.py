@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         make_figures, result = modules[args.command].run(args, out, err)
         if args.out is not None and make_figures is not None:
-            paths = write_figures(make_figures(result), args.out, args.format)
+            paths = write_figures(make_figures(result), args.out, args.format, args.dpi)
             (err if args.json else out).write(f"wrote {len(paths)} figures to {args.out}/\n")
     except UsageError as exc:
         err.write(f"{exc}\n")

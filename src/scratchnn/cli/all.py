@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
         else:
             out.write(f"== scratchnn {name}: {module.HELP} ==\n{buffer.getvalue()}\n")
         if args.out is not None and make_figures is not None:
-            paths = write_figures(make_figures(result), args.out, args.format)
+            paths = write_figures(make_figures(result), args.out, args.format, args.dpi)
             if not args.json:
                 out.write(f"wrote {len(paths)} figures to {args.out}/\n\n")
     if args.json:

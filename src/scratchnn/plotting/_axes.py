@@ -113,11 +113,13 @@ def place_legend(ax: Axes, loc: str | int = "best", outside: bool = True, **kwar
     legend = None
     for candidate in dict.fromkeys((loc, "best")):
         legend = ax.legend(loc=candidate, **kwargs)
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         if not _hides_data(ax, legend):
             return legend
     if outside:
-        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
+        legend = ax.legend(
+            loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs
+        )
     return legend
 
 
@@ -128,7 +130,9 @@ def _hides_data(ax: Axes, legend: Legend) -> bool:
     for artist in ax.get_children():
         if isinstance(artist, PathCollection):
             offsets = np.asarray(artist.get_offsets(), dtype=float)
-            if offsets.size and box.count_contains(artist.get_offset_transform().transform(offsets)):
+            if offsets.size and box.count_contains(
+                artist.get_offset_transform().transform(offsets)
+            ):
                 return True
         elif isinstance(artist, Line2D) and artist.get_visible():
             path = artist.get_transform().transform_path(artist.get_path())

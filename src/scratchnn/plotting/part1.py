@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import styled
 from ._axes import cover, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = ["samples", "loss_curve", "gradient_descent_updates", "fitted_line"]
 
@@ -42,7 +43,7 @@ def _through_origin(slope: float, ylim: tuple[float, float]) -> tuple[list, list
 @styled("darkgrid")
 def samples(x: np.ndarray, t: np.ndarray, slope: float = 2.0) -> Figure:
     """Targets ``t`` against inputs ``x`` (shape (N,)) with the noise-free line f(x) = slope·x."""
-    fig = Figure(figsize=(5, 3), layout="tight")
+    fig = ShowableFigure(figsize=(5, 3), layout="tight")
     ax = _samples_axes(fig, x, t, slope)
     ax.set_title("inputs (x) vs targets (t)")
     place_legend(ax, loc=2)
@@ -52,7 +53,7 @@ def samples(x: np.ndarray, t: np.ndarray, slope: float = 2.0) -> Figure:
 @styled("darkgrid")
 def loss_curve(ws: np.ndarray, losses: np.ndarray) -> Figure:
     """The loss ``losses[i]`` at weight ``ws[i]`` as a red dashed curve."""
-    fig = Figure(figsize=(5, 3), layout="tight")
+    fig = ShowableFigure(figsize=(5, 3), layout="tight")
     ax = fig.add_subplot()
     ax.plot(ws, losses, "r--", label="loss")
     ax.set_xlabel("$w$", fontsize=12)
@@ -72,7 +73,7 @@ def gradient_descent_updates(
     The x axis spans ``ws``, widened to hold every iterate (diverging iterates stay in view;
     pass ``ws`` covering them so that the curve does too).
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     ax.plot(ws, losses, "r--", label="loss")
     ax.plot(w_path, loss_path, "bo", label="$w(k)$")
@@ -90,7 +91,7 @@ def gradient_descent_updates(
 @styled("darkgrid")
 def fitted_line(x: np.ndarray, t: np.ndarray, w: float, slope: float = 2.0) -> Figure:
     """Samples, the noise-free line and the fitted line y = w·x."""
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = _samples_axes(fig, x, t, slope, w)
     ax.plot(*_through_origin(w, ax.get_ylim()), "r-", label="$y = w * x$")
     ax.set_title("input vs target")

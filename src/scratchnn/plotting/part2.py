@@ -10,8 +10,9 @@ import numpy as np
 from matplotlib import colors
 from matplotlib.figure import Figure
 
-from . import styled
 from ._axes import cover, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = [
     "classes",
@@ -48,7 +49,7 @@ def _samples(ax, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> 
 def classes(x_red: np.ndarray, x_blue: np.ndarray) -> Figure:
     """The samples of both classes: ``x_red`` (shape (n_red, 2)) as red stars, ``x_blue``
     (shape (n_blue, 2)) as blue circles."""
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     _samples(ax, x_red, x_blue, "class: red star", "class: blue circle")
     ax.set_title("red star vs. blue circle classes in the input space")
@@ -78,7 +79,7 @@ def loss_surface(w1s: np.ndarray, w2s: np.ndarray, losses: np.ndarray) -> Figure
     losses : ndarray, shape (n2, n1)
         ``losses[i, j]`` is the loss at ``w = [w1s[j], w2s[i]]`` (``np.meshgrid`` order).
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = _surface(fig, w1s, w2s, losses, 1.0, "$\\xi$")
     ax.set_title("Loss function surface")
     return fig
@@ -98,7 +99,7 @@ def gradient_descent_path(
         dark-red dots joined by lines and labelled :math:`w(k)` (labels only for iterates
         inside the grid).
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = _surface(fig, w1s, w2s, losses, 0.75, "loss")
     path = np.asarray(w_path)[: n_updates + 1]
     ax.plot(path[:, 0], path[:, 1], "-", color=PATH_COLOR)
@@ -131,7 +132,7 @@ def decision_boundary(
         :func:`class_axis` of the samples.
     x_red, x_blue : ndarray, shape (n, 2)
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     cmap = colors.ListedColormap([colors.to_rgba("r", alpha=0.30), colors.to_rgba("b", alpha=0.30)])
     XX, YY = np.meshgrid(xs1, xs2)

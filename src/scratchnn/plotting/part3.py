@@ -10,8 +10,9 @@ import numpy as np
 from matplotlib import colors
 from matplotlib.figure import Figure
 
-from . import styled
 from ._axes import cover, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = [
     "samples",
@@ -47,7 +48,7 @@ def _strip(ax, xs_blue: np.ndarray, xs_red: np.ndarray) -> None:
 def samples(xs_blue: np.ndarray, xs_red: np.ndarray) -> Figure:
     """A 7×1 strip of the 1-D samples: blue circles ``xs_blue`` (shape (n_blue,)), red stars
     ``xs_red`` (shape (n_red,))."""
-    fig = Figure(figsize=(7, 1))
+    fig = ShowableFigure(figsize=(7, 1))
     ax = fig.add_subplot()
     _strip(ax, xs_blue, xs_red)
     ax.set_title("Input samples from the blue circles and red star classes")
@@ -58,7 +59,7 @@ def samples(xs_blue: np.ndarray, xs_red: np.ndarray) -> Figure:
 @styled("darkgrid")
 def rbf_function(z: np.ndarray, h: np.ndarray) -> Figure:
     """The Gaussian RBF :math:`h = e^{-z^2}` (``h[i]`` at ``z[i]``, shape (n,))."""
-    fig = Figure(figsize=(5, 3))
+    fig = ShowableFigure(figsize=(5, 3))
     ax = fig.add_subplot()
     ax.plot(z, h, label="$e^{-z_h^2}$")
     ax.set_xlabel("$z$", fontsize=12)
@@ -97,7 +98,7 @@ def loss_surface_3d(whs: np.ndarray, bos: np.ndarray, losses: np.ndarray) -> Fig
     losses : ndarray, shape (n_b, n_w)
         ``losses[i, j]`` is the loss at ``(whs[j], bos[i])`` (``np.meshgrid`` order).
     """
-    fig = Figure(figsize=(7, 5))
+    fig = ShowableFigure(figsize=(7, 5))
     ax = _surface_axes(fig, whs, bos, losses)
     ax.set_xlim(float(whs[0]), float(whs[-1]))
     ax.set_ylim(float(bos[0]), float(bos[-1]))
@@ -127,7 +128,7 @@ def gradient_descent_3d(
     xlim, ylim : (float, float), optional
         Axis limits; default the grid's extent.
     """
-    fig = Figure(figsize=(7, 5))
+    fig = ShowableFigure(figsize=(7, 5))
     ax = _surface_axes(fig, whs, bos, losses)
     ax.plot(wh_path, bo_path, loss_path, "w-")
     ax.plot(wh_path[-1:], bo_path[-1:], loss_path[-1:], color="w", marker="*")
@@ -156,7 +157,7 @@ def classification(
         0 (red) or 1 (blue) at ``(xs[j], ys[i])``.
     xs_blue, xs_red : ndarray, shape (n,)
     """
-    fig = Figure(figsize=(7, 1))
+    fig = ShowableFigure(figsize=(7, 1))
     ax = fig.add_subplot()
     cmap = colors.ListedColormap([colors.to_rgba("r", alpha=0.25), colors.to_rgba("b", alpha=0.25)])
     XX, YY = np.meshgrid(xs, ys)
@@ -189,7 +190,7 @@ def projection(
     xs_red, h_red : ndarray, shape (n_red,)
         Red samples and their hidden activations.
     """
-    fig = Figure(figsize=(6, 6))
+    fig = ShowableFigure(figsize=(6, 6))
     gs = fig.add_gridspec(2, 2, width_ratios=[6, 1], height_ratios=[6, 1], wspace=0, hspace=0)
     fig.suptitle("Projection of the input samples $x$ to hidden layer output $h$.")
     limits = x_limits(xs_blue, xs_red)

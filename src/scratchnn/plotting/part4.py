@@ -6,8 +6,9 @@ import numpy as np
 from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
 
-from . import styled
 from ._axes import cover, loss_axis, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = ["classes", "loss_curve", "decision_boundary", "hidden_projection", "class_axis"]
 
@@ -30,7 +31,7 @@ def _scatter_classes(ax, X: np.ndarray, labels: np.ndarray, names: tuple[str, st
 @styled("darkgrid")
 def classes(X: np.ndarray, labels: np.ndarray) -> Figure:
     """The samples ``X`` (N, 2): class 0 as red stars, class 1 as blue circles."""
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     _scatter_classes(ax, X, labels, ("class: red star", "class: blue circle"))
     ax.axis(class_axis(X))
@@ -48,7 +49,7 @@ def loss_curve(losses: np.ndarray) -> Figure:
     The loss axis starts at 0 (or is logarithmic when the loss spans decades:
     :func:`~scratchnn.plotting.loss_axis`), so a small change is not drawn as a steep drop.
     """
-    fig = Figure(figsize=(5, 3), layout="tight")
+    fig = ShowableFigure(figsize=(5, 3), layout="tight")
     ax = fig.add_subplot()
     ax.plot(np.arange(len(losses)), losses, "b-")
     ax.set_xlabel("iteration")
@@ -73,7 +74,7 @@ def decision_boundary(
         ``round(Y[:, 0])`` at each grid point: 1 where red (class 0) is predicted.
     X, labels : the samples, shapes (N, 2) and (N,)
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     cmap = ListedColormap([to_rgba("b", alpha=0.25), to_rgba("r", alpha=0.25)])
     ax.contourf(xx, yy, red_predicted, levels=[-0.5, 0.5, 1.5], cmap=cmap)
@@ -89,7 +90,7 @@ def decision_boundary(
 @styled("darkgrid")
 def hidden_projection(H: np.ndarray, labels: np.ndarray) -> Figure:
     """3-D scatter of the hidden activations ``H`` (N, 3) coloured by class."""
-    fig = Figure(figsize=(6, 5), layout="tight")
+    fig = ShowableFigure(figsize=(6, 5), layout="tight")
     ax = fig.add_subplot(projection="3d")
     blue, red = H[labels == 1], H[labels == 0]
     ax.plot(blue[:, 0], blue[:, 1], blue[:, 2], "bo", alpha=0.75)

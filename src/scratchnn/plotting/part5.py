@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import styled
 from ._axes import loss_axis, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = ["digits", "cost_curves", "confusion_table"]
 
@@ -15,7 +16,7 @@ __all__ = ["digits", "cost_curves", "confusion_table"]
 def digits(images: np.ndarray) -> Figure:
     """Images ``(n, h, w)`` side by side in one row (10×1 inches for ten), binary colour map."""
     n = len(images)
-    fig = Figure(figsize=(max(n, 1), 1))
+    fig = ShowableFigure(figsize=(max(n, 1), 1))
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98, wspace=0.1)
     for i, image in enumerate(images):
         ax = fig.add_subplot(1, n, i + 1)
@@ -42,7 +43,7 @@ def cost_curves(
     runs, outside the axes if need be (small batches' costs fill the whole plot).
     """
     n_it = len(train_cost)
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     ax.plot(
         np.linspace(0, n_it, len(batch_cost)),
@@ -76,7 +77,7 @@ def confusion_table(matrix: np.ndarray) -> Figure:
     """
     matrix = np.asarray(matrix)
     n = matrix.shape[0]
-    fig = Figure(figsize=(6, 6), layout="constrained")
+    fig = ShowableFigure(figsize=(6, 6), layout="constrained")
     ax = fig.add_subplot()
     ax.imshow(matrix, interpolation="nearest", cmap="binary")
     ax.xaxis.tick_top()
