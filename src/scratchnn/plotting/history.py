@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -11,20 +11,18 @@ from ._axes import loss_axis, place_legend
 from ._show import ShowableFigure
 from ._style import styled
 
-if TYPE_CHECKING:  # only for the annotation: plotting does not import training
-    from ..training.history import History
-
 __all__ = ["plot_history"]
 
 
 @styled("darkgrid")
-def plot_history(history: "History", batches: bool = True, title: str | None = None) -> Figure:
+def plot_history(history: Any, batches: bool = True, title: str | None = None) -> Figure:
     """Loss curves by epoch and, on their own axes, the metrics, of a training run.
 
     Parameters
     ----------
     history : scratchnn.training.History
-        What :func:`scratchnn.training.train` (or a network's ``fit``) returned.
+        What :func:`scratchnn.training.train` returned (plotting, a ground module, reads
+        its attributes and does not import training).
     batches : bool, default True
         Also draw the loss of every mini-batch (thin grey line) when it was recorded.
     title : str, optional
@@ -79,7 +77,7 @@ def _finite(values) -> np.ndarray:
     return np.where(np.isfinite(array), array, np.nan)
 
 
-def _metric_series(history: "History") -> list[tuple[str, np.ndarray]]:
+def _metric_series(history: Any) -> list[tuple[str, np.ndarray]]:
     series = []
     tables = (("training", history.train_metrics), ("validation", history.validation_metrics))
     for prefix, table in tables:
