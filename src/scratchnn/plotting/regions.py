@@ -35,6 +35,23 @@ def _labels(y: Any, n: int) -> np.ndarray:
     return y.astype(int)
 
 
+def _checked(X: Any, y: Any, resolution: Any, margin: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as floats and ``y`` as class indices, after checking every argument."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
+        raise ValueError(f"X: expected shape (n, 2) with n >= 1 (2-D inputs), got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X: contains NaN or infinite values")
+    labels = _labels(y, len(X))
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
+        raise ValueError(f"resolution: expected an integer >= 2, got {resolution!r}")
+    if resolution < 2:
+        raise ValueError(f"resolution: expected an integer >= 2, got {resolution}")
+    if not isinstance(margin, (int, float, np.number)) or not np.isfinite(margin) or margin < 0:
+        raise ValueError(f"margin: expected a finite number >= 0, got {margin!r}")
+    return X, labels
+
+
 def _classes_of(output: np.ndarray) -> np.ndarray:
     """Predicted class indices from a network's output: one logistic unit (threshold 0.5),
     several outputs (argmax), or labels already (an estimator's ``predict``)."""
@@ -98,19 +115,7 @@ def plot_decision_regions(
         When ``X`` is not of shape (n, 2) with finite values, ``y`` does not give one class
         index per sample, or ``resolution``, ``margin`` or ``class_names`` are out of range.
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
-        raise ValueError(f"X: expected shape (n, 2) with n >= 1 (2-D inputs), got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X: contains NaN or infinite values")
-    labels = _labels(y, len(X))
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise ValueError(f"resolution: expected an integer >= 2, got {resolution!r}")
-    if resolution < 2:
-        raise ValueError(f"resolution: expected an integer >= 2, got {resolution}")
-    if not np.isfinite(margin) or margin < 0:
-        raise ValueError(f"margin: expected a finite number >= 0, got {margin!r}")
-
+    X, labels = _checked(X, y, resolution, margin)
     xx, yy = _grid(X, float(margin), int(resolution))
     predicted = _classes_of(network.predict(np.column_stack([xx.ravel(), yy.ravel()])))
     n_classes = int(max(labels.max(), predicted.max(), 1)) + 1
