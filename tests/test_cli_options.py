@@ -18,7 +18,7 @@ from scratchnn.cli._options import (
 from scratchnn.cli._registry import PARTS
 from scratchnn.tutorial import part1, part5
 
-OUTPUT_DESTS = {"help", "out", "format", "json", "show"}
+OUTPUT_DESTS = {"help", "out", "format", "dpi", "json", "show"}
 
 
 def _subparser(name):

@@ -69,7 +69,20 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> 
 
 
 def _umask() -> int:
-    """The process's umask (reading it means setting it, so it is set straight back)."""
+    """The process's umask.
+
+    On Linux it is read from ``/proc/self/status`` (its ``Umask:`` line), which changes
+    nothing. Elsewhere reading it means setting it: ``os.umask`` is called twice, which is
+    not thread-safe (another thread creating a file in between would get umask 0o022), a
+    fallback acceptable for a command-line program.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     umask = os.umask(0o022)
     os.umask(umask)
     return umask

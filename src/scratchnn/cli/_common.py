@@ -86,25 +86,41 @@ def positive_int(text: str) -> int:
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
-    """``--out DIR``, ``--format png|svg`` and ``--json``."""
+    """``--out DIR``, ``--format png|svg``, ``--dpi N`` and ``--json``."""
+    max_dpi = 1200
+
+    def dpi(text: str) -> int:
+        value = positive_int(text)
+        if value > max_dpi:
+            raise argparse.ArgumentTypeError(f"must be <= {max_dpi}, got {text}")
+        return value
+
     parser.add_argument(
         "--out", metavar="DIR", type=Path, help="write the figures into DIR (created if missing)"
     )
     parser.add_argument(
         "--format", choices=("png", "svg"), default="png", help="figure format (default: png)"
     )
+    parser.add_argument(
+        "--dpi",
+        metavar="N",
+        type=dpi,
+        default=100,
+        help="resolution of PNG figures in dots per inch, 1 to 1200 (default: 100)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
 
-def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str) -> list[Path]:
+def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str, dpi: int = 100) -> list[Path]:
     """Save every figure as ``out/<name>.<fmt>``; return the paths.
 
     ``out`` is created if missing. Each file is written atomically
     (:func:`scratchnn._io.atomic_write`), so an interrupted run never leaves a half-written
-    figure (nor destroys an older one).
+    figure (nor destroys an older one), with the permissions of a new file (the umask
+    applies). ``dpi`` sets the resolution of PNG files; SVG is vector and ignores it.
     """
     out.mkdir(parents=True, exist_ok=True)
-    dpi = 100 if fmt == "png" else None
+    dpi = dpi if fmt == "png" else None
     return [
         atomic_write(out / f"{name}.{fmt}", partial(fig.savefig, format=fmt, dpi=dpi))
         for name, fig in figures.items()

@@ -127,7 +127,7 @@ def deliver_figures(
     figures = dict(make_figures(result))
     if args.out is not None:
         try:
-            paths = write_figures(figures, args.out, args.format)
+            paths = write_figures(figures, args.out, args.format, args.dpi)
         except OSError as exc:  # e.g. the disk filled up during the run
             raise UsageError(f"{ERROR}--out: cannot write into '{args.out}': {exc}") from None
         names = ", ".join(path.name for path in paths)
@@ -172,30 +172,17 @@ def display_available() -> tuple[bool, str]:
 
 
 def show_figures(figures: Mapping[str, Figure], err: TextIO, written: bool = False) -> bool:
-    """Open ``figures`` in windows (blocks until they are closed) and return True; without a
-    display, write one note on ``err`` and return False.
+    """Open ``figures`` in windows (:func:`scratchnn.plotting.show`, which blocks until they
+    are closed) and return True; without a display, write one note on ``err`` and return
+    False."""
+    from ..plotting import show
 
-    The figures are built without pyplot; each is handed to pyplot's figure manager
-    (``pyplot.figure(fig)``) and titled by its name, then ``pyplot.show()`` runs once.
-    """
     available, backend = display_available()
-    if not available:
-        where = "" if written else "; add --out DIR to write the figures"
-        err.write(
-            f"scratchnn: note: --show: no display to open figures on (matplotlib backend "
-            f"{backend!r}){where}\n"
-        )
-        return False
-    import matplotlib.pyplot as plt
-
-    try:
-        for name, fig in figures.items():
-            plt.figure(fig)  # matplotlib >= 3.8 adopts a figure built without pyplot
-            manager = fig.canvas.manager
-            if manager is not None:
-                manager.set_window_title(name)
-    except (TypeError, ValueError, AttributeError) as exc:
-        err.write(f"scratchnn: note: --show: cannot open the figures ({exc})\n")
-        return False
-    plt.show()
-    return True
+    if available and show(figures, warn=False):
+        return True
+    where = "" if written else "; add --out DIR to write the figures"
+    err.write(
+        f"scratchnn: note: --show: no display to open figures on (matplotlib backend "
+        f"{backend!r}){where}\n"
+    )
+    return False

@@ -1,9 +1,14 @@
 """Figures of the series, in the tutorial's look.
 
 Every function takes arrays (or plain numbers) and returns a
-:class:`matplotlib.figure.Figure`; none trains, prints, or calls ``plt.show()``. Figures are
-built without pyplot, so nothing is registered globally and no GUI backend is touched:
-save them with ``fig.savefig(path)``.
+:class:`matplotlib.figure.Figure` (a :class:`ShowableFigure`); none trains, prints, or calls
+``plt.show()``. Figures are built without pyplot, so nothing is registered globally and no
+GUI backend is touched: save them with ``fig.savefig(path)``, open them in windows with
+:func:`show` (or ``fig.show()``), or let Jupyter display them inline.
+
+Axes follow the data (:func:`cover`, :func:`loss_axis`, :func:`place_legend`): every figure
+starts from the tutorial's view and widens it to hold what it plots, so figures at settings
+far from the tutorial's keep their data in view and their legends off the curves.
 
 The style (the tutorial's seaborn "darkgrid" look, matplotlib's built-in
 ``seaborn-v0_8-*`` styles) is applied while the figure is built and drawn once, so it sticks
@@ -12,36 +17,21 @@ when the figure is saved later.
 
 from __future__ import annotations
 
-import functools
-from typing import Callable
+from ._axes import cover, loss_axis, place_legend
+from ._show import ShowableFigure, can_show, show
+from ._style import STYLES, styled
+from .history import plot_history
+from .regions import plot_decision_regions
 
-import matplotlib.style
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
-__all__ = ["styled", "STYLES"]
-
-#: The seaborn styles the tutorial uses, by their seaborn names.
-STYLES = {
-    "darkgrid": "seaborn-v0_8-darkgrid",
-    "whitegrid": "seaborn-v0_8-whitegrid",
-    "white": "seaborn-v0_8-white",
-}
-
-
-def styled(style: str = "darkgrid") -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
-    """Decorator: build the figure inside ``style`` and draw it once there."""
-    style_name = STYLES[style]
-
-    def decorate(build: Callable[..., Figure]) -> Callable[..., Figure]:
-        @functools.wraps(build)
-        def wrapper(*args, **kwargs) -> Figure:
-            with matplotlib.style.context(style_name):
-                fig = build(*args, **kwargs)
-                FigureCanvasAgg(fig)
-                fig.canvas.draw()  # creates ticks and grid lines with the style's colours
-            return fig
-
-        return wrapper
-
-    return decorate
+__all__ = [
+    "styled",
+    "STYLES",
+    "cover",
+    "loss_axis",
+    "place_legend",
+    "show",
+    "can_show",
+    "ShowableFigure",
+    "plot_history",
+    "plot_decision_regions",
+]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import styled
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = ["logistic_function", "logistic_derivative"]
 
 
 def _curve(z: np.ndarray, values: np.ndarray, fmt: str, ylabel: str, title: str) -> Figure:
-    fig = Figure(figsize=(5, 3), layout="tight")
+    fig = ShowableFigure(figsize=(5, 3), layout="tight")
     ax = fig.add_subplot()
     ax.plot(z, values, fmt)
     ax.set_xlabel("$z$", fontsize=12)

@@ -10,7 +10,9 @@ import numpy as np
 from matplotlib import colors
 from matplotlib.figure import Figure
 
-from . import styled
+from ._axes import cover, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = [
     "classes",
@@ -19,12 +21,20 @@ __all__ = [
     "decision_boundary",
     "PATH_COLOR",
     "CLASS_AXIS",
+    "class_axis",
 ]
 
 #: Colour of the gradient-descent iterates (a dark red).
 PATH_COLOR = "#3f0000"
-#: The tutorial's view of the input space, ``[x1_min, x1_max, x2_min, x2_max]``.
+#: The tutorial's view of the input space, ``[x1_min, x1_max, x2_min, x2_max]``; widened
+#: when samples fall outside it (:func:`class_axis`).
 CLASS_AXIS = (-3.0, 4.0, -4.0, 4.0)
+
+
+def class_axis(X: np.ndarray) -> tuple[float, float, float, float]:
+    """:data:`CLASS_AXIS` widened to hold every sample of ``X`` (shape (n, 2))."""
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    return (*cover(CLASS_AXIS[:2], X[:, 0]), *cover(CLASS_AXIS[2:], X[:, 1]))
 
 
 def _samples(ax, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> None:
@@ -32,18 +42,18 @@ def _samples(ax, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> 
     ax.plot(x_blue[:, 0], x_blue[:, 1], "bo", label=blue)
     ax.set_xlabel("$x_1$", fontsize=12)
     ax.set_ylabel("$x_2$", fontsize=12)
-    ax.axis(CLASS_AXIS)
+    ax.axis(class_axis(np.vstack([x_red, x_blue])))
 
 
 @styled("darkgrid")
 def classes(x_red: np.ndarray, x_blue: np.ndarray) -> Figure:
     """The samples of both classes: ``x_red`` (shape (n_red, 2)) as red stars, ``x_blue``
     (shape (n_blue, 2)) as blue circles."""
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     _samples(ax, x_red, x_blue, "class: red star", "class: blue circle")
     ax.set_title("red star vs. blue circle classes in the input space")
-    ax.legend(loc=2)
+    place_legend(ax, loc=2)
     return fig
 
 
@@ -69,7 +79,7 @@ def loss_surface(w1s: np.ndarray, w2s: np.ndarray, losses: np.ndarray) -> Figure
     losses : ndarray, shape (n2, n1)
         ``losses[i, j]`` is the loss at ``w = [w1s[j], w2s[i]]`` (``np.meshgrid`` order).
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = _surface(fig, w1s, w2s, losses, 1.0, "$\\xi$")
     ax.set_title("Loss function surface")
     return fig
@@ -89,7 +99,7 @@ def gradient_descent_path(
         dark-red dots joined by lines and labelled :math:`w(k)` (labels only for iterates
         inside the grid).
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = _surface(fig, w1s, w2s, losses, 0.75, "loss")
     path = np.asarray(w_path)[: n_updates + 1]
     ax.plot(path[:, 0], path[:, 1], "-", color=PATH_COLOR)
@@ -118,10 +128,11 @@ def decision_boundary(
     xs1 : ndarray, shape (n1,)
     xs2 : ndarray, shape (n2,)
     classification : ndarray, shape (n2, n1)
-        0 (red) or 1 (blue) at ``[xs1[j], xs2[i]]``.
+        0 (red) or 1 (blue) at ``[xs1[j], xs2[i]]``; the grid should span
+        :func:`class_axis` of the samples.
     x_red, x_blue : ndarray, shape (n, 2)
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     cmap = colors.ListedColormap([colors.to_rgba("r", alpha=0.30), colors.to_rgba("b", alpha=0.30)])
     XX, YY = np.meshgrid(xs1, xs2)
@@ -129,5 +140,5 @@ def decision_boundary(
     ax.contourf(XX, YY, classification, levels=[-0.5, 0.5, 1.5], cmap=cmap)
     _samples(ax, x_red, x_blue, "target red star", "target blue circle")
     ax.set_title("red star vs. blue circle classification boundary")
-    ax.legend(loc=2)
+    place_legend(ax, loc=2)
     return fig

@@ -10,7 +10,9 @@ import numpy as np
 from matplotlib import colors
 from matplotlib.figure import Figure
 
-from . import styled
+from ._axes import cover, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = [
     "samples",
@@ -19,16 +21,24 @@ __all__ = [
     "gradient_descent_3d",
     "classification",
     "projection",
+    "x_limits",
+    "X_LIMITS",
 ]
 
-_X_LIMITS = (-3.0, 3.0)
+#: The tutorial's view of the input line; widened when samples fall outside it.
+X_LIMITS = (-3.0, 3.0)
+
+
+def x_limits(*xs: np.ndarray) -> tuple[float, float]:
+    """:data:`X_LIMITS` widened to hold every sample of ``xs``."""
+    return cover(X_LIMITS, *xs)
 
 
 def _strip(ax, xs_blue: np.ndarray, xs_red: np.ndarray) -> None:
     """Samples on the line y = 0, y axis hidden."""
     ax.plot(xs_blue, np.zeros_like(xs_blue), "bo", alpha=0.75)
     ax.plot(xs_red, np.zeros_like(xs_red), "r*", alpha=0.75)
-    ax.set_xlim(*_X_LIMITS)
+    ax.set_xlim(*x_limits(xs_blue, xs_red))
     ax.set_ylim(-1, 1)
     ax.yaxis.set_visible(False)
     ax.set_xlabel("$x$", fontsize=12)
@@ -38,7 +48,7 @@ def _strip(ax, xs_blue: np.ndarray, xs_red: np.ndarray) -> None:
 def samples(xs_blue: np.ndarray, xs_red: np.ndarray) -> Figure:
     """A 7×1 strip of the 1-D samples: blue circles ``xs_blue`` (shape (n_blue,)), red stars
     ``xs_red`` (shape (n_red,))."""
-    fig = Figure(figsize=(7, 1))
+    fig = ShowableFigure(figsize=(7, 1))
     ax = fig.add_subplot()
     _strip(ax, xs_blue, xs_red)
     ax.set_title("Input samples from the blue circles and red star classes")
@@ -49,7 +59,7 @@ def samples(xs_blue: np.ndarray, xs_red: np.ndarray) -> Figure:
 @styled("darkgrid")
 def rbf_function(z: np.ndarray, h: np.ndarray) -> Figure:
     """The Gaussian RBF :math:`h = e^{-z^2}` (``h[i]`` at ``z[i]``, shape (n,))."""
-    fig = Figure(figsize=(5, 3))
+    fig = ShowableFigure(figsize=(5, 3))
     ax = fig.add_subplot()
     ax.plot(z, h, label="$e^{-z_h^2}$")
     ax.set_xlabel("$z$", fontsize=12)
@@ -88,7 +98,7 @@ def loss_surface_3d(whs: np.ndarray, bos: np.ndarray, losses: np.ndarray) -> Fig
     losses : ndarray, shape (n_b, n_w)
         ``losses[i, j]`` is the loss at ``(whs[j], bos[i])`` (``np.meshgrid`` order).
     """
-    fig = Figure(figsize=(7, 5))
+    fig = ShowableFigure(figsize=(7, 5))
     ax = _surface_axes(fig, whs, bos, losses)
     ax.set_xlim(float(whs[0]), float(whs[-1]))
     ax.set_ylim(float(bos[0]), float(bos[-1]))
@@ -118,7 +128,7 @@ def gradient_descent_3d(
     xlim, ylim : (float, float), optional
         Axis limits; default the grid's extent.
     """
-    fig = Figure(figsize=(7, 5))
+    fig = ShowableFigure(figsize=(7, 5))
     ax = _surface_axes(fig, whs, bos, losses)
     ax.plot(wh_path, bo_path, loss_path, "w-")
     ax.plot(wh_path[-1:], bo_path[-1:], loss_path[-1:], color="w", marker="*")
@@ -141,12 +151,13 @@ def classification(
     Parameters
     ----------
     xs : ndarray, shape (n_x,)
+        Should span :func:`x_limits` of the samples.
     ys : ndarray, shape (n_y,)
     plane : ndarray, shape (n_y, n_x)
         0 (red) or 1 (blue) at ``(xs[j], ys[i])``.
     xs_blue, xs_red : ndarray, shape (n,)
     """
-    fig = Figure(figsize=(7, 1))
+    fig = ShowableFigure(figsize=(7, 1))
     ax = fig.add_subplot()
     cmap = colors.ListedColormap([colors.to_rgba("r", alpha=0.25), colors.to_rgba("b", alpha=0.25)])
     XX, YY = np.meshgrid(xs, ys)
@@ -172,27 +183,29 @@ def projection(
     Parameters
     ----------
     xs, hs : ndarray, shape (n,)
-        The curve :math:`h = \\phi(x w_h)`.
+        The curve :math:`h = \\phi(x w_h)`; ``xs`` should span :func:`x_limits` of the
+        samples.
     xs_blue, h_blue : ndarray, shape (n_blue,)
         Blue samples and their hidden activations.
     xs_red, h_red : ndarray, shape (n_red,)
         Red samples and their hidden activations.
     """
-    fig = Figure(figsize=(6, 6))
+    fig = ShowableFigure(figsize=(6, 6))
     gs = fig.add_gridspec(2, 2, width_ratios=[6, 1], height_ratios=[6, 1], wspace=0, hspace=0)
     fig.suptitle("Projection of the input samples $x$ to hidden layer output $h$.")
-    x_right = _X_LIMITS[1]
+    limits = x_limits(xs_blue, xs_red)
+    x_right = limits[1]
     dashed = {"linestyles": "--", "alpha": 0.2}
 
     ax_in = fig.add_subplot(gs[1, 0])
     _strip(ax_in, xs_blue, xs_red)
+    ax_in.set_xlim(*limits)
     ax_in.vlines(xs_red, 0, 1, colors="r", **dashed)
     ax_in.vlines(xs_blue, 0, 2, colors="b", **dashed)
 
     ax_rbf = fig.add_subplot(gs[0, 0])
     ax_rbf.plot(xs, hs, "k-", label="$h = RBF(x \\cdot w_h)$")
-    ax_rbf.legend()
-    ax_rbf.set_xlim(*_X_LIMITS)
+    ax_rbf.set_xlim(*limits)
     ax_rbf.set_ylim(-0.1, 1.1)
     ax_rbf.xaxis.set_ticks_position("top")
     for x, h, c in ((xs_red, h_red, "r"), (xs_blue, h_blue, "b")):
@@ -210,4 +223,5 @@ def projection(
     ax_out.set_xlim(-1, 1)
     ax_out.hlines(h_red, -1, 0, colors="r", **dashed)
     ax_out.hlines(h_blue, -1, 0, colors="b", **dashed)
+    place_legend(ax_rbf, outside=False)
     return fig

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import styled
+from ._axes import loss_axis, place_legend
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = ["digits", "cost_curves", "confusion_table"]
 
@@ -14,7 +16,7 @@ __all__ = ["digits", "cost_curves", "confusion_table"]
 def digits(images: np.ndarray) -> Figure:
     """Images ``(n, h, w)`` side by side in one row (10×1 inches for ten), binary colour map."""
     n = len(images)
-    fig = Figure(figsize=(max(n, 1), 1))
+    fig = ShowableFigure(figsize=(max(n, 1), 1))
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98, wspace=0.1)
     for i, image in enumerate(images):
         ax = fig.add_subplot(1, n, i + 1)
@@ -35,9 +37,13 @@ def cost_curves(
         Cost of every mini-batch before its update, drawn at ``linspace(0, epochs, ·)``.
     train_cost, validation_cost : ndarray, shape (epochs,)
         Costs after each epoch, drawn at epochs 1 … ``epochs``.
+
+    The cost axis runs from 0 to the tutorial's 2.5 or the highest cost if higher (nothing
+    is clipped; logarithmic when the costs span decades); the legend goes where no curve
+    runs, outside the axes if need be (small batches' costs fill the whole plot).
     """
     n_it = len(train_cost)
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot()
     ax.plot(
         np.linspace(0, n_it, len(batch_cost)),
@@ -52,8 +58,11 @@ def cost_curves(
     ax.set_xlabel("iteration")
     ax.set_ylabel("$\\xi$", fontsize=15)
     ax.set_title("Decrease of cost over backprop iteration")
-    ax.legend()
-    ax.axis((0, max(n_it, 1), 0, 2.5))
+    ax.set_xlim(0, max(n_it, 1))
+    loss_axis(ax, batch_cost, train_cost, validation_cost)
+    if ax.get_yscale() == "linear":
+        ax.set_ylim(0, max(2.5, ax.get_ylim()[1]))
+    place_legend(ax)
     return fig
 
 
@@ -68,7 +77,7 @@ def confusion_table(matrix: np.ndarray) -> Figure:
     """
     matrix = np.asarray(matrix)
     n = matrix.shape[0]
-    fig = Figure(figsize=(6, 6), layout="constrained")
+    fig = ShowableFigure(figsize=(6, 6), layout="constrained")
     ax = fig.add_subplot()
     ax.imshow(matrix, interpolation="nearest", cmap="binary")
     ax.xaxis.tick_top()

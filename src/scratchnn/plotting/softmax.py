@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import styled
+from ._show import ShowableFigure
+from ._style import styled
 
 __all__ = ["probability_surface"]
 
@@ -21,7 +22,7 @@ def probability_surface(z1: np.ndarray, z2: np.ndarray, y1: np.ndarray) -> Figur
     y1 : ndarray, shape (n, n)
         Probability of class 1 at each grid point.
     """
-    fig = Figure(figsize=(6, 4), layout="tight")
+    fig = ShowableFigure(figsize=(6, 4), layout="tight")
     ax = fig.add_subplot(projection="3d")
     surf = ax.plot_surface(z1, z2, y1, linewidth=0, cmap="magma")
     ax.view_init(elev=30, azim=70)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["History", "TrainingDivergedError"]
 
@@ -109,6 +112,22 @@ class History:
             if name.startswith(prefix) and name[len(prefix) :] in table:
                 return table[name[len(prefix) :]]
         raise KeyError(name)
+
+    def plot(self, batches: bool = True, title: str | None = None) -> Figure:
+        """The loss curves by epoch and, on their own axes, the metrics (e.g. accuracy).
+
+        See :func:`scratchnn.plotting.history.plot_history` (``batches``: also the loss of
+        every mini-batch). Returns a :class:`matplotlib.figure.Figure`: save it with
+        ``fig.savefig(path)``, show it with ``fig.show()``; Jupyter displays it inline.
+
+        Raises
+        ------
+        ValueError
+            When nothing was recorded yet.
+        """
+        from ..plotting.history import plot_history  # lazy: matplotlib only when plotting
+
+        return plot_history(self, batches=batches, title=title)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict of everything except ``params``."""

@@ -30,6 +30,7 @@ from ..layers import Linear
 from ..losses import MSE
 from ..network import Sequential
 from ..optimizers import GradientDescent
+from ..plotting import cover
 from ..plotting import part1 as plots
 from ..training import TrainingDivergedError, train
 
@@ -173,14 +174,24 @@ def run(
 
 
 def figures(result: Part1Result) -> dict[str, Figure]:
-    """The four figures of Part 1, by file name stem."""
+    """The four figures of Part 1, by file name stem.
+
+    The loss curve spans the tutorial's w from 0 to 4; under the gradient-descent updates it
+    is widened to every iterate (above the critical learning rate they diverge).
+    """
     x, t = result.x, result.t
-    ws = np.linspace(0, 4, num=100)
     loss = MSE()
-    losses = np.array([loss.value(x * w, t) for w in ws])
+
+    def curve(ws: np.ndarray) -> np.ndarray:
+        return np.array([loss.value(x * w, t) for w in ws])
+
+    ws = np.linspace(0, 4, num=100)
+    path_ws = np.linspace(*cover((0.0, 4.0), result.w), num=100)
     return {
         "part1_samples": plots.samples(x, t),
-        "part1_loss": plots.loss_curve(ws, losses),
-        "part1_gradient_descent": plots.gradient_descent_updates(ws, losses, result.w, result.loss),
+        "part1_loss": plots.loss_curve(ws, curve(ws)),
+        "part1_gradient_descent": plots.gradient_descent_updates(
+            path_ws, curve(path_ws), result.w, result.loss
+        ),
         "part1_fitted_line": plots.fitted_line(x, t, float(result.fit_w[-1])),
     }

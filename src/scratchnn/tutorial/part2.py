@@ -308,7 +308,9 @@ def _figures(result: Part2Result) -> dict[str, Figure]:
     path = result.w[: PLOTTED_UPDATES + 1]
     path_ws = _path_grid(path)
     path_surface = surface if path_ws[-1] == ws[-1] else loss_surface(X, t, path_ws, path_ws)
-    xs = np.linspace(-BOUNDARY_LIMIT, BOUNDARY_LIMIT, BOUNDARY_POINTS)
+    x1_min, x1_max, x2_min, x2_max = plots.class_axis(X)
+    limit = max(BOUNDARY_LIMIT, -x1_min, x1_max, -x2_min, x2_max)  # the tutorial's ±4 or wider
+    xs = np.linspace(-limit, limit, BOUNDARY_POINTS)
     plane = classify_grid(result.w[-1], xs, xs)
     return {
         "part2_classes": plots.classes(result.x_red, result.x_blue),

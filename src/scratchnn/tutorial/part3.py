@@ -351,13 +351,13 @@ def _figures(result: Part3Result) -> dict[str, Figure]:
     zs = np.linspace(-5, 5, 100)
     rbf = GaussianRBF().forward(zs[:, None])[:, 0]
 
-    strip_x = np.linspace(-3, 3, STRIP_POINTS)
+    strip_x = np.linspace(*plots.x_limits(result.x), STRIP_POINTS)
     strip_y = np.linspace(-1, 1, STRIP_POINTS)
     # The prediction depends on x only: classify the 50 x values, repeat along y.
     row = np.round(trained.predict(strip_x[:, None]))[:, 0]
     plane = np.tile(row, (STRIP_POINTS, 1))
 
-    xs_curve = np.linspace(-3, 3, 100)
+    xs_curve = np.linspace(*plots.x_limits(result.x), 100)
     return {
         "part3_samples": plots.samples(xs_blue, xs_red),
         "part3_rbf": plots.rbf_function(zs, rbf),

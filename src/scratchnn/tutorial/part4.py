@@ -266,11 +266,12 @@ def run(
 def figures(result: Part4Result) -> dict[str, Figure]:
     """The four figures of Part 4, by file name stem."""
     X, labels = result.X, result.labels
+    limit = max(2.0, *np.abs(plots.class_axis(X)))  # the tutorial's ±2, or the samples' view
     return {
         "part4_classes": plots.classes(X, labels),
         "part4_loss": plots.loss_curve(result.loss),
         "part4_decision_boundary": plots.decision_boundary(
-            *classification_grid(result.network), X, labels
+            *classification_grid(result.network, limit=limit), X, labels
         ),
         "part4_hidden_projection": plots.hidden_projection(result.hidden, labels),
     }

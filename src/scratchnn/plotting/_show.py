@@ -1,0 +1,142 @@
+"""Showing figures that were built without pyplot: :func:`show` and :class:`ShowableFigure`.
+
+scratchnn builds its figures without pyplot, so they belong to no window manager and plain
+``Figure.show()`` raises ``AttributeError``. :func:`show` hands them to pyplot only when asked
+(a script, ``scratchnn … --show``); in Jupyter the figures draw themselves inline
+(``_repr_png_``) without it.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterable, Mapping
+
+import matplotlib
+from matplotlib.figure import Figure
+
+__all__ = ["show", "ShowableFigure", "can_show"]
+
+
+class ShowableFigure(Figure):
+    """A :class:`matplotlib.figure.Figure` that can be shown without having been made by
+    pyplot, and that draws itself in Jupyter.
+
+    ``fig.show()`` is :func:`show` for this one figure: a window with an interactive
+    backend (blocking until it is closed, as ``plt.show()`` in a script), a warning and
+    nothing else without one. In Jupyter the figure is displayed inline as a PNG
+    (``_repr_png_``), with or without pyplot.
+    """
+
+    def show(self, warn: bool = True, block: bool | None = None) -> bool:  # noqa: D417
+        """Open the figure in a window; see :func:`show` (``warn=False``: no warning when
+        there is no display)."""
+        return show(self, block=block, warn=warn)
+
+    def _repr_png_(self) -> bytes:
+        """The figure as PNG bytes, for IPython's rich display."""
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def _non_interactive_backends() -> set[str]:
+    try:  # matplotlib >= 3.9
+        from matplotlib.backends import BackendFilter, backend_registry
+
+        return set(backend_registry.list_builtin(BackendFilter.NON_INTERACTIVE))
+    except ImportError:  # pragma: no cover - older matplotlib
+        from matplotlib import rcsetup
+
+        return {name.lower() for name in rcsetup.non_interactive_bk}
+
+
+def can_show() -> bool:
+    """Whether :func:`show` can open windows: pyplot's backend is interactive (a GUI
+    toolkit with a display, or Jupyter's inline or widget backend).
+
+    Resolving the backend imports pyplot (on Linux without ``DISPLAY`` it falls back to the
+    non-interactive Agg).
+    """
+    import matplotlib.pyplot as plt
+
+    plt.get_backend()  # resolves the automatic backend choice
+    return matplotlib.get_backend().lower() not in _non_interactive_backends()
+
+
+def _as_figures(figures) -> list[Figure]:
+    if isinstance(figures, Figure):
+        return [figures]
+    if isinstance(figures, Mapping):
+        figures = figures.values()
+    if not isinstance(figures, Iterable) or isinstance(figures, (str, bytes)):
+        raise TypeError(
+            f"show() expects a Figure, or a dict or iterable of Figures; got "
+            f"{type(figures).__name__}"
+        )
+    figures = list(figures)
+    wrong = [type(f).__name__ for f in figures if not isinstance(f, Figure)]
+    if wrong:
+        raise TypeError(f"show() expects Figures; got {', '.join(sorted(set(wrong)))}")
+    return figures
+
+
+def show(figures, block: bool | None = None, warn: bool = True) -> bool:
+    """Open figures in windows, as ``matplotlib.pyplot.show`` does for pyplot's own.
+
+    Each figure gets a pyplot window manager (only now: building figures never touches
+    pyplot), then ``pyplot.show(block=block)`` runs: in a script it blocks until the windows
+    are closed; in Jupyter it displays them inline.
+
+    Parameters
+    ----------
+    figures : Figure, dict of str to Figure, or iterable of Figure
+        What to show, e.g. a part's ``figures(result)``.
+    block : bool, optional
+        Passed to ``pyplot.show``; default: block except in interactive sessions.
+    warn : bool, default True
+        Whether to warn when nothing can be shown.
+
+    Returns
+    -------
+    bool
+        True when the figures were handed to an interactive backend; False when pyplot's
+        backend is non-interactive (no display: e.g. Agg on a headless machine, or
+        ``MPLBACKEND=Agg``), in which case nothing happens but a ``UserWarning``
+        (save the figures with ``fig.savefig(path)`` instead).
+
+    Raises
+    ------
+    TypeError
+        When ``figures`` holds anything but matplotlib Figures.
+    """
+    figures = _as_figures(figures)
+    if not can_show():
+        if warn:
+            warnings.warn(
+                f"cannot show figures: matplotlib's backend {matplotlib.get_backend()!r} is "
+                "non-interactive (no display?); save them with fig.savefig(path) instead",
+                UserWarning,
+                stacklevel=2,
+            )
+        return False
+    import matplotlib.pyplot as plt
+
+    for fig in figures:
+        _manage(plt, fig)
+    plt.show(block=block)
+    return True
+
+
+def _manage(plt, fig: Figure) -> None:
+    """Give ``fig`` a pyplot window manager: a new pyplot figure's manager and canvas, with
+    ``fig`` put in place of the placeholder figure it was made for."""
+    manager = fig.canvas.manager
+    if manager is not None and plt.fignum_exists(manager.num):
+        return  # already in an open pyplot window
+    placeholder = plt.figure(figsize=fig.get_size_inches(), dpi=fig.dpi)
+    manager = placeholder.canvas.manager
+    canvas = placeholder.canvas
+    canvas.figure = fig
+    fig.set_canvas(canvas)
+    manager.set_window_title(fig.get_label() or f"Figure {manager.num}")
