@@ -10,6 +10,7 @@ import sys
 import matplotlib.pyplot as plt
 import pytest
 
+import scratchnn.plotting._show
 from checks import single_error_line
 from scratchnn.cli import _feedback, main
 from scratchnn.cli import all as cli_all
@@ -103,6 +104,7 @@ def fake_display(monkeypatch):
     """A display that records what ``plt.show()`` would have opened."""
     shown = []
     monkeypatch.setattr(_feedback, "display_available", lambda: (True, "fake"))
+    monkeypatch.setattr(scratchnn.plotting._show, "can_show", lambda: True)
     monkeypatch.setattr(plt, "show", lambda *a, **k: shown.append(list(plt.get_fignums())))
     plt.close("all")
     yield shown

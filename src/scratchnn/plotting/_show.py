@@ -67,7 +67,10 @@ def can_show() -> bool:
 def _as_figures(figures) -> list[Figure]:
     if isinstance(figures, Figure):
         return [figures]
-    if isinstance(figures, Mapping):
+    if isinstance(figures, Mapping):  # the names become the window titles (unless labelled)
+        for name, fig in figures.items():
+            if isinstance(fig, Figure) and not fig.get_label():
+                fig.set_label(str(name))
         figures = figures.values()
     if not isinstance(figures, Iterable) or isinstance(figures, (str, bytes)):
         raise TypeError(
@@ -91,7 +94,8 @@ def show(figures, block: bool | None = None, warn: bool = True) -> bool:
     Parameters
     ----------
     figures : Figure, dict of str to Figure, or iterable of Figure
-        What to show, e.g. a part's ``figures(result)``.
+        What to show, e.g. a part's ``figures(result)``. A window is titled by the
+        figure's label; figures of a dict without a label get their key as label.
     block : bool, optional
         Passed to ``pyplot.show``; default: block except in interactive sessions.
     warn : bool, default True
