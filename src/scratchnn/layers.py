@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import initializers
+from ._sparse import is_sparse
 from ._validation import as_rng, check_float_dtype, check_int, check_real
 
 __all__ = [
@@ -143,6 +144,11 @@ class Linear(Layer):
         \\frac{\\partial\\xi}{\\partial b} = \\sum_{i} G_{i\\cdot}, \\qquad
         \\frac{\\partial\\xi}{\\partial X} = G W^\\top .
 
+    ``X`` may be a SciPy sparse matrix (CSR or CSC), the network's input: :math:`XW` and
+    :math:`X^\\top G` are then sparse × dense products with dense results, ``X`` is never
+    densified, and ``backward`` returns None instead of :math:`\\partial\\xi/\\partial X` (nobody
+    needs the gradient of the data, and it would be a dense matrix of the size the sparse
+    format avoids).
     """
 
     def __init__(
@@ -178,10 +184,12 @@ class Linear(Layer):
             return x @ self.params["W"] + self.params["b"]  # Y = XW + b
         return x @ self.params["W"]  # Y = XW
 
-    def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        self.grads["W"][...] = self._x.T @ grad_y  # ∂ξ/∂W = XᵀG
+    def backward(self, grad_y: np.ndarray) -> np.ndarray | None:
+        self.grads["W"][...] = self._x.T @ grad_y  # ∂ξ/∂W = XᵀG (X dense or sparse)
         if self.bias:
             self.grads["b"][...] = grad_y.sum(axis=0)  # ∂ξ/∂b = Σᵢ Gᵢ
+        if is_sparse(self._x):  # the network's sparse input: no gradient of the data
+            return None
         return grad_y @ self.params["W"].T  # ∂ξ/∂X = GWᵀ
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -13,8 +13,9 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from ._sparse import as_sparse_input, is_sparse
 from ._validation import as_float_array, check_int
-from .layers import Layer
+from .layers import Layer, Linear
 from .losses import Loss
 
 __all__ = ["Sequential"]
@@ -51,7 +52,8 @@ class Sequential:
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Output for a batch ``x`` of shape ``(N, n_in)``; caches what backward needs.
 
-        ``x`` is converted to the network's parameter dtype (no copy when it already has it).
+        ``x`` is converted to the network's parameter dtype (no copy when it already has it);
+        it may be a SciPy CSR or CSC matrix when the first layer is a ``Linear``.
         Cheap checks only (type, number of dimensions, number of features); :meth:`predict`
         also rejects NaN and infinity.
 
@@ -62,7 +64,9 @@ class Sequential:
         ValueError
             If ``x`` is not 2-D or has the wrong number of features.
         """
-        if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        if is_sparse(x):
+            x = self.check_sparse(x, "x", dtype=self.dtype, check_finite=False)
+        elif not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             x = as_float_array(x, "x", allow_empty=True)
         self.check_features(x, "x")
         x = x.astype(self.dtype or x.dtype, copy=False)
@@ -71,6 +75,20 @@ class Sequential:
         return x
 
     __call__ = forward
+
+    def check_sparse(
+        self, x: Any, name: str, *, dtype: Any = None, rows: bool = False, check_finite: bool = True
+    ) -> Any:
+        """The SciPy sparse input ``x`` checked and converted as
+        :func:`scratchnn._sparse.as_sparse_input` does (CSR or CSC, in ``dtype``, CSR with
+        ``rows``); ValueError unless the first layer is a ``Linear``, the only layer that
+        multiplies a sparse matrix."""
+        if not isinstance(self.layers[0], Linear):
+            raise ValueError(
+                f"{name} is a sparse matrix, but the network's first layer is "
+                f"{self.layers[0]!r}; sparse input needs a Linear first layer"
+            )
+        return as_sparse_input(x, name, dtype=dtype, rows=rows, check_finite=check_finite)
 
     def check_features(self, x: np.ndarray, name: str) -> None:
         """Raise ValueError unless ``x`` is 2-D with the network's number of input features."""
@@ -125,8 +143,9 @@ class Sequential:
 
         Parameters
         ----------
-        x : array_like, shape (N, n_in)
-            Finite real numbers; converted to the parameter dtype.
+        x : array_like or SciPy CSR/CSC matrix, shape (N, n_in)
+            Finite real numbers; converted to the parameter dtype. A sparse ``x`` (for a
+            network whose first layer is a ``Linear``) is never densified.
 
         Returns
         -------
@@ -141,7 +160,10 @@ class Sequential:
             If ``x`` is empty, holds NaN or infinity, is not 2-D or has the wrong number of
             features.
         """
-        x = as_float_array(x, "x")
+        if is_sparse(x):
+            x = self.check_sparse(x, "x", dtype=self.dtype)
+        else:
+            x = as_float_array(x, "x")
         modes = [layer.training for layer in self.layers]
         self.eval()
         try:

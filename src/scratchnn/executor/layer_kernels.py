@@ -10,7 +10,9 @@ into the executor's flat gradient storage:
   output in place (``owned`` inputs below);
 * a gradient the executor owns (the loss gradient, a layer's input gradient) is scaled in place
   by the activation's derivative;
-* the first layer skips :math:`G W^\\top`: nobody needs the gradient of the data.
+* the first layer skips :math:`G W^\\top`: nobody needs the gradient of the data;
+* a sparse input (SciPy CSR/CSC, the network's input) gets the Linear kernel's sparse passes:
+  :math:`XW` and :math:`X^\\top G` as SciPy's sparse × dense products, ``X`` never densified.
 
 Layers without a kernel run their own ``forward``/``backward``; their parameter gradients are
 copied into the flat storage.
@@ -33,6 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._blas import column_sums
+from .._sparse import is_sparse
 from ..layers import Layer, Linear, Logistic, ReLU, Softmax, Tanh
 
 __all__ = ["Slot", "kernel_for", "Pass"]
@@ -125,6 +128,8 @@ class LinearKernel(LayerKernel):
     def forward(self, slot, x, owned):
         W, b, _, _ = slot.arrays
         y = slot.buffer("y", (x.shape[0], W.shape[1]), W.dtype)
+        if is_sparse(x):
+            return self._sparse_forward(slot, W, b, y), True
         product = np.multiply if W.shape == (1, 1) else _product(x, W, y)
 
         def run(x):
@@ -139,6 +144,8 @@ class LinearKernel(LayerKernel):
     def backward(self, slot, g, owned, need_input):
         W, _, gW, gb = slot.arrays
         x = slot.x
+        if is_sparse(x):
+            return self._sparse_backward(slot, gW, gb), True
         grad_x = slot.buffer("grad_x", x.shape, g.dtype) if need_input else None
         if W.shape == (1, 1):
             return self._scalar_backward(slot, W, gW, gb, grad_x), True
@@ -160,6 +167,35 @@ class LinearKernel(LayerKernel):
             return inputs(g, W.T, out=grad_x)
 
         return run, True
+
+    @staticmethod
+    def _sparse_forward(slot, W, b, y) -> Pass:
+        """:math:`Y = XW + b` for a SciPy sparse ``X``: SciPy's sparse × dense product (a new
+        dense array), then the bias into the reused output."""
+
+        def run(x):
+            slot.x = x
+            if b is None:
+                y[...] = x @ W
+            else:
+                np.add(x @ W, b, out=y)
+            return y
+
+        return run
+
+    @staticmethod
+    def _sparse_backward(slot, gW, gb) -> Pass:
+        """:math:`\\partial W = X^\\top G` for a SciPy sparse ``X`` (the transpose of CSR is
+        CSC: no copy), :math:`\\partial b = 1^\\top G`; the gradient of the sparse input is
+        not computed (None), as in ``Linear.backward``."""
+
+        def run(g):
+            gW[...] = slot.x.T @ g
+            if gb is not None:
+                column_sums(g, out=gb)
+            return None
+
+        return run
 
     @staticmethod
     def _scalar_backward(slot, W, gW, gb, grad_x) -> Pass:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .._sparse import is_sparse
 from .._validation import as_float_array, check_same_length
 from ..losses import Loss
 from ..network import Sequential
@@ -45,6 +46,11 @@ def check_training_objects(network: Any, loss: Any, optimizer: Any) -> None:
         raise TypeError(f"optimizer must be a scratchnn Optimizer, got {optimizer!r}")
 
 
+def _plan_key(x: Any) -> tuple:
+    """The key of a batch's passes: its shape, marked for a sparse batch (other passes)."""
+    return x.shape if isinstance(x, np.ndarray) else ("sparse", *x.shape)
+
+
 class TrainingStep:
     """``network``, ``loss`` and ``optimizer`` as one fast training step.
 
@@ -65,6 +71,9 @@ class TrainingStep:
     The passes for a shape of input batch are made at its first batch (the kernels' passes
     with their buffers bound, :mod:`.layer_kernels`) and kept for the next ones, so the
     number of input features is checked once per shape, and the loss's normaliser read.
+
+    ``x`` may be a SciPy CSR or CSC matrix when the first layer is a ``Linear``
+    (:mod:`.layer_kernels`: sparse × dense products); sparse batches have passes of their own.
     """
 
     def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
@@ -157,9 +166,9 @@ class TrainingStep:
         if y.shape != t.shape:
             raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
         self.output = y
-        plan = self._backwards.get(x.shape)
+        plan = self._backwards.get(_plan_key(x))
         if plan is None:
-            return self._first_backward(x.shape, y, t)
+            return self._first_backward(_plan_key(x), y, t)
         loss, factor, passes = plan
         value, g = loss(y, t)
         for backward in passes:
@@ -202,10 +211,12 @@ class TrainingStep:
     def _as_batch(self, a: Any, name: str) -> np.ndarray:
         if isinstance(a, np.ndarray) and a.dtype == self.dtype and a.ndim == 2:
             return a
+        if is_sparse(a):  # CSR or CSC in the parameter dtype; finite values unchecked
+            return self.network.check_sparse(a, name, dtype=self.dtype, check_finite=False)
         return as_float_array(a, name, ndim=2, dtype=self.dtype)
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
-        passes = self._forwards.get(x.shape)
+        passes = self._forwards.get(_plan_key(x))
         if passes is None:
             return self._first_forward(x)
         for forward in passes:
@@ -218,7 +229,7 @@ class TrainingStep:
             self.network.check_features(x, "x")
         if len(self._forwards) >= MAX_PLANS:
             self._drop_plans()
-        shape, passes, owned = x.shape, [], False
+        shape, passes, owned = _plan_key(x), [], False
         for slot in self.slots:
             forward, owned = slot.kernel.forward(slot, x, owned)
             x = forward(x)

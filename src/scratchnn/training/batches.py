@@ -6,6 +6,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .._sparse import is_sparse
+
 __all__ = ["split_batches", "EpochBatches"]
 
 
@@ -40,9 +42,13 @@ class EpochBatches:
     The arrays yielded for a shuffled batch are overwritten by the next batch: copy them to
     keep them.
 
+    A SciPy sparse ``X`` must be CSR (``train`` converts CSC once per call): its batches are
+    CSR matrices of the batch's rows, ``X[order[batch]]`` (fixed batches ``X[batch]``), each a
+    new small sparse matrix; ``X`` is never densified. ``T`` is gathered as above.
+
     Parameters
     ----------
-    X, T : ndarray, shape (N, n_in) and (N, n_out)
+    X, T : ndarray (X: or SciPy CSR matrix), shape (N, n_in) and (N, n_out)
     batches : list of slice
         :func:`split_batches`.
     shuffle : bool
@@ -54,7 +60,7 @@ class EpochBatches:
         self, X: np.ndarray, T: np.ndarray, batches: list[slice], shuffle: bool, rng: Any
     ) -> None:
         self.X, self.T, self.batches, self.shuffle, self.rng = X, T, batches, shuffle, rng
-        self._buffers: tuple[np.ndarray, np.ndarray] | None = None
+        self._buffers: tuple[np.ndarray | None, np.ndarray] | None = None
 
     def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The batches of the next epoch (drawing its permutation when shuffling)."""
@@ -70,18 +76,27 @@ class EpochBatches:
         x_buffer, t_buffer = self._gather_buffers()
         for s in self.batches:
             n = s.stop - s.start
-            x, t = x_buffer[:n], t_buffer[:n]
+            t = t_buffer[:n]
             # mode="clip" writes straight into ``out`` (the default mode buffers a copy);
             # the indices come from the permutation, so none is out of range.
-            X.take(order[s], axis=0, out=x, mode="clip")
+            if x_buffer is None:
+                x = X[order[s]]  # sparse X: the batch's rows, a new CSR matrix
+            else:
+                x = x_buffer[:n]
+                X.take(order[s], axis=0, out=x, mode="clip")
             T.take(order[s], axis=0, out=t, mode="clip")
             yield x, t
 
-    def _gather_buffers(self) -> tuple[np.ndarray, np.ndarray]:
+    def _gather_buffers(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """The reused batch buffers of ``X`` (None for a sparse ``X``: no dense buffer) and
+        ``T``."""
         if self._buffers is None:
             size = max(s.stop - s.start for s in self.batches)
-            self._buffers = (
-                np.empty((size, *self.X.shape[1:]), dtype=self.X.dtype),
-                np.empty((size, *self.T.shape[1:]), dtype=self.T.dtype),
+            x_buffer = (
+                None
+                if is_sparse(self.X)
+                else np.empty((size, *self.X.shape[1:]), dtype=self.X.dtype)
             )
+            t_buffer = np.empty((size, *self.T.shape[1:]), dtype=self.T.dtype)
+            self._buffers = (x_buffer, t_buffer)
         return self._buffers

@@ -17,6 +17,12 @@ Options of :func:`train`
 network
     Trained in place. Its parameters are converted to the dtype of ``X`` (float32 data trains
     float32 parameters; integer data is treated as float64).
+X (sparse)
+    ``X`` (and ``X_val``) may be a SciPy sparse matrix in CSR or CSC format when the network
+    starts with a ``Linear`` layer: it is multiplied as it is, never densified. A CSC matrix
+    is converted to CSR once per call (mini-batches are rows), and the stored values are
+    cast once to the float dtype; NaN and infinity among them are rejected, and other
+    formats (COO, LIL …) too, with the conversion to make.
 optimizer
     Its state is created on first use and otherwise continued, so calling ``train`` again
     resumes (``partial_fit``).
@@ -72,6 +78,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .._sparse import is_sparse
 from .._validation import (
     as_float_array,
     as_rng,
@@ -132,6 +139,7 @@ def train(
     network, loss, optimizer : Sequential, Loss, Optimizer
         The parameters take the dtype of ``X``; the optimiser's state continues (resume).
     X, T : array_like, shape (N, n_in) and (N, n_out)
+        ``X`` may be a SciPy CSR or CSC matrix (see the module's documentation).
     epochs : int
     batch_size : int or None, default None (full batch)
     shuffle, rng : bool and None, int, Generator or RandomState
@@ -225,7 +233,7 @@ def _training_data(
     rng: Any,
 ) -> tuple[TrainingData, Any]:
     """Checked arrays (validation split drawn from ``rng``) and the rng the loop uses."""
-    X = as_float_array(X, "X", ndim=2)
+    X = _as_input(network, X, "X")
     T = as_float_array(T, "T", ndim=2, dtype=X.dtype)
     check_same_length(X, T, "X", "T")
     network.check_features(X, "X")
@@ -242,7 +250,7 @@ def _training_data(
             raise TypeError(
                 f"validation_data must be a pair (X_val, T_val), got {type(validation_data)}"
             )
-        data.X_val = as_float_array(validation_data[0], "X_val", ndim=2, dtype=X.dtype)
+        data.X_val = _as_input(network, validation_data[0], "X_val", X.dtype)
         data.T_val = as_float_array(validation_data[1], "T_val", ndim=2, dtype=X.dtype)
         check_same_length(data.X_val, data.T_val, "X_val", "T_val")
         network.check_features(data.X_val, "X_val")
@@ -262,6 +270,14 @@ def _training_data(
         val_idx, train_idx = order[:n_val], np.sort(order[n_val:])
         data = TrainingData(X[train_idx], T[train_idx], X[val_idx], T[val_idx])
     return data, rng
+
+
+def _as_input(network: Sequential, X: Any, name: str, dtype: Any = None) -> Any:
+    """``X`` checked: a finite float array, 2-D, or a SciPy sparse matrix as CSR (a CSC
+    matrix is converted once, here: batches are rows), its stored values cast once."""
+    if not is_sparse(X):
+        return as_float_array(X, name, ndim=2, dtype=dtype)
+    return network.check_sparse(X, name, dtype=dtype, rows=True)
 
 
 class _GradNorms(Callback):
