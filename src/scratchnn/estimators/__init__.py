@@ -43,11 +43,19 @@ gradient is that of :math:`J`; we report :math:`J`.) With ``solver="adamw"``, ``
 AdamW's *decoupled* weight decay (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update)
 instead of the L2 term.
 
+Sparse input
+------------
+``fit``, ``partial_fit``, ``predict``, ``predict_proba`` and ``score`` take SciPy sparse
+matrices as scikit-learn's MLP does (CSR and CSC as they are, other formats converted to CSR):
+the first ``Linear`` layer multiplies the sparse ``X`` by its dense weights and computes its
+weight gradient :math:`X^\\top G` the same way, so ``X`` is never densified; a CSC ``X`` is
+converted to CSR once per fit (mini-batches are rows).
+
 Differences from scikit-learn
 -----------------------------
 * Solvers: ``"adam"``, ``"sgd"`` (constant learning rate, momentum, Nesterov), ``"rmsprop"``,
   ``"adamw"``; no ``"lbfgs"``. No ``learning_rate`` schedules (``power_t``), ``max_fun``,
-  ``sample_weight``, sparse input, or regressor ``loss`` (squared error only); both
+  ``sample_weight``, or regressor ``loss`` (squared error only); both
   estimators take ``hidden_layer_sizes`` as their first positional argument.
 * Mini-batches: ``max(1, N // batch_size)`` batches of nearly equal size (the engine's rule)
   instead of full batches and a smaller last one.

@@ -39,6 +39,8 @@ from ._persistence import PersistenceMixin
 from ._progress import SklearnProgress
 
 _DTYPES = (np.float64, np.float32)
+#: Sparse formats taken as they are (scikit-learn's MLP's); others are converted to CSR.
+_SPARSE = ["csr", "csc"]
 
 
 def _uniform(bound: float) -> Callable:
@@ -118,6 +120,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSR/CSC: the first layer multiplies sparse × dense
+        return tags
 
     def _make_rng(self) -> np.random.RandomState | np.random.Generator:
         """The one source of randomness of a fit (initial weights, shuffling, split)."""
@@ -238,6 +245,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             X,
             y,
             dtype=_DTYPES,
+            accept_sparse=_SPARSE,
             multi_output=True,
             y_numeric=not self._is_classifier,
             reset=first,
@@ -346,9 +354,10 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array_like, shape (n_samples, n_features)
+        X : array_like or sparse matrix, shape (n_samples, n_features)
             Finite real numbers. float32 input trains a float32 network (and gives float32
-            predictions); every other numeric dtype becomes float64.
+            predictions); every other numeric dtype becomes float64. A SciPy sparse matrix
+            (CSR or CSC; other formats are converted to CSR) is never densified.
         y : array_like, shape (n_samples,) or (n_samples, n_outputs)
             Class labels (classifier; an indicator matrix for multi-label) or targets
             (regressor).
@@ -375,7 +384,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         """Validated network output, shape (n_samples, n_outputs_)."""
         check_is_fitted(self, "network_")
         _reject_strings(X, "X", "real numbers (features)")
-        X = validate_data(self, X, dtype=_DTYPES, reset=False)
+        X = validate_data(self, X, dtype=_DTYPES, accept_sparse=_SPARSE, reset=False)
         y = self.network_.predict(X)
         self._forget_activations()
         return y
