@@ -18,7 +18,7 @@ Fitted attributes, as scikit-learn sets them: ``n_iter_`` = ``min(nit, max_iter)
 fit, ``loss_`` = :math:`J` at the solution, ``t_`` unchanged; when SciPy stops without
 converging (``max_iter`` or ``max_fun`` reached, or a failed line search), scikit-learn's
 ``ConvergenceWarning``. ``partial_fit`` does not exist for ``"lbfgs"`` (an
-``AttributeError``, as in scikit-learn).
+``AttributeError``, as in scikit-learn's classifier).
 
 Differences from scikit-learn, deliberate:
 
@@ -28,8 +28,13 @@ Differences from scikit-learn, deliberate:
   SciPy 1.15 or newer prints nothing.
 * For several regression outputs :math:`J` is the gradient's own objective (half the squared
   error summed over the outputs); scikit-learn's value is its squared-error term divided by
-  :math:`n_{outputs}` while its gradient is not, so its line search sees a different
-  function: the solutions agree once both converge, ``loss_`` differs by that factor.
+  :math:`n_{outputs}` while its gradient is not, so its line search and stopping test see
+  another function and it stops elsewhere (for ridge regression, farther from the exact
+  minimiser than this fit): the solutions agree only as far as both converged, and
+  ``loss_`` differs by about that factor.
+* ``MLPRegressor(solver="lbfgs")`` has no ``partial_fit`` either; scikit-learn's means to
+  hide it too, but its ``available_if`` test is the method ``_check_solver`` rather than
+  its result, so there the method shows and runs a whole L-BFGS fit.
 * A loss or weights that become NaN or infinite raise
   :class:`~scratchnn.training.TrainingDivergedError` (a ``ValueError``) advising to scale
   the inputs, as scikit-learn's ``ValueError`` does.
