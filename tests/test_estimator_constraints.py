@@ -70,10 +70,12 @@ BAD = [
     ({"validation_fraction": 0.0}, ValueError, r"validation_fraction must be .* in \(0, 1\)"),
     ({"epsilon": np.nan}, ValueError, "epsilon must be a finite number"),
     (
-        {"solver": "lbfgs"},
+        {"solver": "newton"},
         ValueError,
-        "solver must be one of 'adam', 'sgd', 'rmsprop', 'adamw', got 'lbfgs'",
+        "solver must be one of 'adam', 'sgd', 'rmsprop', 'adamw', 'lbfgs', got 'newton'",
     ),
+    ({"max_fun": 0}, ValueError, "max_fun must be an integer >= 1, got 0"),
+    ({"max_fun": 1.5}, TypeError, "max_fun must be an integer"),
 ]
 
 

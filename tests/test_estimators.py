@@ -605,7 +605,7 @@ BAD_INPUT = {
     ),
     "alpha": (lambda c, X, y: MLPClassifier(alpha=-1.0).fit(X, y), ValueError, "alpha must be"),
     "solver": (
-        lambda c, X, y: MLPClassifier(solver="lbfgs").fit(X, y),
+        lambda c, X, y: MLPClassifier(solver="newton").fit(X, y),
         ValueError,
         "solver must be one of",
     ),

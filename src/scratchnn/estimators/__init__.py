@@ -54,7 +54,8 @@ converted to CSR once per fit (mini-batches are rows).
 Differences from scikit-learn
 -----------------------------
 * Solvers: ``"adam"``, ``"sgd"`` (constant learning rate, momentum, Nesterov), ``"rmsprop"``,
-  ``"adamw"``; no ``"lbfgs"``. No ``learning_rate`` schedules (``power_t``), ``max_fun``,
+  ``"adamw"``, and ``"lbfgs"`` (with ``max_fun``; its differences are listed in
+  :mod:`scratchnn.estimators._lbfgs`). No ``learning_rate`` schedules (``power_t``),
   ``sample_weight``, or regressor ``loss`` (squared error only); both
   estimators take ``hidden_layer_sizes`` as their first positional argument.
 * Mini-batches: ``max(1, N // batch_size)`` batches of nearly equal size (the engine's rule)

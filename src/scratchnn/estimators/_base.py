@@ -33,6 +33,7 @@ from ..network import Sequential
 from ..optimizers import Optimizer
 from ..training import EarlyStopping, History, train
 from ._constraints import check_params
+from ._lbfgs import check_stochastic, fit_lbfgs
 from ._mapping import OBJECTIVE, SCORE, EngineConfig, engine_config
 from ._objective import PENALTY, Objective, l2_penalty
 from ._persistence import PersistenceMixin
@@ -99,6 +100,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
         n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -120,6 +122,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -197,6 +200,10 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
     def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> _BaseMLP:
         """``fit`` (``incremental=False``) or one ``partial_fit`` epoch."""
         params = check_params(self.get_params(deep=False))
+        if params["solver"] == "lbfgs":
+            if incremental:
+                check_stochastic(self)  # raises scikit-learn's AttributeError
+            return fit_lbfgs(self, X, y, params)
         if incremental and params["early_stopping"]:
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not hasattr(self, "network_") or (not incremental and not params["warm_start"])

@@ -6,11 +6,13 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import _BaseMLP
 from ._docstrings import _ATTRIBUTES, _PARAMETERS
+from ._lbfgs import check_stochastic
 
 __all__ = ["MLPClassifier"]
 
@@ -128,6 +130,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             return float(np.mean(np.argmax(y, axis=1) == np.argmax(t, axis=1)))
         return float(np.mean(np.all((y > 0.5) == (t > 0.5), axis=1)))
 
+    @available_if(check_stochastic)
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "MLPClassifier":
         """One epoch over ``(X, y)``, continuing the network and the optimiser state.
 

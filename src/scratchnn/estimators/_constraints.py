@@ -129,7 +129,7 @@ class Sizes:
 PARAMETER_CONSTRAINTS: dict[str, Rule] = {
     "hidden_layer_sizes": Sizes(Int(low=1)),
     "activation": Choice(tuple(ACTIVATIONS)),
-    "solver": Choice(tuple(SOLVERS)),
+    "solver": Choice((*SOLVERS, "lbfgs")),
     "alpha": Real("[0, inf)"),
     "batch_size": Int(low=1, keywords=("auto",)),
     "learning_rate_init": Real("(0, inf)"),
@@ -147,6 +147,7 @@ PARAMETER_CONSTRAINTS: dict[str, Rule] = {
     "beta_2": Real("[0, 1)"),
     "epsilon": Real("(0, inf)"),
     "n_iter_no_change": Int(low=1, allow_inf=True),
+    "max_fun": Int(low=1),
 }
 
 

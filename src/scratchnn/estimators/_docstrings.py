@@ -5,9 +5,11 @@ _PARAMETERS = """
         Units of each hidden layer; ``()`` for none (a linear model).
     activation : {"relu", "logistic", "tanh", "identity"}, default "relu"
         Hidden-layer activation (the engine's ``ReLU``, ``Logistic``, ``Tanh``, ``Identity``).
-    solver : {"adam", "sgd", "rmsprop", "adamw"}, default "adam"
+    solver : {"adam", "sgd", "rmsprop", "adamw", "lbfgs"}, default "adam"
         Engine optimiser: ``Adam``, ``GradientDescent`` (with ``momentum``), ``RMSprop``
-        (decay 0.9), ``AdamW``.
+        (decay 0.9), ``AdamW``; or ``"lbfgs"``: SciPy's L-BFGS-B on the whole training set
+        (no mini-batches, validation split or ``partial_fit``), as scikit-learn's; see
+        ``max_fun``.
     alpha : float, default 1e-4
         L2 penalty :math:`\\frac{\\alpha}{2b}\\lVert W\\rVert^2` on the weights (see the module
         notes); AdamW's decoupled weight decay with ``solver="adamw"``.
@@ -16,7 +18,7 @@ _PARAMETERS = """
     learning_rate_init : float, default 1e-3
         Learning rate (constant).
     max_iter : int, default 200
-        Maximum number of epochs.
+        Maximum number of epochs (L-BFGS iterations with ``solver="lbfgs"``).
     shuffle : bool, default True
         Shuffle the samples before every epoch.
     random_state : None, int, RandomState or Generator
@@ -24,7 +26,8 @@ _PARAMETERS = """
         entropy; an int: reproducible (``RandomState(seed)``, scikit-learn's initial weights).
     tol : float, default 1e-4
         An epoch improves when ``loss_curve_`` drops (or, with ``early_stopping``, the
-        validation score rises) by more than ``tol``.
+        validation score rises) by more than ``tol``. With ``solver="lbfgs"``: L-BFGS-B's
+        ``gtol`` (it stops when no gradient component exceeds ``tol``).
     verbose : bool or int, default False
         Show the progress of every epoch: scikit-learn's lines on stdout
         (``Iteration 3, loss = 0.41268301``, ``Validation score: 0.900000`` with
@@ -46,30 +49,37 @@ _PARAMETERS = """
         Adam's (and AdamW's) moment decays and stabiliser; ``epsilon`` also RMSprop's.
     n_iter_no_change : int or inf, default 10
         Stop after ``n_iter_no_change + 1`` epochs without improvement (scikit-learn's rule).
+    max_fun : int, default 15000
+        ``solver="lbfgs"`` only: the most evaluations of the loss and its gradient
+        (L-BFGS-B's ``maxfun``; line searches take several per iteration).
 """
 
 _ATTRIBUTES = """
     network_ : scratchnn.Sequential
         The trained network (``Linear`` layers and activations).
-    optimizer_ : scratchnn.optimizers.Optimizer
-        The engine optimiser with its state (continued by ``partial_fit``).
+    optimizer_ : scratchnn.optimizers.Optimizer or None
+        The engine optimiser with its state (continued by ``partial_fit``); None after a
+        ``solver="lbfgs"`` fit.
     history_ : scratchnn.History
-        What :func:`scratchnn.train` recorded during the last ``fit``/``partial_fit``.
+        What :func:`scratchnn.train` recorded during the last ``fit``/``partial_fit``
+        (``"lbfgs"``: ``train_metrics["objective"]``, :math:`J` of every iteration).
     coefs_, intercepts_ : list of ndarray
         The network's weight matrices and biases, layer by layer (the arrays themselves).
     loss_ : float
-        ``loss_curve_[-1]``.
+        ``loss_curve_[-1]`` (``"lbfgs"``: :math:`J` at the solution).
     loss_curve_ : list of float
         The objective :math:`J` (scikit-learn's units, L2 term included) of every epoch: the
-        mean of its mini-batches' values (see the module notes).
+        mean of its mini-batches' values (see the module notes); with ``"lbfgs"``, :math:`J`
+        after every iteration (scikit-learn does not set it for ``"lbfgs"``).
     best_loss_ : float or None
-        Smallest ``loss_curve_`` value (None with ``early_stopping``).
+        Smallest ``loss_curve_`` value (None with ``early_stopping``; ``loss_`` for
+        ``"lbfgs"``).
     validation_scores_ : list of float or None
         With ``early_stopping``: the score on the validation samples after every epoch.
     best_validation_score_ : float or None
         Best validation score; its weights were restored.
     n_iter_ : int
-        Epochs run by the last ``fit`` (``partial_fit`` adds one).
+        Epochs run by the last ``fit`` (``partial_fit`` adds one); L-BFGS iterations.
     t_ : int
         Training samples seen by the optimiser.
     n_features_in_ : int

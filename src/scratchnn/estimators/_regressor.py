@@ -6,9 +6,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils.metaestimators import available_if
 
 from ._base import _BaseMLP
 from ._docstrings import _ATTRIBUTES, _PARAMETERS
+from ._lbfgs import check_stochastic
 
 __all__ = ["MLPRegressor"]
 
@@ -73,6 +75,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         scores[~constant] = 1.0 - residual[~constant] / total[~constant]
         return float(np.mean(scores))
 
+    @available_if(check_stochastic)
     def partial_fit(self, X: Any, y: Any) -> "MLPRegressor":
         """One epoch over ``(X, y)``, continuing the network and the optimiser state.
 

@@ -1,4 +1,5 @@
-"""Training: the loop (:func:`train`), its history, callbacks, metrics and batches."""
+"""Training: the loop (:func:`train`), its history, callbacks, metrics and batches; the
+whole-data objective of a flat parameter vector (:class:`FlatObjective`)."""
 
 from .batches import EpochBatches, split_batches
 from .callbacks import (
@@ -8,6 +9,7 @@ from .callbacks import (
     FunctionCallback,
     TrainingContext,
 )
+from .flat import FlatObjective
 from .history import History, TrainingDivergedError
 from .loop import train
 from .metrics import METRICS, accuracy
@@ -27,4 +29,5 @@ __all__ = [
     "train",
     "split_batches",
     "EpochBatches",
+    "FlatObjective",
 ]
