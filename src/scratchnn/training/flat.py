@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .._sparse import is_sparse
 from .._validation import as_float_array, check_real
 from ..executor import TrainingStep
 from ..executor.step import check_training_objects
@@ -46,7 +47,7 @@ class FlatObjective:
     network : Sequential
         Deterministic (no dropout): the objective must be a function of :math:`\\theta`.
     loss : Loss
-    x : array_like, shape (N, n_in)
+    x : array_like or scipy.sparse matrix (CSR/CSC), shape (N, n_in)
         All the inputs (finite), converted once to the network's dtype.
     t : array_like, shape (N, n_out)
         The targets, likewise.
@@ -102,7 +103,10 @@ class FlatObjective:
         self.network, self.loss = network, loss
         self._params = network.parameters()
         dtype = self._params[0].dtype if self._params else np.dtype(np.float64)
-        self.x = as_float_array(x, "x", ndim=2, dtype=dtype)
+        if is_sparse(x):  # CSR/CSC: the first Linear multiplies it as it is
+            self.x = network.check_sparse(x, "x", dtype=dtype)
+        else:
+            self.x = as_float_array(x, "x", ndim=2, dtype=dtype)
         self.t = as_float_array(t, "t", ndim=2, dtype=dtype)
         if self.x.shape[0] != self.t.shape[0]:
             raise ValueError(
