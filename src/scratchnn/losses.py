@@ -180,7 +180,7 @@ class _FusedLoss(Loss):
             i, k = np.argwhere(bad)[0]
             raise ValueError(
                 f"{name}: the targets of {type(self).__name__} must be {what}; "
-                f"found {t[i, k]!r} at row {i}, column {k}"
+                f"found {float(t[i, k])!r} at row {i}, column {k}"
             )
 
     def get_config(self) -> dict[str, Any]:
@@ -292,7 +292,7 @@ class CategoricalCrossEntropy(_FusedLoss):
         if bad.size:
             raise ValueError(
                 f"{name}: the targets of {type(self).__name__} must be {what}; "
-                f"row {bad[0]} sums to {sums[bad[0]]!r}"
+                f"row {bad[0]} sums to {float(sums[bad[0]])!r}"
             )
 
 

@@ -301,7 +301,7 @@ def check_sample_weight(sample_weight: Any, n_samples: int, dtype: Any) -> np.nd
         )
     if np.any(w < 0):
         i = int(np.flatnonzero(w < 0)[0])
-        raise ValueError(f"sample_weight must be non-negative, got {w[i]!r} at index {i}")
+        raise ValueError(f"sample_weight must be non-negative, got {float(w[i])!r} at index {i}")
     if not np.any(w):
         raise ValueError("sample_weight must not be all zero")
     return w
