@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
 try:
     from sklearn.utils.validation import validate_data
@@ -187,7 +187,15 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.network_.clear_cache()
 
     # -- fitting --------------------------------------------------------------------------
-    def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> _BaseMLP:
+    def _fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        incremental: bool,
+        classes: Any = None,
+        sample_weight: Any = None,
+    ) -> _BaseMLP:
         """``fit`` (``incremental=False``) or one ``partial_fit`` epoch."""
         params = check_params(self.get_params(deep=False))
         if incremental and params["early_stopping"]:
@@ -196,8 +204,17 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         X, T = self._validate_data_and_targets(
             X, y, first=first, incremental=incremental, classes=classes
         )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
         config = engine_config(
-            params, self._problem_kind(), T.shape[1], X.shape[0], incremental=incremental
+            params,
+            self._problem_kind(),
+            T.shape[1],
+            X.shape[0],
+            incremental=incremental,
+            weight_sum=None if sample_weight is None else float(np.sum(sample_weight)),
         )
         if config.warning is not None:
             warnings.warn(config.warning, UserWarning, stacklevel=3)
@@ -207,7 +224,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             self._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
         if not incremental or getattr(self, "optimizer_", None) is None:
             self.optimizer_ = self._make_optimizer(config)
-        history, stopper = self._train(X, T, config, self.n_iter_ if incremental else 0)
+        history, stopper = self._train(
+            X, T, config, self.n_iter_ if incremental else 0, sample_weight
+        )
         self._record(history, stopper, config, incremental=incremental)
         if history.interrupted:
             warnings.warn(
@@ -273,7 +292,12 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_iter_ = 0
 
     def _train(
-        self, X: np.ndarray, T: np.ndarray, config: EngineConfig, first_iteration: int
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        config: EngineConfig,
+        first_iteration: int,
+        sample_weight: np.ndarray | None = None,
     ) -> tuple[History, EarlyStopping | None]:
         """One call of the engine's ``train``; the stopping callback if there was one.
         ``first_iteration``: ``n_iter_`` before it, for the verbose lines."""
@@ -314,6 +338,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             metrics=metrics,
             weight_decay=config.weight_decay,
             epoch_loss="batches",
+            sample_weight=sample_weight,
         )
         self._forget_activations()
         return history, stopper
@@ -341,7 +366,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_iter_ = self.n_iter_ + history.epochs if incremental else history.epochs
         self.t_ += config.n_train * history.epochs
 
-    def fit(self, X: Any, y: Any) -> "_BaseMLP":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_BaseMLP":
         """Train the network on ``(X, y)`` for at most ``max_iter`` epochs.
 
         Parameters
@@ -352,6 +377,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         y : array_like, shape (n_samples,) or (n_samples, n_outputs)
             Class labels (classifier; an indicator matrix for multi-label) or targets
             (regressor).
+        sample_weight : array_like, shape (n_samples,), optional
+            Non-negative weights, not all zero: every batch loss is the weighted mean
+            :math:`\\sum_i w_i \\ell_i / \\sum_i w_i`, and the L2 term is divided by the
+            batch's weight, as scikit-learn's (see :mod:`scratchnn.estimators._mapping`).
+            Negative weights are refused.
 
         Returns
         -------
@@ -369,7 +399,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         scratchnn.TrainingDivergedError
             When the loss becomes NaN or infinite (lower ``learning_rate_init``).
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, incremental=False, sample_weight=sample_weight)
 
     def _forward(self, X: Any) -> np.ndarray:
         """Validated network output, shape (n_samples, n_outputs_)."""
