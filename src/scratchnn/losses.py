@@ -63,12 +63,12 @@ def _total(elementwise: np.ndarray, w: np.ndarray | None) -> float:
     """:math:`\\sum_{i,k} w_i \\ell_{ik}` (:math:`w_i = 1` without weights)."""
     if w is None:
         return float(np.sum(elementwise))
-    return float(np.dot(w, np.sum(elementwise, axis=1)))
+    return float(np.dot(w, elementwise.reshape(len(w), -1).sum(axis=1)))
 
 
 def _weigh(grad: np.ndarray, w: np.ndarray | None) -> np.ndarray:
     """Row ``i`` of ``grad`` times :math:`w_i` (unchanged without weights)."""
-    return grad if w is None else grad * w[:, None]
+    return grad if w is None else grad * w.reshape(-1, *[1] * (grad.ndim - 1))
 
 
 class Loss:
@@ -99,8 +99,9 @@ class Loss:
         times the number of outputs when :attr:`per_output`; 1 for ``reduction="sum"``."""
         if self.reduction == "sum":
             return 1
-        n = y.shape[0] if w is None else float(np.sum(w))
-        return n * y.shape[1] if self.per_output else n
+        if w is None:
+            return y.size if self.per_output else y.shape[0]
+        return float(np.sum(w)) * (y[0].size if self.per_output else 1)
 
     def __call__(self, y: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
         return self.value(y, t, w)
