@@ -141,6 +141,8 @@ class Loss:
         if type(self).fused_activation is None:
             raise NotImplementedError(f"{type(self).__name__} has no fused output activation")
         self._check(y, t)
+        if w is None:
+            return (y - t) / self.normaliser(y)
         return _weigh(y - t, w) / self.normaliser(y, w)
 
     def check_targets(self, t: np.ndarray, name: str = "T") -> None:

@@ -188,13 +188,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
 
     # -- fitting --------------------------------------------------------------------------
     def _fit(
-        self,
-        X: Any,
-        y: Any,
-        *,
-        incremental: bool,
-        classes: Any = None,
-        sample_weight: Any = None,
+        self, X: Any, y: Any, *, incremental: bool, classes: Any = None, sample_weight: Any = None
     ) -> _BaseMLP:
         """``fit`` (``incremental=False``) or one ``partial_fit`` epoch."""
         params = check_params(self.get_params(deep=False))
@@ -204,17 +198,13 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         X, T = self._validate_data_and_targets(
             X, y, first=first, incremental=incremental, classes=classes
         )
+        weight_sum = None
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+            weight_sum = float(np.sum(sample_weight))
+        kind, n = self._problem_kind(), X.shape[0]
         config = engine_config(
-            params,
-            self._problem_kind(),
-            T.shape[1],
-            X.shape[0],
-            incremental=incremental,
-            weight_sum=None if sample_weight is None else float(np.sum(sample_weight)),
+            params, kind, T.shape[1], n, incremental=incremental, weight_sum=weight_sum
         )
         if config.warning is not None:
             warnings.warn(config.warning, UserWarning, stacklevel=3)
@@ -297,7 +287,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         T: np.ndarray,
         config: EngineConfig,
         first_iteration: int,
-        sample_weight: np.ndarray | None = None,
+        sample_weight: Any,
     ) -> tuple[History, EarlyStopping | None]:
         """One call of the engine's ``train``; the stopping callback if there was one.
         ``first_iteration``: ``n_iter_`` before it, for the verbose lines."""
@@ -378,10 +368,8 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             Class labels (classifier; an indicator matrix for multi-label) or targets
             (regressor).
         sample_weight : array_like, shape (n_samples,), optional
-            Non-negative weights, not all zero: every batch loss is the weighted mean
-            :math:`\\sum_i w_i \\ell_i / \\sum_i w_i`, and the L2 term is divided by the
-            batch's weight, as scikit-learn's (see :mod:`scratchnn.estimators._mapping`).
-            Negative weights are refused.
+            Non-negative, not all zero: every batch loss is the weighted mean
+            :math:`\\sum_i w_i \\ell_i / \\sum_i w_i`, its L2 term divided by :math:`\\sum_i w_i`.
 
         Returns
         -------

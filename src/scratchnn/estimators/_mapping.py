@@ -123,7 +123,8 @@ class EngineConfig:
     batch_weight : float
         :math:`\\bar b`: the mean number of training samples a batch, or with sample weights
         the mean total weight a batch (scikit-learn divides a batch's L2 term by the sum of
-        its weights).
+        its weights; with early stopping, the held-out samples are assumed to carry their
+        share of the weight).
     batch_size, n_batches : int
         Mini-batch size and the number of batches the engine cuts ``n_train`` into.
     weight_decay : float
@@ -257,9 +258,7 @@ def engine_config(
     incremental : bool
         ``partial_fit``: one epoch, no stopping rule.
     weight_sum : float, optional
-        The sum of the sample weights, if any: :math:`\\bar b` is then the mean weight of a
-        batch, :math:`\\sum w \\cdot N_{train}/N / n_{batches}` (exact without early stopping;
-        with it, the held-out samples are assumed to carry their share of the weight).
+        :math:`\\sum w`: :math:`\\bar b` is then :math:`\\sum w \\cdot N_{train}/N / n_{batches}`.
 
     Returns
     -------
@@ -274,9 +273,8 @@ def engine_config(
         When early stopping's validation set leaves no training samples.
     """
     hidden = params["activation"]
-    output_layer, out_activation, loss, s = _output(
-        kind, n_outputs, params.get("loss", "squared_error")
-    )
+    loss_name = params.get("loss", "squared_error")
+    output_layer, out_activation, loss, s = _output(kind, n_outputs, loss_name)
     optimizer, args, kwargs = _optimizer(params, s)
     early = bool(params["early_stopping"])
     fraction = float(params["validation_fraction"])
