@@ -409,3 +409,29 @@ def test_check_estimator_with_lbfgs(cls):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check_estimator(cls((5,), solver="lbfgs", max_iter=50, random_state=0))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("iterations", [1, 10])
+def test_lbfgs_sample_weight_matches_scikit_learn(iterations):
+    from sklearn.datasets import load_iris
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+    from scratchnn.estimators import MLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    weights = np.random.default_rng(0).integers(0, 4, len(y)).astype(float)
+    settings = dict(solver="lbfgs", alpha=1e-2, max_iter=iterations, random_state=1)
+    theirs = SkMLPClassifier((8,), **settings).fit(X, y, sample_weight=weights)
+    ours = MLPClassifier((8,), **settings).fit(X, y, sample_weight=weights)
+    for a, b in zip(theirs.coefs_ + theirs.intercepts_, ours.coefs_ + ours.intercepts_):
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-10)
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-10)
+    # weights of 0 and 1 only: the same as fitting on the samples of weight 1
+    mask = weights > 0
+    binary = np.where(mask, 1.0, 0.0)
+    kept = MLPClassifier((8,), **settings).fit(X[mask], y[mask])
+    weighted = MLPClassifier((8,), **settings).fit(X, y, sample_weight=binary)
+    for a, b in zip(kept.coefs_, weighted.coefs_):
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-10)

@@ -15,6 +15,7 @@ from .gradcheck import GradientCheckError, check_gradients, check_layer, check_l
 from .layers import (
     Bias,
     Dropout,
+    Exp,
     GaussianRBF,
     Identity,
     Layer,
@@ -24,7 +25,7 @@ from .layers import (
     Softmax,
     Tanh,
 )
-from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
+from .losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, HalfPoissonDeviance, Loss
 from .network import Sequential
 from .optimizers import Adam, AdamW, GradientDescent, Momentum, Optimizer, RMSprop, chain
 from .regularization import ClipByGlobalNorm, WeightDecay
@@ -45,6 +46,7 @@ __all__ = [
     "Bias",
     "Identity",
     "Logistic",
+    "Exp",
     "Softmax",
     "GaussianRBF",
     "Tanh",
@@ -54,6 +56,7 @@ __all__ = [
     "MSE",
     "BinaryCrossEntropy",
     "CategoricalCrossEntropy",
+    "HalfPoissonDeviance",
     "Sequential",
     "Optimizer",
     "GradientDescent",

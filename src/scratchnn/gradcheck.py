@@ -260,6 +260,7 @@ def check_loss(
     t: np.ndarray,
     *,
     fused: bool = False,
+    w: np.ndarray | None = None,
     epsilon: float = 1e-4,
     rtol: float = 1e-5,
     atol: float = 1e-8,
@@ -269,22 +270,26 @@ def check_loss(
     With ``fused=False`` ``y`` is the network output and :meth:`Loss.gradient` is checked.
     With ``fused=True`` ``y`` is the *input* ``z`` of the loss's fused activation and
     :meth:`Loss.fused_gradient` at ``activation(z)`` is checked against differences of
-    ``loss(activation(z), t)``.
+    ``loss(activation(z), t)``. ``w``: optional sample weights, shape (N,).
     """
     y = np.array(y, dtype=np.float64)
     t = np.asarray(t, dtype=np.float64)
+    if w is not None:
+        w = np.asarray(w, dtype=np.float64)
     if fused:
-        activation = loss.fused_activation()
-        backprop = loss.fused_gradient(activation.forward(y), t)
+        if getattr(loss, "from_logits", False):
+            raise ValueError("fused=True checks a loss of probabilities, not from_logits=True")
+        activation = type(loss).fused_activation()
+        backprop = loss.fused_gradient(activation.forward(y), t, w)
 
         def f() -> float:
-            return loss.value(activation.forward(y), t)
+            return loss.value(activation.forward(y), t, w)
 
     else:
-        backprop = loss.gradient(y, t)
+        backprop = loss.gradient(y, t, w)
 
         def f() -> float:
-            return loss.value(y, t)
+            return loss.value(y, t, w)
 
     report = GradientCheckReport()
     report.checks.append(

@@ -35,6 +35,7 @@ __all__ = [
     "Bias",
     "Identity",
     "Logistic",
+    "Exp",
     "Softmax",
     "GaussianRBF",
     "Tanh",
@@ -259,6 +260,25 @@ class Logistic(Layer):
         return y * (1.0 - y) * grad_y
 
 
+class Exp(Layer):
+    """Exponential activation (the log link of a Poisson output).
+
+    .. math::
+
+        y = e^{z}, \\qquad \\frac{\\partial\\xi}{\\partial z} = y \\circ G
+
+    Followed by :class:`scratchnn.losses.HalfPoissonDeviance` the two fuse to
+    :math:`\\partial\\xi/\\partial z = Y - T` up to the reduction.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._y = np.exp(x)
+        return self._y
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        return self._y * grad_y
+
+
 class Softmax(Layer):
     """Row-wise softmax.
 
@@ -380,5 +400,5 @@ class Dropout(Layer):
 #: Layer classes by name, used to rebuild networks from a description.
 LAYER_TYPES: dict[str, type[Layer]] = {
     cls.__name__: cls
-    for cls in (Linear, Bias, Identity, Logistic, Softmax, GaussianRBF, Tanh, ReLU, Dropout)
+    for cls in (Linear, Bias, Identity, Logistic, Exp, Softmax, GaussianRBF, Tanh, ReLU, Dropout)
 }

@@ -4,7 +4,8 @@ Forward runs the layers in order; backward runs them in reverse, each layer fill
 ``grads``. This is the reference path; the training loop runs the same passes through
 :mod:`scratchnn.executor`. When the loss fuses with the last layer (softmax + categorical cross-entropy,
 logistic + binary cross-entropy) the backward pass starts below that layer from the fused
-gradient :math:`\\partial\\xi/\\partial z = (y - t)/n`.
+gradient :math:`\\partial\\xi/\\partial z = (y - t)/n`, and the loss value is computed from
+:math:`z` (exact at any saturation).
 """
 
 from __future__ import annotations
@@ -64,15 +65,23 @@ class Sequential:
         ValueError
             If ``x`` is not 2-D or has the wrong number of features.
         """
+        return self.forward_with_logits(x)[1]
+
+    def forward_with_logits(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`forward`, also returning the input ``z`` of the last layer: ``(z, y)``.
+
+        A loss that fuses with the last layer computes its value from ``z`` (exact where
+        the output activation saturates).
+        """
         if is_sparse(x):
             x = self.check_sparse(x, "x", dtype=self.dtype, check_finite=False)
         elif not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             x = as_float_array(x, "x", allow_empty=True)
         self.check_features(x, "x")
         x = x.astype(self.dtype or x.dtype, copy=False)
-        for layer in self.layers:
+        for layer in self.layers[:-1]:
             x = layer.forward(x)
-        return x
+        return x, self.layers[-1].forward(x)
 
     __call__ = forward
 
@@ -117,25 +126,40 @@ class Sequential:
         fused = loss.fused_activation
         return fused is not None and type(self.layers[-1]) is fused
 
-    def backward_loss(self, loss: Loss, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Backpropagate ``loss`` at output ``y`` (from the last ``forward``) and targets ``t``.
+    def backward_loss(
+        self, loss: Loss, y: np.ndarray, t: np.ndarray, w: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Backpropagate ``loss`` at output ``y`` (from the last ``forward``), targets ``t``
+        and optional sample weights ``w``.
 
         When the loss fuses with the last layer, backpropagation starts below it from
-        ``loss.fused_gradient`` (:math:`(y - t)/n`); otherwise from ``loss.gradient``.
+        ``loss.fused_gradient`` (:math:`w(y - t)/n`); otherwise from ``loss.gradient``.
         """
         if self.fuses_with(loss):
-            return self.backward(loss.fused_gradient(y, t), start=len(self.layers) - 2)
-        return self.backward(loss.gradient(y, t))
+            return self.backward(loss.fused_gradient(y, t, w), start=len(self.layers) - 2)
+        return self.backward(loss.gradient(y, t, w))
 
-    def loss_and_gradients(self, loss: Loss, x: np.ndarray, t: np.ndarray) -> float:
-        """Forward ``x``, return the loss against ``t`` and fill every layer's ``grads``.
+    def loss_value(
+        self, loss: Loss, z: np.ndarray, y: np.ndarray, t: np.ndarray, w: np.ndarray | None = None
+    ) -> float:
+        """The loss of output ``y`` (``z``: the last layer's input) against ``t``: from ``z``
+        when the loss fuses with the last layer (``loss.value_from_logits``), else from ``y``."""
+        if self.fuses_with(loss):
+            return loss.value_from_logits(z, t, w)
+        return loss.value(y, t, w)
+
+    def loss_and_gradients(
+        self, loss: Loss, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None
+    ) -> float:
+        """Forward ``x``, return the loss against ``t`` (sample weights ``w``) and fill every
+        layer's ``grads``.
 
         The reference path, one layer at a time; :class:`scratchnn.executor.TrainingStep`
         computes the same faster.
         """
-        y = self.forward(x)
-        value = loss.value(y, t)
-        self.backward_loss(loss, y, t)
+        z, y = self.forward_with_logits(x)
+        value = self.loss_value(loss, z, y, t, w)
+        self.backward_loss(loss, y, t, w)
         return value
 
     def predict(self, x: Any) -> np.ndarray:

@@ -16,6 +16,7 @@ multi-class            ``Softmax`` + ``CategoricalCrossEntropy``   one-hot, shap
 binary                 ``Logistic`` + ``BinaryCrossEntropy``       :math:`[y = c_1]`, (N, 1)
 multi-label            ``Logistic`` + ``BinaryCrossEntropy``       indicator matrix, (N, K)
 regression             ``Identity`` + ``MSE``                      y, shape (N, n_outputs)
+regression, poisson    ``Exp`` + ``HalfPoissonDeviance``           y >= 0, (N, n_outputs)
 =====================  ==========================================  =========================
 
 The objective is scikit-learn's
@@ -55,9 +56,13 @@ Differences from scikit-learn
 -----------------------------
 * Solvers: ``"adam"``, ``"sgd"`` (constant learning rate, momentum, Nesterov), ``"rmsprop"``,
   ``"adamw"``, and ``"lbfgs"`` (with ``max_fun``; its differences are listed in
-  :mod:`scratchnn.estimators._lbfgs`). No ``learning_rate`` schedules (``power_t``),
-  ``sample_weight``, or regressor ``loss`` (squared error only); both
-  estimators take ``hidden_layer_sizes`` as their first positional argument.
+  :mod:`scratchnn.estimators._lbfgs`). No ``learning_rate`` schedules (``power_t``); both
+  estimators take ``hidden_layer_sizes`` as their first positional argument (the regressor's
+  ``loss`` is keyword-only).
+* ``sample_weight``: the batch losses and their L2 term are divided by the batch's total
+  weight, as scikit-learn's; the engine's L2 decay uses the mean batch weight (exact for one
+  full batch or equal batch weights). Negative weights are refused. With
+  ``early_stopping`` the validation score is not weighted (scikit-learn weights it).
 * Mini-batches: ``max(1, N // batch_size)`` batches of nearly equal size (the engine's rule)
   instead of full batches and a smaller last one.
 * Convergence is judged on ``loss_curve_`` with scikit-learn's rule, by the engine's

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
 try:
     from sklearn.utils.validation import validate_data
@@ -197,21 +197,28 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.network_.clear_cache()
 
     # -- fitting --------------------------------------------------------------------------
-    def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> _BaseMLP:
+    def _fit(
+        self, X: Any, y: Any, *, incremental: bool, classes: Any = None, sample_weight: Any = None
+    ) -> _BaseMLP:
         """``fit`` (``incremental=False``) or one ``partial_fit`` epoch."""
         params = check_params(self.get_params(deep=False))
         if params["solver"] == "lbfgs":
             if incremental:
                 check_stochastic(self)  # raises scikit-learn's AttributeError
-            return fit_lbfgs(self, X, y, params)
+            return fit_lbfgs(self, X, y, params, sample_weight)
         if incremental and params["early_stopping"]:
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not hasattr(self, "network_") or (not incremental and not params["warm_start"])
         X, T = self._validate_data_and_targets(
             X, y, first=first, incremental=incremental, classes=classes
         )
+        weight_sum = None
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+            weight_sum = float(np.sum(sample_weight))
+        kind, n = self._problem_kind(), X.shape[0]
         config = engine_config(
-            params, self._problem_kind(), T.shape[1], X.shape[0], incremental=incremental
+            params, kind, T.shape[1], n, incremental=incremental, weight_sum=weight_sum
         )
         if config.warning is not None:
             warnings.warn(config.warning, UserWarning, stacklevel=3)
@@ -221,7 +228,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             self._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
         if not incremental or getattr(self, "optimizer_", None) is None:
             self.optimizer_ = self._make_optimizer(config)
-        history, stopper = self._train(X, T, config, self.n_iter_ if incremental else 0)
+        history, stopper = self._train(
+            X, T, config, self.n_iter_ if incremental else 0, sample_weight
+        )
         self._record(history, stopper, config, incremental=incremental)
         if history.interrupted:
             warnings.warn(
@@ -288,7 +297,12 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_iter_ = 0
 
     def _train(
-        self, X: np.ndarray, T: np.ndarray, config: EngineConfig, first_iteration: int
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        config: EngineConfig,
+        first_iteration: int,
+        sample_weight: Any,
     ) -> tuple[History, EarlyStopping | None]:
         """One call of the engine's ``train``; the stopping callback if there was one.
         ``first_iteration``: ``n_iter_`` before it, for the verbose lines."""
@@ -329,6 +343,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
             metrics=metrics,
             weight_decay=config.weight_decay,
             epoch_loss="batches",
+            sample_weight=sample_weight,
         )
         self._forget_activations()
         return history, stopper
@@ -356,7 +371,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_iter_ = self.n_iter_ + history.epochs if incremental else history.epochs
         self.t_ += config.n_train * history.epochs
 
-    def fit(self, X: Any, y: Any) -> "_BaseMLP":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_BaseMLP":
         """Train the network on ``(X, y)`` for at most ``max_iter`` epochs.
 
         Parameters
@@ -368,6 +383,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         y : array_like, shape (n_samples,) or (n_samples, n_outputs)
             Class labels (classifier; an indicator matrix for multi-label) or targets
             (regressor).
+        sample_weight : array_like, shape (n_samples,), optional
+            Non-negative, not all zero: every batch loss is the weighted mean
+            :math:`\\sum_i w_i \\ell_i / \\sum_i w_i`, its L2 term divided by :math:`\\sum_i w_i`.
 
         Returns
         -------
@@ -385,7 +403,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         scratchnn.TrainingDivergedError
             When the loss becomes NaN or infinite (lower ``learning_rate_init``).
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, incremental=False, sample_weight=sample_weight)
 
     def _forward(self, X: Any) -> np.ndarray:
         """Validated network output, shape (n_samples, n_outputs_)."""

@@ -131,13 +131,17 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return float(np.mean(np.all((y > 0.5) == (t > 0.5), axis=1)))
 
     @available_if(check_stochastic)
-    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "MLPClassifier":
+    def partial_fit(
+        self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None
+    ) -> "MLPClassifier":
         """One epoch over ``(X, y)``, continuing the network and the optimiser state.
 
         Parameters
         ----------
         X : array_like, shape (n_samples, n_features)
         y : array_like, shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array_like, shape (n_samples,), optional
+            As in :meth:`fit`.
         classes : array_like, shape (n_classes,)
             Every class of all calls; required on the first call, ignored (but checked)
             afterwards.
@@ -160,7 +164,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                 f"classes={np.asarray(classes).tolist()} is not the same as on the first call "
                 f"to partial_fit ({self.classes_.tolist()})"
             )
-        return self._fit(X, y, incremental=True, classes=classes)
+        return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities.

@@ -25,7 +25,7 @@ import numpy as np
 from .._validation import check_bool, check_choice, check_int, check_random_state, check_real
 from ._mapping import ACTIVATIONS, SOLVERS
 
-__all__ = ["PARAMETER_CONSTRAINTS", "check_params", "hidden_layer_sizes"]
+__all__ = ["PARAMETER_CONSTRAINTS", "REGRESSOR_ONLY", "check_params", "hidden_layer_sizes"]
 
 
 class Rule(Protocol):
@@ -148,7 +148,10 @@ PARAMETER_CONSTRAINTS: dict[str, Rule] = {
     "epsilon": Real("(0, inf)"),
     "n_iter_no_change": Int(low=1, allow_inf=True),
     "max_fun": Int(low=1),
+    "loss": Choice(("squared_error", "poisson")),
 }
+#: Parameters of :class:`~scratchnn.estimators.MLPRegressor` alone.
+REGRESSOR_ONLY = ("loss",)
 
 
 def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -171,7 +174,11 @@ def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
     TypeError, ValueError
         For the first parameter (in declaration order) that breaks its rule, named.
     """
-    return {name: rule.check(params[name], name) for name, rule in PARAMETER_CONSTRAINTS.items()}
+    return {
+        name: rule.check(params[name], name)
+        for name, rule in PARAMETER_CONSTRAINTS.items()
+        if name in params or name not in REGRESSOR_ONLY
+    }
 
 
 def hidden_layer_sizes(value: Any) -> tuple[int, ...]:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.optimize import OptimizeResult, minimize
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import _check_sample_weight
 
 from ..training import FlatObjective, History, TrainingDivergedError
 from ._mapping import OBJECTIVE, engine_config
@@ -74,7 +75,9 @@ def check_stochastic(estimator: Any) -> bool:
     return True
 
 
-def fit_lbfgs(estimator: _BaseMLP, X: Any, y: Any, params: dict[str, Any]) -> _BaseMLP:
+def fit_lbfgs(
+    estimator: _BaseMLP, X: Any, y: Any, params: dict[str, Any], sample_weight: Any = None
+) -> _BaseMLP:
     """``fit`` with ``solver="lbfgs"``: validate, initialise (or warm-start), minimise.
 
     Parameters
@@ -84,6 +87,9 @@ def fit_lbfgs(estimator: _BaseMLP, X: Any, y: Any, params: dict[str, Any]) -> _B
         As given to ``fit``.
     params : dict
         The checked hyperparameters (:func:`._constraints.check_params`).
+    sample_weight : array_like, shape (n_samples,), optional
+        The loss is the weighted mean, and the L2 term is divided by the weights' sum
+        instead of the number of samples, as scikit-learn's.
 
     Returns
     -------
@@ -106,13 +112,18 @@ def fit_lbfgs(estimator: _BaseMLP, X: Any, y: Any, params: dict[str, Any]) -> _B
     elif estimator.network_.dtype != X.dtype:
         estimator.network_.astype(X.dtype)
     estimator.optimizer_ = None  # L-BFGS keeps no state between fits
+    weight_sum = float(X.shape[0])
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        weight_sum = float(np.sum(sample_weight))
     objective = FlatObjective(
         estimator.network_,
         estimator._loss,
         X,
         T,
-        l2=float(params["alpha"]) / X.shape[0],
+        l2=float(params["alpha"]) / weight_sum,
         scale=1.0 / estimator._loss_scale,
+        sample_weight=sample_weight,
     )
     try:
         result, curve = _minimize(objective, params)

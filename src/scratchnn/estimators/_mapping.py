@@ -45,8 +45,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..layers import Identity, Layer, Logistic, ReLU, Softmax, Tanh
-from ..losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, Loss
+from ..layers import Exp, Identity, Layer, Logistic, ReLU, Softmax, Tanh
+from ..losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, HalfPoissonDeviance, Loss
 from ..optimizers import Adam, AdamW, GradientDescent, Optimizer, RMSprop
 from ..training import split_batches
 
@@ -120,6 +120,11 @@ class EngineConfig:
         ``weight_decay`` (:math:`\\alpha`, decoupled) for adamw.
     n_train : int
         Training samples: all, or :math:`N - \\lceil f N \\rceil` with early stopping.
+    batch_weight : float
+        :math:`\\bar b`: the mean number of training samples a batch, or with sample weights
+        the mean total weight a batch (scikit-learn divides a batch's L2 term by the sum of
+        its weights; with early stopping, the held-out samples are assumed to carry their
+        share of the weight).
     batch_size, n_batches : int
         Mini-batch size and the number of batches the engine cuts ``n_train`` into.
     weight_decay : float
@@ -149,6 +154,7 @@ class EngineConfig:
     optimizer_args: tuple[float, ...]
     optimizer_kwargs: Mapping[str, Any]
     n_train: int
+    batch_weight: float
     batch_size: int
     n_batches: int
     weight_decay: float
@@ -161,8 +167,14 @@ class EngineConfig:
     warning: str | None
 
 
-def _output(kind: str, n_outputs: int) -> tuple[type[Layer], str, type[Loss], float]:
+def _output(
+    kind: str, n_outputs: int, loss: str = "squared_error"
+) -> tuple[type[Layer], str, type[Loss], float]:
     """Output layer, its scikit-learn name, the engine loss and the loss scale :math:`s`."""
+    if kind == "regression" and loss == "poisson":
+        # half Poisson deviance: the engine's is a mean over samples and outputs, J's is
+        # summed over the outputs (its gradient y − t is J's as it is).
+        return Exp, "exp", HalfPoissonDeviance, 1.0 / n_outputs
     if kind == "multiclass":
         return Softmax, "softmax", CategoricalCrossEntropy, 1.0
     if kind in ("binary", "multilabel-indicator"):
@@ -223,7 +235,13 @@ def _stopping(params: Mapping[str, Any], early: bool) -> Stopping:
 
 
 def engine_config(
-    params: Mapping[str, Any], kind: str, n_outputs: int, n_samples: int, *, incremental: bool
+    params: Mapping[str, Any],
+    kind: str,
+    n_outputs: int,
+    n_samples: int,
+    *,
+    incremental: bool,
+    weight_sum: float | None = None,
 ) -> EngineConfig:
     """The engine configuration that trains like scikit-learn's MLP with ``params``.
 
@@ -239,6 +257,8 @@ def engine_config(
         Samples given to ``fit`` (before the validation split).
     incremental : bool
         ``partial_fit``: one epoch, no stopping rule.
+    weight_sum : float, optional
+        :math:`\\sum w`: :math:`\\bar b` is then :math:`\\sum w \\cdot N_{train}/N / n_{batches}`.
 
     Returns
     -------
@@ -253,7 +273,8 @@ def engine_config(
         When early stopping's validation set leaves no training samples.
     """
     hidden = params["activation"]
-    output_layer, out_activation, loss, s = _output(kind, n_outputs)
+    loss_name = params.get("loss", "squared_error")
+    output_layer, out_activation, loss, s = _output(kind, n_outputs, loss_name)
     optimizer, args, kwargs = _optimizer(params, s)
     early = bool(params["early_stopping"])
     fraction = float(params["validation_fraction"])
@@ -265,7 +286,8 @@ def engine_config(
         )
     batch_size, warning = _batch_size(params, n_train)
     n_batches = len(split_batches(n_train, batch_size))
-    mean_batch = n_train / n_batches
+    train_weight = n_train if weight_sum is None else weight_sum * n_train / n_samples
+    mean_batch = train_weight / n_batches
     decoupled = params["solver"] == "adamw"
     return EngineConfig(
         hidden_activation=ACTIVATIONS[hidden],
@@ -278,6 +300,7 @@ def engine_config(
         optimizer_args=args,
         optimizer_kwargs=kwargs,
         n_train=n_train,
+        batch_weight=mean_batch,
         batch_size=batch_size,
         n_batches=n_batches,
         weight_decay=0.0 if decoupled else s * float(params["alpha"]) / mean_batch,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -18,15 +19,23 @@ __all__ = ["MLPRegressor"]
 class MLPRegressor(RegressorMixin, _BaseMLP):
     __doc__ = f"""Multi-layer perceptron regressor on the scratchnn engine.
 
-    The network ends in an ``Identity`` output trained with the engine's ``MSE``, scaled to
-    scikit-learn's half squared error (see the module docs). Several outputs (a 2-D ``y``)
-    are supported.
+    With ``loss="squared_error"`` the network ends in an ``Identity`` output trained with
+    the engine's ``MSE``, scaled to scikit-learn's half squared error (see the module docs);
+    with ``loss="poisson"`` in an ``Exp`` output trained with the engine's
+    ``HalfPoissonDeviance`` (scikit-learn's half Poisson deviance, computed from the
+    log-mean: exact). Several outputs (a 2-D ``y``) are supported.
 
     Parameters
     ----------{_PARAMETERS}
+    loss : {{"squared_error", "poisson"}}, default "squared_error"
+        Keyword-only here: scikit-learn takes it as its first positional argument, which
+        would make ``MLPRegressor((32,))`` set the loss; ours keeps ``hidden_layer_sizes``
+        first. ``"poisson"`` needs non-negative targets (refused with a clear error;
+        scikit-learn gives NaN losses).
+
     Attributes
     ----------{_ATTRIBUTES}
-    out_activation_ : "identity"
+    out_activation_ : "identity" or "exp"
 
     Examples
     --------
@@ -40,6 +49,25 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     """
 
     _is_classifier = False
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        loss: str = "squared_error",
+        **params: Any,
+    ) -> None:
+        super().__init__(hidden_layer_sizes, activation, **params)
+        self.loss = loss
+
+    # scikit-learn reads the parameters from the signature: the base's, with ``loss``.
+    __init__.__signature__ = inspect.signature(_BaseMLP.__init__).replace(  # type: ignore
+        parameters=[
+            *inspect.signature(_BaseMLP.__init__).parameters.values(),
+            inspect.Parameter("loss", inspect.Parameter.KEYWORD_ONLY, default="squared_error"),
+        ]
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -55,6 +83,11 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         T = np.asarray(y, dtype=dtype)
         if T.ndim == 1:
             T = T[:, None]
+        if self.loss == "poisson" and np.any(T < 0):
+            raise ValueError(
+                "y must be non-negative for loss='poisson' (counts or rates), got the minimum "
+                f"{float(T.min())!r}"
+            )
         if not first and T.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y must have {self.n_outputs_} output(s) (as when fitted), got shape {y.shape}"
@@ -76,19 +109,21 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return float(np.mean(scores))
 
     @available_if(check_stochastic)
-    def partial_fit(self, X: Any, y: Any) -> "MLPRegressor":
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> "MLPRegressor":
         """One epoch over ``(X, y)``, continuing the network and the optimiser state.
 
         Parameters
         ----------
         X : array_like, shape (n_samples, n_features)
         y : array_like, shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array_like, shape (n_samples,), optional
+            As in :meth:`fit`.
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets.

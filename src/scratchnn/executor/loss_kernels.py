@@ -11,74 +11,78 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..losses import MSE, CategoricalCrossEntropy, Loss
+from ..losses import MSE, Loss
 from .layer_kernels import Slot, _dot
 
 __all__ = ["loss_pass"]
 
-#: The smallest normal number by dtype character: the clip before a logarithm.
-_TINY = {c: np.finfo(c).tiny for c in "efd"}
-
-#: ``np.vdot`` without its ``__array_function__`` dispatch (as the layers' ``_dot``).
-_vdot = getattr(np.vdot, "_implementation", np.vdot)
-
-#: ``run(y, t) -> (value, g)`` for outputs ``y`` and targets ``t``.
-LossPass = Callable[[np.ndarray, np.ndarray], tuple[float, Any]]
+#: ``run(z, y, t, w) -> (value, g)`` for outputs ``y`` (``z``: the input of the last layer),
+#: targets ``t`` and sample weights ``w`` (or None).
+LossPass = Callable[[Any, np.ndarray, np.ndarray, Any], tuple[float, Any]]
 
 
 def loss_pass(
     loss: Loss, slot: Slot, y: np.ndarray, fused: bool, n_parameters: int
 ) -> tuple[LossPass, bool, float]:
     """``(run, owned, factor)`` for outputs shaped like ``y`` of the last layer's ``slot``:
-    ``run(y, t)`` gives the loss and ``g``, the gradient being ``factor * g``; ``owned``:
-    ``g`` is an executor buffer. With ``fused``, ``g`` is the gradient at the input of the
-    output activation, :math:`\\partial\\xi/\\partial z = (y - t)/n`.
+    ``run(z, y, t, w)`` gives the loss and ``g``, the gradient being ``factor * g``;
+    ``owned``: ``g`` is an executor buffer. With ``fused``, ``g`` is the gradient at the input
+    ``z`` of the output activation, :math:`\\partial\\xi/\\partial z = w(y - t)/n`, and the
+    value is computed from ``z`` (:meth:`Loss.value_from_logits`, exact at any saturation).
 
-    Backprop is linear in the output gradient, so MSE's constant :math:`2/n` is applied to
-    whichever is smaller: the output gradient or the ``n_parameters`` parameter gradients.
+    Without weights the normaliser :math:`n` is bound here; with weights ``w`` it is
+    :math:`\\sum w` (times the outputs) of each batch. Backprop is linear in the output
+    gradient, so MSE's constant :math:`2/n` is applied to whichever is smaller: the output
+    gradient or the ``n_parameters`` parameter gradients.
     """
     n = loss.normaliser(y)
     if fused:
         return _fused(loss, slot, y, n), True, 1.0
     if type(loss) is MSE:
-        diff = slot.buffer("loss_grad", y.shape, y.dtype)
-        flat = diff.reshape(-1)
-        factor = 2.0 / n
-        scale_output = diff.size <= n_parameters
+        return _squared_error(loss, slot, y, n, n_parameters)
 
-        def run(y, t):
-            np.subtract(y, t, out=diff)
-            value = float(_dot(flat, flat)) / n
-            if scale_output:
-                np.multiply(diff, factor, out=diff)
-            return value, diff
-
-        return run, True, (1.0 if scale_output else factor)
-
-    def plain(y, t):
-        return loss.value(y, t), loss.gradient(y, t)
+    def plain(z, y, t, w):
+        return loss.value(y, t, w), loss.gradient(y, t, w)
 
     return plain, False, 1.0
 
 
-def _fused(loss: Loss, slot: Slot, y: np.ndarray, n: int) -> LossPass:
-    """:math:`(y - t)/n`; the cross-entropy value through one buffer and ``vdot``."""
+def _squared_error(
+    loss: Loss, slot: Slot, y: np.ndarray, n: float, n_parameters: int
+) -> tuple[LossPass, bool, float]:
+    """:math:`\\sum_i w_i \\lVert y_i - t_i \\rVert^2 / n` through one buffer."""
+    diff = slot.buffer("loss_grad", y.shape, y.dtype)
+    flat = diff.reshape(-1)
+    factor = 2.0 / n
+    scale_output = diff.size <= n_parameters
+
+    def run(z, y, t, w):
+        np.subtract(y, t, out=diff)
+        if w is not None:
+            n_w = loss.normaliser(y, w)
+            value = float(_dot(w, np.einsum("ik,ik->i", diff, diff))) / n_w
+            # the gradient 2 w (y − t)/n_w, of which the factor 2/n may be applied later
+            scale = 2.0 / n_w if scale_output else n / n_w
+            np.multiply(diff, (w * scale)[:, None], out=diff)
+            return value, diff
+        value = float(_dot(flat, flat)) / n
+        if scale_output:
+            np.multiply(diff, factor, out=diff)
+        return value, diff
+
+    return run, True, (1.0 if scale_output else factor)
+
+
+def _fused(loss: Loss, slot: Slot, y: np.ndarray, n: float) -> LossPass:
+    """:math:`w(y - t)/n` into one buffer; the value from the logits ``z``."""
     grad = slot.buffer("loss_grad", y.shape, y.dtype)
-    if type(loss) is not CategoricalCrossEntropy:
 
-        def run(y, t):
-            np.subtract(y, t, out=grad)
-            np.divide(grad, n, out=grad)  # ∂ξ/∂z = (y − t)/n
-            return loss.value(y, t), grad
-
-        return run
-    log_y = slot.buffer("log_y", y.shape, y.dtype)
-    tiny = _TINY[y.dtype.char]
-
-    def cross_entropy(y, t):
+    def run(z, y, t, w):
         np.subtract(y, t, out=grad)
-        np.divide(grad, n, out=grad)
-        np.maximum(y, tiny, out=log_y)
-        return -float(_vdot(t, np.log(log_y, out=log_y))) / n, grad  # −Σ t log y / n
+        if w is None:
+            np.divide(grad, n, out=grad)  # ∂ξ/∂z = (y − t)/n
+        else:
+            np.multiply(grad, (w / loss.normaliser(y, w))[:, None], out=grad)
+        return loss.value_from_logits(z, t, w), grad
 
-    return cross_entropy
+    return run

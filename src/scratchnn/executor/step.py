@@ -80,6 +80,7 @@ class TrainingStep:
         check_training_objects(network, loss, optimizer)
         self.network, self.loss, self.optimizer = network, loss, optimizer
         self.output: np.ndarray | None = None
+        self.logits: np.ndarray | None = None
         self._params: list[np.ndarray] = []
         self._prepared: tuple | None = None
         self._bind()
@@ -129,8 +130,9 @@ class TrainingStep:
         return True
 
     # -- the step ---------------------------------------------------------------------------
-    def __call__(self, x: Any, t: Any) -> float:
-        """Forward, loss, backward and update on the batch ``(x, t)``; the loss before it.
+    def __call__(self, x: Any, t: Any, w: Any = None) -> float:
+        """Forward, loss, backward and update on the batch ``(x, t)`` (sample weights ``w``,
+        shape (N,), or None); the loss before it.
 
         Raises
         ------
@@ -138,7 +140,7 @@ class TrainingStep:
             If the loss is NaN or infinite (the batch holds NaN or infinity, or training
             diverged); the parameters are then left as they were.
         """
-        value = self.loss_and_gradients(x, t)
+        value = self.loss_and_gradients(x, t, w)
         if not math.isfinite(value):
             raise FloatingPointError(
                 f"the loss is {value}: the batch holds NaN or infinity, or training diverged "
@@ -147,42 +149,46 @@ class TrainingStep:
         self.update()
         return value
 
-    def loss_and_gradients(self, x: Any, t: Any) -> float:
-        """The loss of batch ``(x, t)``; every gradient into ``layer.grads``.
+    def loss_and_gradients(self, x: Any, t: Any, w: Any = None) -> float:
+        """The loss of batch ``(x, t)`` with sample weights ``w`` (None: all ones); every
+        gradient into ``layer.grads``.
 
-        ``x`` and ``t`` are converted to the parameter dtype; finite values are the
-        caller's responsibility (``train`` checks its data once).
+        ``x``, ``t`` and ``w`` are converted to the parameter dtype; finite values (and
+        non-negative weights) are the caller's responsibility (``train`` checks its data
+        once).
         """
         prepared, self._prepared = self._prepared, None
-        if prepared is not None and prepared[0] is x and prepared[1] is t:
-            return prepared[2]
+        if prepared is not None and all(a is b for a, b in zip(prepared, (x, t, w))):
+            return prepared[3]
         if not self._bound():
             self._bind()
         x = self._as_batch(x, "x")
         t = self._as_batch(t, "t")
         if x.shape[0] != t.shape[0]:
             check_same_length(x, t, "x", "t")
+        if w is not None:
+            w = self._as_weights(w, t.shape[0])
         y = self._forward(x)
         if y.shape != t.shape:
             raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
         self.output = y
         plan = self._backwards.get(_plan_key(x))
         if plan is None:
-            return self._first_backward(_plan_key(x), y, t)
+            return self._first_backward(_plan_key(x), y, t, w)
         loss, factor, passes = plan
-        value, g = loss(y, t)
+        value, g = loss(self.logits, y, t, w)
         for backward in passes:
             g = backward(g)
         if factor != 1.0:
             self.grad_flat *= factor
         return value
 
-    def prepare(self, x: Any, t: Any) -> float:
+    def prepare(self, x: Any, t: Any, w: Any = None) -> float:
         """:meth:`loss_and_gradients` now, remembered for the next call with these same
         arrays (``train``'s full-batch epochs: the loss after one update is measured by the
         next update's own forward pass). Any update in between forgets it."""
-        value = self.loss_and_gradients(x, t)
-        self._prepared = (x, t, value)
+        value = self.loss_and_gradients(x, t, w)
+        self._prepared = (x, t, w, value)
         return value
 
     def predict(self, x: Any) -> np.ndarray:
@@ -202,6 +208,18 @@ class TrainingStep:
             for layer, mode in zip(self.network.layers, modes):
                 layer.training = mode
 
+    def evaluate(self, x: Any, t: Any, w: Any = None) -> tuple[float, np.ndarray]:
+        """``(loss, output)`` of ``x`` against ``t`` (sample weights ``w``) in evaluation
+        mode, without gradients; the output is a reused buffer, as :meth:`predict`'s. A loss
+        that fuses with the output layer is computed from that layer's input (exact)."""
+        y = self.predict(x)
+        t = self._as_batch(t, "t")
+        if w is not None:
+            w = self._as_weights(w, t.shape[0])
+        if self.fused:
+            return self.loss.value_from_logits(self.logits, t, w), y
+        return self.loss.value(y, t, w), y
+
     def update(self) -> None:
         """Apply the optimiser (and its chain's transformations) to the current gradients."""
         self._prepared = None
@@ -215,13 +233,21 @@ class TrainingStep:
             return self.network.check_sparse(a, name, dtype=self.dtype, check_finite=False)
         return as_float_array(a, name, ndim=2, dtype=self.dtype)
 
+    def _as_weights(self, w: Any, n: int) -> np.ndarray:
+        w = np.asarray(w, dtype=self.dtype)
+        if w.shape != (n,):
+            raise ValueError(f"w must have shape ({n},) (one weight per sample), got {w.shape}")
+        return w
+
     def _forward(self, x: np.ndarray) -> np.ndarray:
+        """The output for ``x``; ``self.logits``: the input of the last layer."""
         passes = self._forwards.get(_plan_key(x))
         if passes is None:
             return self._first_forward(x)
-        for forward in passes:
+        for forward in passes[:-1]:
             x = forward(x)
-        return x
+        self.logits = x
+        return passes[-1](x)
 
     def _first_forward(self, x: np.ndarray) -> np.ndarray:
         """The forward pass of a new input shape: each kernel's pass made and run."""
@@ -230,20 +256,26 @@ class TrainingStep:
         if len(self._forwards) >= MAX_PLANS:
             self._drop_plans()
         shape, passes, owned = _plan_key(x), [], False
-        for slot in self.slots:
+        for i, slot in enumerate(self.slots):
+            if i == len(self.slots) - 1:
+                self.logits = x
+                # a fused loss reads the output layer's input: not overwritten in place
+                owned = owned and not self.fused
             forward, owned = slot.kernel.forward(slot, x, owned)
             x = forward(x)
             passes.append(forward)
         self._forwards[shape] = passes
         return x
 
-    def _first_backward(self, shape: tuple, y: np.ndarray, t: np.ndarray) -> float:
+    def _first_backward(
+        self, shape: tuple, y: np.ndarray, t: np.ndarray, w: np.ndarray | None
+    ) -> float:
         """Loss and backward passes of a new input shape, made and run (its forward pass
         was made just before: no more shapes than forward passes)."""
         loss, owned, factor = loss_pass(
             self.loss, self.slots[-1], y, self.fused, self.grad_flat.size
         )
-        value, g = loss(y, t)
+        value, g = loss(self.logits, y, t, w)
         passes = []
         for slot, need_input in self._backward_slots:
             backward, owned = slot.kernel.backward(slot, g, owned, need_input)

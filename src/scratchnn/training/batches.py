@@ -30,7 +30,8 @@ def split_batches(n_samples: int, batch_size: int | None) -> list[slice]:
 
 
 class EpochBatches:
-    """The ``(x, t)`` mini-batches of every epoch, for one training set.
+    """The ``(x, t)`` mini-batches of every epoch, for one training set; ``(x, t, w)`` with
+    sample weights ``W``.
 
     Fixed batches are views of ``X`` and ``T``: nothing is copied. Shuffled batches follow
     one permutation of the samples an epoch, ``rng.permutation(N)``; batch ``k`` holds the
@@ -54,49 +55,55 @@ class EpochBatches:
     shuffle : bool
     rng : numpy.random.Generator or RandomState
         Draws the permutations (used only when ``shuffle``).
+    W : ndarray, shape (N,), optional
+        Sample weights: every batch then carries its samples' weights, ``(x, t, w)``.
     """
 
     def __init__(
-        self, X: np.ndarray, T: np.ndarray, batches: list[slice], shuffle: bool, rng: Any
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        batches: list[slice],
+        shuffle: bool,
+        rng: Any,
+        W: np.ndarray | None = None,
     ) -> None:
         self.X, self.T, self.batches, self.shuffle, self.rng = X, T, batches, shuffle, rng
-        self._buffers: tuple[np.ndarray | None, np.ndarray] | None = None
+        self.W = W
+        self._buffers: tuple[np.ndarray | None, ...] | None = None
 
-    def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """The batches of the next epoch (drawing its permutation when shuffling)."""
-        X, T = self.X, self.T
+    def epoch(self) -> Iterator[tuple[np.ndarray, ...]]:
+        """The batches of the next epoch (drawing its permutation when shuffling):
+        ``(x, t)``, or ``(x, t, w)`` with sample weights."""
+        arrays = (self.X, self.T) if self.W is None else (self.X, self.T, self.W)
         if not self.shuffle:
             if len(self.batches) == 1:  # the whole set: the arrays themselves, every epoch
-                yield X, T
+                yield arrays
                 return
             for s in self.batches:
-                yield X[s], T[s]
+                yield tuple(a[s] for a in arrays)
             return
-        order = self.rng.permutation(X.shape[0])
-        x_buffer, t_buffer = self._gather_buffers()
+        order = self.rng.permutation(self.X.shape[0])
+        buffers = self._gather_buffers(arrays)
         for s in self.batches:
-            n = s.stop - s.start
-            t = t_buffer[:n]
-            # mode="clip" writes straight into ``out`` (the default mode buffers a copy);
-            # the indices come from the permutation, so none is out of range.
-            if x_buffer is None:
-                x = X[order[s]]  # sparse X: the batch's rows, a new CSR matrix
-            else:
-                x = x_buffer[:n]
-                X.take(order[s], axis=0, out=x, mode="clip")
-            T.take(order[s], axis=0, out=t, mode="clip")
-            yield x, t
+            rows = order[s]
+            yield tuple(_gather(a, rows, out) for a, out in zip(arrays, buffers))
 
-    def _gather_buffers(self) -> tuple[np.ndarray | None, np.ndarray]:
-        """The reused batch buffers of ``X`` (None for a sparse ``X``: no dense buffer) and
-        ``T``."""
+    def _gather_buffers(self, arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray | None, ...]:
+        """The reused batch buffers of each array (None for a sparse ``X``: no dense buffer)."""
         if self._buffers is None:
             size = max(s.stop - s.start for s in self.batches)
-            x_buffer = (
-                None
-                if is_sparse(self.X)
-                else np.empty((size, *self.X.shape[1:]), dtype=self.X.dtype)
+            self._buffers = tuple(
+                None if is_sparse(a) else np.empty((size, *a.shape[1:]), dtype=a.dtype)
+                for a in arrays
             )
-            t_buffer = np.empty((size, *self.T.shape[1:]), dtype=self.T.dtype)
-            self._buffers = (x_buffer, t_buffer)
         return self._buffers
+
+
+def _gather(a: Any, rows: np.ndarray, buffer: np.ndarray | None) -> Any:
+    """``a[rows]``: into the front of ``buffer`` when there is one, else a new (sparse) array."""
+    if buffer is None:
+        return a[rows]  # sparse X: the batch's rows, a new CSR matrix
+    # mode="clip" writes straight into ``out`` (the default mode buffers a copy); the rows
+    # come from the permutation, so none is out of range.
+    return a.take(rows, axis=0, out=buffer[: len(rows)], mode="clip")

@@ -35,6 +35,7 @@ from ..losses import Loss
 from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..regularization import WeightDecay
+from .loop import check_sample_weight
 
 __all__ = ["FlatObjective"]
 
@@ -91,6 +92,7 @@ class FlatObjective:
         *,
         l2: float = 0.0,
         scale: float = 1.0,
+        sample_weight: Any = None,
     ) -> None:
         check_training_objects(network, loss, GradientDescent())
         if network.stochastic:
@@ -114,6 +116,11 @@ class FlatObjective:
                 f"and {self.t.shape[0]}"
             )
         network.check_features(self.x, "x")
+        self.w = (
+            None
+            if sample_weight is None
+            else check_sample_weight(sample_weight, self.x.shape[0], dtype)
+        )
         # The step's optimiser is never applied: only its loss and gradient passes run.
         self._step = TrainingStep(network, loss, GradientDescent())
         self._decay = WeightDecay(self.l2)
@@ -151,7 +158,7 @@ class FlatObjective:
         """
         self.unpack(theta)
         self.n_calls += 1
-        value = self.scale * self._step.loss_and_gradients(self.x, self.t)
+        value = self.scale * self._step.loss_and_gradients(self.x, self.t, self.w)
         grad = np.multiply(self._step.grad_flat, self.scale, dtype=np.float64)
         if self.l2:
             value += self._decay.penalty(self._params)

@@ -23,6 +23,15 @@ X (sparse)
     is converted to CSR once per call (mini-batches are rows), and the stored values are
     cast once to the float dtype; NaN and infinity among them are rejected, and other
     formats (COO, LIL …) too, with the conversion to make.
+loss
+    Its targets are checked once (:meth:`~scratchnn.losses.Loss.check_targets`: probabilities
+    for the binary cross-entropy, one-hot or probability rows for the categorical one,
+    non-negative values for the Poisson deviance).
+sample_weight
+    One non-negative weight per sample: every batch loss is the weighted mean
+    :math:`\\sum_i w_i \\ell_i / \\sum_i w_i` (:mod:`scratchnn.losses`), and so are the
+    recorded training and validation losses (metrics are not weighted). Integer weights
+    train as repeated samples do within a batch; all ones train as no weights.
 optimizer
     Its state is created on first use and otherwise continued, so calling ``train`` again
     resumes (``partial_fit``).
@@ -131,6 +140,7 @@ def train(
     clip_norm: float | None = None,
     verbose: int = 0,
     epoch_loss: str = "full",
+    sample_weight: Any = None,
 ) -> History:
     """Train ``network`` on ``(X, T)`` in place and return the :class:`History`.
 
@@ -152,6 +162,7 @@ def train(
     verbose : int, default 0 (1: progress on stderr: a bar on a terminal or in Jupyter, else
         one line per epoch)
     epoch_loss : {"full", "batches"}, default "full"
+    sample_weight : array_like, shape (N,), optional (finite, non-negative, not all zero)
 
     Every option is described in the module's documentation (``help(scratchnn.training)``).
 
@@ -167,7 +178,9 @@ def train(
     epochs = check_int(epochs, "epochs", low=0)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", low=1)
-    data, rng = _training_data(network, X, T, validation_data, validation_fraction, shuffle, rng)
+    data, rng = _training_data(
+        network, loss, X, T, validation_data, validation_fraction, shuffle, rng, sample_weight
+    )
     epoch_loss = check_choice(epoch_loss, "epoch_loss", ("full", "batches"))
     hooks = [as_callback(c, f"callbacks[{i}]") for i, c in enumerate(callbacks)]
     if early_stopping is not None:
@@ -191,17 +204,17 @@ def train(
 def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
     """Epochs → batches → loss and gradients → update → callbacks."""
     history, optimizer = context.history, context.optimizer
-    source = EpochBatches(data.X, data.T, batches, shuffle, rng)
+    source = EpochBatches(data.X, data.T, batches, shuffle, rng, data.W)
     # Overflow to inf/NaN is detected (DivergenceCheck names where), not warned about.
     with np.errstate(over="ignore", invalid="ignore"), deferred_sigint() as sigint:
         try:
             hooks.on_train_begin(context)
             for epoch in range(1, context.epochs + 1):
                 context.epoch = epoch
-                for b, (xb, tb) in enumerate(source.epoch(), start=1):
-                    context.batch, context.targets = b, tb
+                for b, batch in enumerate(source.epoch(), start=1):
+                    context.batch, context.targets = b, batch[1]
                     context.learning_rate = optimizer.current_learning_rate
-                    context.batch_loss = step.loss_and_gradients(xb, tb)
+                    context.batch_loss = step.loss_and_gradients(*batch)
                     context.outputs = step.output
                     hooks.on_before_update(context)
                     step.update()
@@ -225,17 +238,20 @@ def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
 
 def _training_data(
     network: Sequential,
+    loss: Loss,
     X: Any,
     T: Any,
     validation_data: Any,
     validation_fraction: Any,
     shuffle: bool,
     rng: Any,
+    sample_weight: Any = None,
 ) -> tuple[TrainingData, Any]:
     """Checked arrays (validation split drawn from ``rng``) and the rng the loop uses."""
     X = _as_input(network, X, "X")
     T = as_float_array(T, "T", ndim=2, dtype=X.dtype)
     check_same_length(X, T, "X", "T")
+    W = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0], X.dtype)
     network.check_features(X, "X")
     n_out = network.output_shapes(X.shape[1])[-1][-1]
     if T.shape[1] != n_out:
@@ -244,7 +260,8 @@ def _training_data(
         )
     if validation_data is not None and validation_fraction is not None:
         raise ValueError("pass validation_data or validation_fraction, not both")
-    data = TrainingData(X, T)
+    loss.check_targets(T, "T")
+    data = TrainingData(X, T, W=W)
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError(
@@ -256,6 +273,7 @@ def _training_data(
         network.check_features(data.X_val, "X_val")
         if data.T_val.shape[1] != n_out:
             raise ValueError(f"T_val must have {n_out} columns, got shape {data.T_val.shape}")
+        loss.check_targets(data.T_val, "T_val")
     if validation_fraction is not None:
         validation_fraction = check_real(validation_fraction, "validation_fraction", "(0, 1)")
     rng = as_rng(rng) if (shuffle or validation_fraction is not None) else None
@@ -269,6 +287,10 @@ def _training_data(
         order = rng.permutation(X.shape[0])
         val_idx, train_idx = order[:n_val], np.sort(order[n_val:])
         data = TrainingData(X[train_idx], T[train_idx], X[val_idx], T[val_idx])
+        if W is not None:
+            data.W, data.W_val = W[train_idx], W[val_idx]
+            if not np.any(data.W):
+                raise ValueError("sample_weight: every training sample has weight 0")
     return data, rng
 
 
@@ -278,6 +300,27 @@ def _as_input(network: Sequential, X: Any, name: str, dtype: Any = None) -> Any:
     if not is_sparse(X):
         return as_float_array(X, name, ndim=2, dtype=dtype)
     return network.check_sparse(X, name, dtype=dtype, rows=True)
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int, dtype: Any) -> np.ndarray:
+    """``sample_weight`` as an array of shape ``(n_samples,)`` in ``dtype``.
+
+    Raises
+    ------
+    ValueError
+        Unless it is one finite, non-negative weight per sample, not all zero.
+    """
+    w = as_float_array(sample_weight, "sample_weight", ndim=1, dtype=dtype)
+    if w.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},) (one weight per sample), got {w.shape}"
+        )
+    if np.any(w < 0):
+        i = int(np.flatnonzero(w < 0)[0])
+        raise ValueError(f"sample_weight must be non-negative, got {float(w[i])!r} at index {i}")
+    if not np.any(w):
+        raise ValueError("sample_weight must not be all zero")
+    return w
 
 
 class _GradNorms(Callback):

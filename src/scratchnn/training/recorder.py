@@ -17,12 +17,15 @@ __all__ = ["TrainingData", "Recorder", "DivergenceCheck"]
 
 @dataclass
 class TrainingData:
-    """The arrays of a training run: training set, optional validation set."""
+    """The arrays of a training run: training set, optional validation set, and their
+    sample weights (None: unweighted)."""
 
     X: np.ndarray
     T: np.ndarray
     X_val: np.ndarray | None = None
     T_val: np.ndarray | None = None
+    W: np.ndarray | None = None
+    W_val: np.ndarray | None = None
 
 
 class Recorder(Callback):
@@ -35,8 +38,10 @@ class Recorder(Callback):
     metrics : list of (name, metric)
     epoch_loss : {"full", "batches"}
         ``"full"``: the training loss is a pass over the whole training set after the
-        epoch (evaluation mode). ``"batches"``: the sample-weighted mean of the epoch's
-        batch losses, each measured before its update (the initial entry is then NaN).
+        epoch (evaluation mode; weighted by the sample weights). ``"batches"``: the mean of
+        the epoch's batch losses, each counted by its number of samples and measured before
+        its update (the initial entry is then NaN); scikit-learn's ``loss_curve_`` is
+        averaged so, sample weights or not.
     record_params : bool
         Keep a copy of every parameter after every epoch.
     step : TrainingStep
@@ -98,13 +103,12 @@ class Recorder(Callback):
 
     def _record_epoch(self, context: TrainingContext) -> None:
         """The full pass over the training set, then the rest of the epoch's record."""
-        data, loss = self.data, context.loss
+        data = self.data
         if self.full_batch:
-            value = self.step.prepare(data.X, data.T)
+            value = self.step.prepare(data.X, data.T, data.W)
             y = self.step.output
         else:
-            y = self.step.predict(data.X)
-            value = loss.value(y, data.T)
+            value, y = self.step.evaluate(data.X, data.T, data.W)
         metrics = {name: float(fn(y, data.T)) for name, fn in self.metrics}
         self._append_train(context.history, value, metrics)
         self._record_rest(context)
@@ -119,8 +123,8 @@ class Recorder(Callback):
     def _record_rest(self, context: TrainingContext) -> None:
         data, history = self.data, context.history
         if data.X_val is not None:
-            y_val = self.step.predict(data.X_val)
-            history.validation_loss.append(context.loss.value(y_val, data.T_val))
+            value, y_val = self.step.evaluate(data.X_val, data.T_val, data.W_val)
+            history.validation_loss.append(value)
             for name, fn in self.metrics:
                 history.validation_metrics[name].append(float(fn(y_val, data.T_val)))
         if self.record_params:
