@@ -20,13 +20,16 @@ network
 optimizer
     Its state is created on first use and otherwise continued, so calling ``train`` again
     resumes (``partial_fit``).
-batch_size
+batch_size, batch_split
     The samples are split into ``max(1, N // batch_size)`` consecutive mini-batches whose
-    sizes differ by at most one (:func:`~.batches.split_batches`).
+    sizes differ by at most one (``batch_split="even"``), or into full batches of
+    ``batch_size`` and a smaller last one (``"fill"``, scikit-learn's and PyTorch's rule)
+    (:func:`~.batches.split_batches`).
 shuffle, rng
     With ``shuffle=True`` the samples are permuted by ``rng`` before each epoch; with
-    ``shuffle=False`` the batches are fixed and visited in the same order every epoch. An int
-    or None ``rng`` seeds a new ``numpy.random.default_rng``.
+    ``shuffle="cumulative"`` each epoch permutes the previous epoch's order instead
+    (scikit-learn's MLP); with ``shuffle=False`` the batches are fixed and visited in the
+    same order every epoch. An int or None ``rng`` seeds a new ``numpy.random.default_rng``.
 validation_data, validation_fraction
     Evaluated after every epoch into ``history.validation_loss`` (and metrics). A fraction
     holds out ``ceil(fraction * N)`` samples drawn with ``rng`` (the first ``n_val`` entries
@@ -86,7 +89,7 @@ from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Chain, Optimizer, chain
 from ..regularization import ClipByGlobalNorm, WeightDecay
-from .batches import EpochBatches, split_batches
+from .batches import BATCH_SPLITS, EpochBatches, split_batches
 from .callbacks import (
     Callback,
     CallbackList,
@@ -111,7 +114,7 @@ def train(
     *,
     epochs: int,
     batch_size: int | None = None,
-    shuffle: bool = False,
+    shuffle: bool | str = False,
     rng: Any = None,
     validation_data: tuple[Any, Any] | None = None,
     validation_fraction: float | None = None,
@@ -124,6 +127,7 @@ def train(
     clip_norm: float | None = None,
     verbose: int = 0,
     epoch_loss: str = "full",
+    batch_split: str = "even",
 ) -> History:
     """Train ``network`` on ``(X, T)`` in place and return the :class:`History`.
 
@@ -134,7 +138,7 @@ def train(
     X, T : array_like, shape (N, n_in) and (N, n_out)
     epochs : int
     batch_size : int or None, default None (full batch)
-    shuffle, rng : bool and None, int, Generator or RandomState
+    shuffle, rng : bool or "cumulative", and None, int, Generator or RandomState
         Permute the samples with ``rng`` before every epoch.
     validation_data, validation_fraction : (X_val, T_val) or float in (0, 1), optional
     early_stopping, callbacks : Callback or callable(history), and a sequence of them
@@ -144,6 +148,7 @@ def train(
     verbose : int, default 0 (1: progress on stderr: a bar on a terminal or in Jupyter, else
         one line per epoch)
     epoch_loss : {"full", "batches"}, default "full"
+    batch_split : {"even", "fill"}, default "even"
 
     Every option is described in the module's documentation (``help(scratchnn.training)``).
 
@@ -157,8 +162,7 @@ def train(
     """
     check_training_objects(network, loss, optimizer)
     epochs = check_int(epochs, "epochs", low=0)
-    if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size", low=1)
+    batch_size, batch_split = _check_batching(batch_size, batch_split, shuffle)
     data, rng = _training_data(network, X, T, validation_data, validation_fraction, shuffle, rng)
     epoch_loss = check_choice(epoch_loss, "epoch_loss", ("full", "batches"))
     hooks = [as_callback(c, f"callbacks[{i}]") for i, c in enumerate(callbacks)]
@@ -171,7 +175,7 @@ def train(
     network.astype(data.X.dtype)
     network.train()
     step = TrainingStep(network, loss, composed)
-    batches = split_batches(data.X.shape[0], batch_size)
+    batches = split_batches(data.X.shape[0], batch_size, batch_split)
     full_batch = len(batches) == 1 and not shuffle and not network.stochastic
     recorder = Recorder(data, resolve_metrics(metrics), epoch_loss, record_params, step, full_batch)
     history = History(batches_per_epoch=len(batches))
@@ -180,10 +184,21 @@ def train(
     return _loop(step, context, hooks, data, batches, shuffle, rng)
 
 
+def _check_batching(batch_size: Any, batch_split: Any, shuffle: Any) -> tuple[int | None, str]:
+    """Checked ``batch_size`` and ``batch_split``; ``shuffle`` a bool or "cumulative"."""
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", low=1)
+    if isinstance(shuffle, str):
+        check_choice(shuffle, "shuffle", ("cumulative",))
+    return batch_size, check_choice(batch_split, "batch_split", BATCH_SPLITS)
+
+
 def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
     """Epochs → batches → loss and gradients → update → callbacks."""
     history, optimizer = context.history, context.optimizer
-    source = EpochBatches(data.X, data.T, batches, shuffle, rng)
+    source = EpochBatches(
+        data.X, data.T, batches, bool(shuffle), rng, cumulative=shuffle == "cumulative"
+    )
     # Overflow to inf/NaN is detected (DivergenceCheck names where), not warned about.
     with np.errstate(over="ignore", invalid="ignore"), deferred_sigint() as sigint:
         try:
