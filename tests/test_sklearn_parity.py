@@ -18,7 +18,7 @@ from sklearn.utils import gen_batches
 
 from scratchnn import TrainingDivergedError
 from scratchnn.estimators import MLPClassifier, MLPRegressor
-from scratchnn.optimizers import Adam
+from scratchnn.optimizers import Adam, optimizer_from_config
 from scratchnn.training import split_batches
 
 TOL = 1e-10
@@ -137,6 +137,9 @@ def test_adam_epsilon_hat_is_sklearns_adam():
         ours.step(params, grads)
     for p, q in zip(params, theirs):
         np.testing.assert_allclose(p, q, rtol=1e-14)
+    # saved and rebuilt with it; configurations without it are unchanged
+    assert optimizer_from_config("Adam", ours.get_config()).epsilon_hat
+    assert "epsilon_hat" not in Adam().get_config()
 
 
 @pytest.mark.parametrize("problem", ["binary", "regression"])
