@@ -6,8 +6,8 @@ Expected values are written out from scikit-learn's objective on a mini-batch of
 
 l the mean log-loss summed over the outputs (half the mean squared error for regression),
 and from the engine's conventions: its losses are means over samples *and* outputs (squared
-error not halved), so it minimises s * J; it cuts N samples into max(1, N // batch_size)
-batches; and its weight decay lambda adds lambda * W to the gradient.
+error not halved), so it minimises s * J; scikit-learn cuts N samples into full batches of
+batch_size and a smaller last one.
 """
 
 import dataclasses
@@ -35,8 +35,8 @@ def config(kind="multiclass", n_outputs=3, n_samples=150, incremental=False, **o
 
 
 def n_batches(n_train, batch_size):
-    """The engine's rule: max(1, N // batch_size) batches of nearly equal size."""
-    return max(1, n_train // batch_size)
+    """scikit-learn's rule: full batches and one with the rest, ceil(N / batch_size)."""
+    return -(-n_train // batch_size)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_adam_epsilon_is_scaled(solver, cls):
     )
     assert c.optimizer is cls
     assert c.optimizer_args == pytest.approx((0.02, 0.8, 0.99, 1e-6 * s), rel=1e-15)
-    expected = {"weight_decay": 0.25} if solver == "adamw" else {}
+    expected = {"weight_decay": 0.25} if solver == "adamw" else {"epsilon_hat": True}
     assert dict(c.optimizer_kwargs) == expected
 
 
@@ -153,19 +153,18 @@ def test_rmsprop_epsilon_is_scaled():
     [("multiclass", 3, 1.0), ("multilabel-indicator", 4, 0.25), ("regression", 3, 2 / 3)],
 )
 @pytest.mark.parametrize("n_samples, batch_size", [(150, 32), (150, 150), (1000, 7)])
-def test_weight_decay_is_s_alpha_over_mean_batch(kind, n_outputs, s, n_samples, batch_size):
+def test_l2_coefficients_are_s_alpha_and_half_alpha(kind, n_outputs, s, n_samples, batch_size):
     alpha = 0.3
     c = config(kind, n_outputs, n_samples, alpha=alpha, batch_size=batch_size, solver="sgd")
-    mean_batch = n_samples / n_batches(n_samples, batch_size)
     assert c.n_batches == n_batches(n_samples, batch_size)
-    # d/dW of s * alpha / (2 b) * ||W||^2 is s * alpha / b * W
-    assert c.weight_decay == pytest.approx(s * alpha / mean_batch, rel=1e-14)
-    assert c.penalty == pytest.approx(alpha / (2 * mean_batch), rel=1e-14)
+    # d/dW of s * alpha / (2 b) * ||W||^2 is s * alpha / b * W, b the batch's size
+    assert c.l2_coefficient == pytest.approx(s * alpha, rel=1e-15)
+    assert c.penalty == alpha / 2
 
 
 def test_adamw_alpha_is_decoupled_not_l2():
     c = config(solver="adamw", alpha=0.1)
-    assert c.weight_decay == 0.0 and c.penalty == 0.0
+    assert c.l2_coefficient == 0.0 and c.penalty == 0.0
     assert c.optimizer_kwargs["weight_decay"] == 0.1
 
 
@@ -188,8 +187,8 @@ def test_objective_is_the_recorded_loss_over_s_plus_the_penalty_metric():
     layers[0].params["W"][...] = [[1.0, 2.0], [3.0, -4.0]]
     layers[2].params["W"][...] = [[0.5], [-1.5]]
     layers[0].params["b"][...] = 10.0
-    penalty = l2_penalty(Sequential(layers), 0.1)
-    assert penalty(np.zeros((3, 1)), np.zeros((3, 1))) == pytest.approx(0.1 * 32.5, rel=1e-15)
+    penalty = l2_penalty(Sequential(layers), 0.1)  # 0.1 / b * sum ||W||^2, b = 4 rows
+    assert penalty(np.zeros((4, 1)), np.zeros((4, 1))) == pytest.approx(0.1 * 32.5 / 4, rel=1e-15)
     history = History(train_loss=[math.nan])
     history.train_metrics[PENALTY] = [math.nan]
     context = TrainingContext(None, None, None, history, epochs=2)
@@ -225,9 +224,10 @@ def test_batch_size(n_samples, batch_size, expected):
 def test_batch_size_larger_than_the_training_set_is_clipped_with_a_message():
     c = config(n_samples=150, batch_size=500)
     assert c.batch_size == 150 and c.n_batches == 1
-    assert c.warning == (
-        "batch_size=500 is larger than the 150 training samples; it is clipped to that"
+    assert c.warning.startswith(
+        "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped"
     )
+    assert "batch_size=500" in c.warning
     # with early stopping the training set is what is left after the validation split
     c = config(n_samples=150, batch_size=140, early_stopping=True)
     assert c.n_train == 150 - 15 and c.batch_size == 135 and "140" in c.warning
@@ -246,28 +246,25 @@ def test_validation_split_leaving_nothing_to_train_on():
         config(n_samples=5, early_stopping=True, validation_fraction=0.9)
 
 
-def test_stopping_rule_on_the_training_objective():
-    c = config(n_iter_no_change=4, tol=1e-3, max_iter=50)
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("schedule", ["constant", "invscaling", "adaptive"])
+def test_schedules_are_sgds_only(solver, schedule):
+    c = config(solver=solver, learning_rate=schedule, max_iter=50)
     assert c.epochs == 50
-    assert c.stopping.monitor == "train_objective" and c.stopping.mode == "min"
-    assert c.stopping.patience == 4 + 1 and c.stopping.min_delta == 1e-3
-    assert not c.stopping.restore_best
+    assert c.schedule == (schedule if solver == "sgd" else "constant")
 
 
-def test_stopping_rule_on_the_validation_score():
-    c = config(early_stopping=True, n_iter_no_change=2, tol=0.01)
-    assert c.stopping.monitor == "validation_score" and c.stopping.mode == "max"
-    assert c.stopping.patience == 3 and c.stopping.min_delta == 0.01
-    assert c.stopping.restore_best
-
-
-def test_infinite_patience_outlasts_max_iter():
-    assert config(n_iter_no_change=np.inf, max_iter=30).stopping.patience == 31
-
-
-def test_partial_fit_is_one_epoch_without_a_stopping_rule():
+def test_partial_fit_is_one_epoch_without_a_validation_split():
     c = config(incremental=True, max_iter=50)
-    assert c.epochs == 1 and c.stopping is None and c.validation_fraction is None
+    assert c.epochs == 1 and c.validation_fraction is None
+
+
+def test_loss_curve_scale_averages_regression_outputs():
+    """scikit-learn reports half the squared error averaged over samples and outputs: the
+    engine's MSE / 2, although the gradient's scale is 2 / n_outputs."""
+    c = config("regression", 3)
+    assert c.loss_scale == pytest.approx(2 / 3) and c.report_scale == 2.0
+    assert config("multilabel-indicator", 4).report_scale == 0.25
 
 
 # ---------------------------------------------------------------------------------------------

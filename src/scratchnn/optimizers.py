@@ -229,12 +229,25 @@ class Adam(Optimizer):
         \\hat m &= m / (1 - \\beta_1^t), \\qquad \\hat v = v / (1 - \\beta_2^t), \\\\
         \\theta &\\leftarrow \\theta - \\mu \\frac{\\hat m}{\\sqrt{\\hat v} + \\epsilon}
 
+    With ``epsilon_hat=True``, :math:`\\epsilon` is the paper's :math:`\\hat\\epsilon` of its
+    efficient form (TensorFlow 1's and scikit-learn's Adam), added to :math:`\\sqrt{v}`
+    rather than to :math:`\\sqrt{\\hat v}`:
+
+    .. math::
+
+        \\mu_t = \\mu \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}, \\qquad
+        \\theta \\leftarrow \\theta - \\mu_t \\frac{m}{\\sqrt{v} + \\hat\\epsilon}
+
+    (the same step as :math:`\\epsilon = \\hat\\epsilon / \\sqrt{1 - \\beta_2^t}`).
+
     Parameters
     ----------
     learning_rate : float or callable, default 0.001
     beta1, beta2 : float, default 0.9 and 0.999
         Decay rates of the two moments, in [0, 1).
     epsilon : float, default 1e-8
+    epsilon_hat : bool, default False
+        Whether ``epsilon`` is :math:`\\hat\\epsilon` (see above).
 
     Attributes
     ----------
@@ -257,29 +270,39 @@ class Adam(Optimizer):
         beta1: float = 0.9,
         beta2: float = 0.999,
         epsilon: float = 1e-8,
+        epsilon_hat: bool = False,
     ) -> None:
         super().__init__(learning_rate)
         self.beta1 = check_real(beta1, "beta1", "[0, 1)")
         self.beta2 = check_real(beta2, "beta2", "[0, 1)")
         self.epsilon = check_real(epsilon, "epsilon", "(0, inf)")
+        self.epsilon_hat = bool(epsilon_hat)
 
     def update(self, grads: Arrays, state: AdamState, params: Arrays) -> tuple[list, State]:
         lr, b1, b2, eps = self.learning_rate_at(state.count), self.beta1, self.beta2, self.epsilon
         t = state.count + 1
         m = [b1 * m + (1 - b1) * g for m, g in zip(state.first_moments, grads)]
         v = [b2 * v + (1 - b2) * g**2 for v, g in zip(state.second_moments, grads)]
-        updates = [
-            -lr * (m_k / (1 - b1**t)) / (np.sqrt(v_k / (1 - b2**t)) + eps) for m_k, v_k in zip(m, v)
-        ]
+        if self.epsilon_hat:
+            lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)  # μ_t = μ√(1 − β₂ᵗ)/(1 − β₁ᵗ)
+            updates = [-lr_t * m_k / (np.sqrt(v_k) + eps) for m_k, v_k in zip(m, v)]
+        else:
+            updates = [
+                -lr * (m_k / (1 - b1**t)) / (np.sqrt(v_k / (1 - b2**t)) + eps)
+                for m_k, v_k in zip(m, v)
+            ]
         return updates, self.flush(AdamState(t, m, v))
 
     def get_config(self) -> dict[str, Any]:
-        return {
+        config = {
             **super().get_config(),
             "beta1": self.beta1,
             "beta2": self.beta2,
             "epsilon": self.epsilon,
         }
+        if self.epsilon_hat:  # only when set: configurations saved before it still match
+            config["epsilon_hat"] = True
+        return config
 
 
 class AdamW(Adam):
@@ -298,7 +321,7 @@ class AdamW(Adam):
     Parameters
     ----------
     learning_rate : float or callable, default 0.001
-    beta1, beta2, epsilon : see :class:`Adam`
+    beta1, beta2, epsilon, epsilon_hat : see :class:`Adam`
     weight_decay : float, default 0.01
         :math:`\\lambda \\ge 0`.
     decay_biases : bool, default False
@@ -314,8 +337,9 @@ class AdamW(Adam):
         epsilon: float = 1e-8,
         weight_decay: float = 0.01,
         decay_biases: bool = False,
+        epsilon_hat: bool = False,
     ) -> None:
-        super().__init__(learning_rate, beta1, beta2, epsilon)
+        super().__init__(learning_rate, beta1, beta2, epsilon, epsilon_hat)
         self.decay = WeightDecay(weight_decay, decay_biases)
 
     @property

@@ -6,8 +6,14 @@ they work in ``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` and pass
 ``sklearn.utils.estimator_checks.check_estimator``. Inside, an estimator is configuration of
 the engine: ``fit`` builds a :class:`~scratchnn.network.Sequential` of
 :class:`~scratchnn.layers.Linear` layers and activations, and trains it with
-:func:`scratchnn.training.train` (shuffled mini-batches, :class:`~scratchnn.training.EarlyStopping`
-with best-weight restore, an engine optimiser). The trained network is ``network_``.
+:func:`scratchnn.training.train`. The trained network is ``network_``.
+
+With ``solver="sgd"`` or ``"adam"`` a fit is scikit-learn's, number for number: for the same
+int ``random_state`` the same initial weights, validation split and batch order, the same
+updates, so the same ``loss_curve_``, ``coefs_``, ``intercepts_``, ``n_iter_``, ``t_`` and
+validation scores (to rounding, about 1e-15 in float64), and the same stopping rule, best
+epoch, ``learning_rate`` schedules, warnings and ``verbose`` lines
+(:mod:`scratchnn.estimators._stochastic`, :mod:`scratchnn.estimators._stopping`).
 
 =====================  ==========================================  =========================
 problem                output layer + engine loss                  targets
@@ -30,17 +36,12 @@ scikit-learn's MLP minimises, on a mini-batch of :math:`b` samples,
 with :math:`\\ell` the mean log-loss (summed over the outputs), or half the mean squared error
 :math:`\\frac{1}{2b}\\sum_i \\lVert y_i - t_i \\rVert^2` for regression; biases are not penalised.
 The engine's losses are scaled differently (means over samples *and* outputs, the squared
-error not halved); the estimators set the engine's learning rate or ``epsilon`` and its L2
-weight decay so that it takes scikit-learn's steps on :math:`J` (derived in
-:mod:`scratchnn.estimators._mapping`).
-
-``loss_curve_`` reports :math:`J` (in scikit-learn's units) as scikit-learn does: the mean over
-the epoch's mini-batches, each measured just before its update (the engine's
-``epoch_loss="batches"``, which saves a pass over the training set). One full batch without
-shuffling or early stopping records :math:`J` after each epoch instead (the engine gets it
-for free), one epoch ahead of scikit-learn's values. (For several regression outputs
-scikit-learn reports its squared error divided by :math:`n_{outputs}` too, although its
-gradient is that of :math:`J`; we report :math:`J`.) With ``solver="adamw"``, ``alpha`` is
+error not halved); the estimators scale the engine's learning rate or ``epsilon`` and add the
+L2 gradient of each batch so that it takes scikit-learn's steps on :math:`J` (derived in
+:mod:`scratchnn.estimators._mapping`). ``loss_curve_`` reports what scikit-learn reports: the
+mean over the epoch's mini-batches of :math:`J`, each measured just before its update (for
+several regression outputs scikit-learn averages the squared error over the outputs too,
+although its gradient is that of :math:`J`; so do we). With ``solver="adamw"``, ``alpha`` is
 AdamW's *decoupled* weight decay (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update)
 instead of the L2 term.
 
@@ -54,29 +55,25 @@ converted to CSR once per fit (mini-batches are rows).
 
 Differences from scikit-learn
 -----------------------------
-* Solvers: ``"adam"``, ``"sgd"`` (constant learning rate, momentum, Nesterov), ``"rmsprop"``,
-  ``"adamw"``, and ``"lbfgs"`` (with ``max_fun``; its differences are listed in
-  :mod:`scratchnn.estimators._lbfgs`). No ``learning_rate`` schedules (``power_t``); both
-  estimators take ``hidden_layer_sizes`` as their first positional argument (the regressor's
-  ``loss`` is keyword-only).
-* ``sample_weight``: the batch losses and their L2 term are divided by the batch's total
-  weight, as scikit-learn's; the engine's L2 decay uses the mean batch weight (exact for one
-  full batch or equal batch weights). Negative weights are refused. With
-  ``early_stopping`` the validation score is not weighted (scikit-learn weights it).
-* Mini-batches: ``max(1, N // batch_size)`` batches of nearly equal size (the engine's rule)
-  instead of full batches and a smaller last one.
-* Convergence is judged on ``loss_curve_`` with scikit-learn's rule, by the engine's
-  :class:`~scratchnn.training.EarlyStopping`. With ``early_stopping`` the validation set is
-  ``ceil(validation_fraction * N)`` samples drawn with the estimator's rng (not stratified),
-  and the weights of the best validation score are restored; the initial weights are a
-  candidate too (their validation score is measured), so when no epoch improves by ``tol``
-  training stops one epoch earlier than scikit-learn's (as it does in full-batch training).
+* Solvers: scikit-learn's ``"adam"``, ``"sgd"`` and ``"lbfgs"`` (with ``max_fun``; its
+  differences are listed in :mod:`scratchnn.estimators._lbfgs`), and two more, ``"rmsprop"``
+  and ``"adamw"``. Both estimators take ``hidden_layer_sizes`` as their first positional
+  argument; the regressor's ``loss`` is keyword-only.
+* ``sample_weight``: as scikit-learn's (weighted batch losses, each batch's L2 term divided
+  by its weights' sum), except that the early-stopping validation score is not weighted and
+  negative weights are refused.
+* A diverging fit stops with :class:`scratchnn.TrainingDivergedError` at the first NaN or
+  infinite loss (keeping the last finite weights), where scikit-learn carries on to
+  non-finite weights: the message says what to do (scale inputs too large for the dtype,
+  whatever the learning rate; else lower ``learning_rate_init``, quoted).
+* A classifier refuses ``y`` with one class (there is nothing to learn; scikit-learn fits a
+  network that always predicts it).
 * ``random_state=None`` draws from a fresh ``numpy.random.default_rng()``, never from NumPy's
-  global state. An int seeds a ``RandomState``, so the initial weights are those scikit-learn's
-  MLP draws for the same seed.
-* ``verbose`` prints scikit-learn's lines (``Iteration 3, loss = 0.41268301``) to stdout when it
-  is a file or a pipe, and shows a tqdm bar instead on a terminal or in Jupyter.
-* ``score`` of the classifier raises a ``ValueError`` naming labels it was not fitted on.
+  global state; a ``numpy.random.Generator`` is accepted too (it seeds the ``RandomState``
+  scikit-learn's ``train_test_split`` needs).
+* A warm-started ``fit`` with ``early_stopping`` whose epochs never beat the previous best
+  validation score restores the previous best weights; scikit-learn keeps the last ones (its
+  copy of the best weights is then the live weight list).
 * ``save(path)`` / ``load(path)`` write and read one ``.npz`` file without pickle
   (:mod:`scratchnn.checkpoint`).
 
@@ -91,8 +88,10 @@ True
 """
 
 # Layout: _constraints (the hyperparameters' rules), _mapping (scikit-learn -> engine
-# configuration, one pure function), _base (the fit skeleton), _classifier, _regressor,
-# _persistence (save/load), _docstrings (shared parameter documentation).
+# configuration, one pure function), _base (the fit skeleton), _stochastic (sgd/adam: split,
+# train, attributes), _stopping (scikit-learn's end of epoch), _objective (loss_curve_ and the
+# L2 term), _progress (verbose), _classifier, _regressor, _persistence (save/load),
+# _docstrings (shared parameter documentation).
 from ._classifier import MLPClassifier
 from ._regressor import MLPRegressor
 

@@ -1,9 +1,9 @@
 """The fit skeleton shared by :class:`MLPClassifier` and :class:`MLPRegressor`.
 
 ``_BaseMLP._fit`` checks the hyperparameters (:mod:`._constraints`), validates the data,
-asks :func:`._mapping.engine_config` how to configure the engine, builds the network and
-calls :func:`scratchnn.training.train` once; then it keeps scikit-learn's bookkeeping
-(``loss_curve_``, ``n_iter_``, ``t_`` …) and emits the warnings.
+asks :func:`._mapping.engine_config` how to configure the engine, builds the network (the
+first time) and runs the solver (:mod:`._stochastic`: :func:`scratchnn.training.train` once,
+then scikit-learn's bookkeeping and warnings).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 try:
     from sklearn.utils.validation import validate_data
@@ -31,13 +30,10 @@ from .._validation import as_rng
 from ..layers import Layer, Linear
 from ..network import Sequential
 from ..optimizers import Optimizer
-from ..training import EarlyStopping, History, train
 from ._constraints import check_params
-from ._lbfgs import check_stochastic, fit_lbfgs
-from ._mapping import OBJECTIVE, SCORE, EngineConfig, engine_config
-from ._objective import PENALTY, Objective, l2_penalty
+from ._mapping import EngineConfig, engine_config
 from ._persistence import PersistenceMixin
-from ._progress import SklearnProgress
+from ._stochastic import StochasticMixin
 
 _DTYPES = (np.float64, np.float32)
 #: Sparse formats taken as they are (scikit-learn's MLP's); others are converted to CSR.
@@ -67,7 +63,7 @@ def _reject_strings(value: Any, name: str, what: str) -> None:
         raise TypeError(f"{name} must hold {what}, got strings")
 
 
-class _BaseMLP(PersistenceMixin, BaseEstimator):
+class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
     """Shared implementation of :class:`MLPClassifier` and :class:`MLPRegressor`.
 
     Subclasses define the target handling: ``_validate_targets`` (check ``y`` and encode
@@ -85,7 +81,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         solver: str = "adam",
         alpha: float = 0.0001,
         batch_size: int | str = "auto",
+        learning_rate: str = "constant",
         learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
         max_iter: int = 200,
         shuffle: bool = True,
         random_state: Any = None,
@@ -107,7 +105,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
@@ -130,7 +130,9 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         return tags
 
     def _make_rng(self) -> np.random.RandomState | np.random.Generator:
-        """The one source of randomness of a fit (initial weights, shuffling, split)."""
+        """The one source of randomness of a fit (initial weights, then the validation
+        split, then the shuffling), made anew by every ``fit`` and ``partial_fit`` call as
+        scikit-learn's ``check_random_state(random_state)``."""
         return as_rng(self.random_state, legacy=True, name="random_state")
 
     # -- subclass hooks -------------------------------------------------------------------
@@ -212,40 +214,21 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         X, T = self._validate_data_and_targets(
             X, y, first=first, incremental=incremental, classes=classes
         )
-        weight_sum = None
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-            weight_sum = float(np.sum(sample_weight))
         kind, n = self._problem_kind(), X.shape[0]
         config = engine_config(
-            params, kind, T.shape[1], n, incremental=incremental, weight_sum=weight_sum
+            params, kind, T.shape[1], n, incremental=incremental
         )
         if config.warning is not None:
             warnings.warn(config.warning, UserWarning, stacklevel=3)
-        if not incremental or not hasattr(self, "_rng"):
-            self._rng = self._make_rng()
+        self._rng = self._make_rng()
         if first:
             self._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
         if not incremental or getattr(self, "optimizer_", None) is None:
             self.optimizer_ = self._make_optimizer(config)
-        history, stopper = self._train(
-            X, T, config, self.n_iter_ if incremental else 0, sample_weight
-        )
-        self._record(history, stopper, config, incremental=incremental)
-        if history.interrupted:
-            warnings.warn(
-                "Training interrupted by the user (Ctrl-C) after "
-                f"{history.epochs} epoch(s); the model keeps its last complete update",
-                UserWarning,
-                stacklevel=3,
-            )
-        elif stopper is not None and stopper.stopped_epoch is None:
-            warnings.warn(
-                f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and the "
-                "optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+            self._progress().learning_rate = params["learning_rate_init"]
+        self._fit_stochastic(X, T, config, incremental, sample_weight)
         return self
 
     def _validate_data_and_targets(
@@ -288,90 +271,14 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self._loss_scale = config.loss_scale
         self.network_ = self._build_network(n_features, n_outputs, dtype, hidden_sizes, config)
         self.n_layers_ = len(hidden_sizes) + 2
+        early = config.validation_fraction is not None
         self.loss_curve_: list[float] = []
-        self.validation_scores_: list[float] | None = (
-            [] if config.validation_fraction is not None else None
-        )
-        self.best_validation_score_: float | None = None
+        self.validation_scores_: list[float] | None = [] if early else None
+        self._new_progress(early)
         self.t_ = 0
         self.n_iter_ = 0
 
-    def _train(
-        self,
-        X: np.ndarray,
-        T: np.ndarray,
-        config: EngineConfig,
-        first_iteration: int,
-        sample_weight: Any,
-    ) -> tuple[History, EarlyStopping | None]:
-        """One call of the engine's ``train``; the stopping callback if there was one.
-        ``first_iteration``: ``n_iter_`` before it, for the verbose lines."""
-        metrics: dict[str, Callable] = {}
-        if config.penalty:
-            metrics[PENALTY] = l2_penalty(self.network_, config.penalty)
-        callbacks: list = [Objective(self._loss_scale, bool(config.penalty))]
-        stopper = None
-        if config.stopping is not None:
-            rule = config.stopping
-            stopper = EarlyStopping(
-                monitor=rule.monitor,
-                mode=rule.mode,
-                patience=rule.patience,
-                min_delta=rule.min_delta,
-                restore_best=rule.restore_best,
-            )
-            callbacks.append(stopper)
-            if config.validation_fraction is not None:
-                metrics[SCORE] = self._validation_score
-        if config.verbose:
-            early = config.validation_fraction is not None
-            callbacks.append(
-                SklearnProgress(first_iteration, stopper, self.tol, self.n_iter_no_change, early)
-            )
-        history = train(
-            self.network_,
-            self._loss,
-            self.optimizer_,
-            X,
-            T,
-            epochs=config.epochs,
-            batch_size=config.batch_size,
-            shuffle=config.shuffle,
-            rng=self._rng,
-            validation_fraction=config.validation_fraction,
-            callbacks=callbacks,
-            metrics=metrics,
-            weight_decay=config.weight_decay,
-            epoch_loss="batches",
-            sample_weight=sample_weight,
-        )
-        self._forget_activations()
-        return history, stopper
-
-    def _record(
-        self,
-        history: History,
-        stopper: EarlyStopping | None,
-        config: EngineConfig,
-        *,
-        incremental: bool,
-    ) -> None:
-        """scikit-learn's fitted attributes from the engine's ``History``."""
-        early = config.validation_fraction is not None
-        self.history_: History = history
-        self.loss_curve_.extend(history.train_metrics[OBJECTIVE][1:])
-        if self.loss_curve_:
-            self.loss_ = self.loss_curve_[-1]
-            self.best_loss_ = None if early else min(self.loss_curve_)
-        if early:
-            if self.validation_scores_ is None:  # a warm start that turned early stopping on
-                self.validation_scores_ = []
-            self.validation_scores_.extend(history.validation_metrics[SCORE][1:])
-            self.best_validation_score_ = float(stopper.best_value)
-        self.n_iter_ = self.n_iter_ + history.epochs if incremental else history.epochs
-        self.t_ += config.n_train * history.epochs
-
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_BaseMLP":
+    def fit(self, X: Any, y: Any) -> "_BaseMLP":
         """Train the network on ``(X, y)`` for at most ``max_iter`` epochs.
 
         Parameters
@@ -401,7 +308,10 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         ValueError, TypeError
             For bad hyperparameters or input, named in the message.
         scratchnn.TrainingDivergedError
-            When the loss becomes NaN or infinite (lower ``learning_rate_init``).
+            When the loss becomes NaN or infinite. scikit-learn's MLP carries on and ends
+            with non-finite weights (or a ``ValueError`` about them); we stop at the first
+            non-finite loss, keeping the last finite weights, with advice: scale inputs too
+            large for the dtype (no learning rate helps), else lower ``learning_rate_init``.
         """
         return self._fit(X, y, incremental=False, sample_weight=sample_weight)
 

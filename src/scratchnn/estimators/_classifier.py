@@ -8,7 +8,6 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import _BaseMLP
 from ._docstrings import _ATTRIBUTES, _PARAMETERS
@@ -207,18 +206,3 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if self._y_type == "binary":
             return self.classes_[(p[:, 0] > 0.5).astype(np.intp)]
         return (p > 0.5).astype(int)
-
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Mean accuracy (subset accuracy for multi-label) on ``(X, y)``.
-
-        Raises
-        ------
-        ValueError
-            When ``y`` holds labels the classifier was not fitted on (named).
-        """
-        check_is_fitted(self, "network_")
-        if self._y_type != "multilabel-indicator":
-            y_arr = column_or_1d(np.asarray(y), warn=False) if np.ndim(y) == 2 else np.asarray(y)
-            if y_arr.ndim == 1:
-                _class_index(self.classes_, y_arr, "y")
-        return super().score(X, y, sample_weight=sample_weight)

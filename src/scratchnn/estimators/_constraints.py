@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .._validation import check_bool, check_choice, check_int, check_random_state, check_real
-from ._mapping import ACTIVATIONS, SOLVERS
+from ._mapping import ACTIVATIONS, SCHEDULES, SOLVERS
 
 __all__ = ["PARAMETER_CONSTRAINTS", "REGRESSOR_ONLY", "check_params", "hidden_layer_sizes"]
 
@@ -132,7 +132,9 @@ PARAMETER_CONSTRAINTS: dict[str, Rule] = {
     "solver": Choice((*SOLVERS, "lbfgs")),
     "alpha": Real("[0, inf)"),
     "batch_size": Int(low=1, keywords=("auto",)),
+    "learning_rate": Choice(SCHEDULES),
     "learning_rate_init": Real("(0, inf)"),
+    "power_t": Real("[0, inf)"),
     "max_iter": Int(low=1),
     "shuffle": Boolean(),
     "warm_start": Boolean(),

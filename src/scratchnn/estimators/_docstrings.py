@@ -14,41 +14,54 @@ _PARAMETERS = """
         L2 penalty :math:`\\frac{\\alpha}{2b}\\lVert W\\rVert^2` on the weights (see the module
         notes); AdamW's decoupled weight decay with ``solver="adamw"``.
     batch_size : int or "auto", default "auto"
-        Mini-batch size; "auto" is ``min(200, n_samples)``.
+        Mini-batch size; "auto" is ``min(200, n_samples)``. An epoch is full batches of this
+        size and a smaller last one, as scikit-learn's.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default "constant"
+        Schedule of ``solver="sgd"`` (ignored by the others): "invscaling" uses
+        ``learning_rate_init / (t_ + 1) ** power_t`` from the second epoch on ("t_" the
+        samples seen); "adaptive" divides the rate by 5 whenever ``n_iter_no_change``
+        epochs in a row did not improve by ``tol``, and stops once it is at most 1e-6.
     learning_rate_init : float, default 1e-3
-        Learning rate (constant).
+        Initial learning rate.
+    power_t : float, default 0.5
+        Exponent of "invscaling".
     max_iter : int, default 200
         Maximum number of epochs (L-BFGS iterations with ``solver="lbfgs"``).
     shuffle : bool, default True
-        Shuffle the samples before every epoch.
+        Shuffle the samples before every epoch (each epoch permutes the previous order).
     random_state : None, int, RandomState or Generator
-        Source of the initial weights, the shuffling and the validation split. None: fresh
-        entropy; an int: reproducible (``RandomState(seed)``, scikit-learn's initial weights).
+        Source of the initial weights, then the validation split, then the shuffling, drawn
+        in scikit-learn's order. None: fresh entropy (never NumPy's global state); an int:
+        ``RandomState(seed)`` anew for every ``fit``/``partial_fit`` call, as scikit-learn,
+        so the same seed gives scikit-learn's weights, split and batches.
     tol : float, default 1e-4
-        An epoch improves when ``loss_curve_`` drops (or, with ``early_stopping``, the
-        validation score rises) by more than ``tol``. With ``solver="lbfgs"``: L-BFGS-B's
-        ``gtol`` (it stops when no gradient component exceeds ``tol``).
+        An epoch counts as progress when ``loss_curve_`` drops (or, with
+        ``early_stopping``, the validation score rises) by at least ``tol``; the best
+        epoch is any improvement. With ``solver="lbfgs"``: L-BFGS-B's ``gtol`` (it stops
+        when no gradient component exceeds ``tol``).
     verbose : bool or int, default False
-        Show the progress of every epoch: scikit-learn's lines on stdout
-        (``Iteration 3, loss = 0.41268301``, ``Validation score: 0.900000`` with
-        ``early_stopping``) when it is a file or a pipe; a tqdm bar on a terminal or in
-        Jupyter.
+        Print scikit-learn's lines to stdout (``Iteration 3, loss = 0.41268301``,
+        ``Validation score: 0.900000`` with ``early_stopping``, and its stopping sentences).
     warm_start : bool, default False
-        ``fit`` continues from the current weights (with a new optimiser) instead of
+        ``fit`` continues from the current weights (with a new optimiser; ``loss_curve_``,
+        ``t_``, the best values and the count of epochs without progress go on) instead of
         starting afresh.
     momentum : float, default 0.9
         Momentum of ``solver="sgd"``, in [0, 1).
     nesterovs_momentum : bool, default True
         Nesterov momentum for ``solver="sgd"``.
     early_stopping : bool, default False
-        Hold out ``validation_fraction`` of the samples, stop when the validation score has
-        not improved by ``tol`` for ``n_iter_no_change`` epochs and restore the best weights.
+        Hold out ``validation_fraction`` of the samples (scikit-learn's
+        ``train_test_split``, stratified for a binary classifier), stop when the validation
+        score has not improved by ``tol`` for more than ``n_iter_no_change`` epochs and
+        restore the weights of the best score. At least 2 validation samples.
     validation_fraction : float, default 0.1
         In (0, 1); used with ``early_stopping``.
     beta_1, beta_2, epsilon : float, default 0.9, 0.999, 1e-8
         Adam's (and AdamW's) moment decays and stabiliser; ``epsilon`` also RMSprop's.
     n_iter_no_change : int or inf, default 10
-        Stop after ``n_iter_no_change + 1`` epochs without improvement (scikit-learn's rule).
+        Stop (or, "adaptive", lower the rate) after ``n_iter_no_change + 1`` epochs in a row
+        without progress (scikit-learn's rule).
     max_fun : int, default 15000
         ``solver="lbfgs"`` only: the most evaluations of the loss and its gradient
         (L-BFGS-B's ``maxfun``; line searches take several per iteration).
@@ -68,20 +81,19 @@ _ATTRIBUTES = """
     loss_ : float
         ``loss_curve_[-1]`` (``"lbfgs"``: :math:`J` at the solution).
     loss_curve_ : list of float
-        The objective :math:`J` (scikit-learn's units, L2 term included) of every epoch: the
-        mean of its mini-batches' values (see the module notes); with ``"lbfgs"``, :math:`J`
-        after every iteration (scikit-learn does not set it for ``"lbfgs"``).
+        scikit-learn's loss (L2 term included) of every epoch since the weights were
+        initialised: the mean of its mini-batches' values (see the module notes).
     best_loss_ : float or None
         Smallest ``loss_curve_`` value (None with ``early_stopping``; ``loss_`` for
         ``"lbfgs"``).
     validation_scores_ : list of float or None
         With ``early_stopping``: the score on the validation samples after every epoch.
     best_validation_score_ : float or None
-        Best validation score; its weights were restored.
+        Best validation score (``max(validation_scores_)``); its weights were restored.
     n_iter_ : int
-        Epochs run by the last ``fit`` (``partial_fit`` adds one); L-BFGS iterations.
+        Epochs run by the last ``fit`` or ``partial_fit`` call (1 for ``partial_fit``).
     t_ : int
-        Training samples seen by the optimiser.
+        Training samples seen by the optimiser since the weights were initialised.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         When ``X`` had column names.

@@ -21,21 +21,31 @@ so the engine minimises :math:`s \\cdot J` with the scale :math:`s` = 1 for mult
 binary, :math:`1/K` for multi-label and :math:`2/n_{outputs}` for regression. The estimators
 configure the engine so that it takes scikit-learn's steps on :math:`J`:
 
-* ``alpha`` becomes the engine's L2 weight decay :math:`\\lambda = s\\,\\alpha / \\bar b` on the
-  weight matrices (not the biases), :math:`\\bar b = N_{train} / n_{batches}` the mean batch
-  size (the gradient of :math:`s\\frac{\\alpha}{2\\bar b}\\lVert W \\rVert^2` is
-  :math:`\\lambda W`);
+* ``alpha``: on a batch of :math:`b` samples the gradient of the L2 term,
+  :math:`s\\frac{\\alpha}{b} W`, is added to the engine's gradient of every weight matrix (not
+  the biases) before the update (:class:`._objective.L2Gradient`, coefficient
+  :attr:`EngineConfig.l2_coefficient` :math:`= s\\alpha`); :math:`b` is the batch's own size,
+  so the smaller last batch gets scikit-learn's larger coefficient;
 * ``solver="sgd"`` uses the learning rate :math:`\\mu / s`, so that the step
-  :math:`(\\mu / s)\\,\\nabla(sJ)` is scikit-learn's :math:`\\mu \\nabla J`; ``"adam"``,
-  ``"adamw"`` and ``"rmsprop"`` are invariant to the scale of the gradient but for their
-  stabiliser, so they use ``epsilon`` :math:`\\cdot s`;
+  :math:`(\\mu / s)\\,\\nabla(sJ)` is scikit-learn's :math:`\\mu \\nabla J` (the schedules
+  change :math:`\\mu`: :mod:`._stopping`); ``"adam"``, ``"adamw"`` and ``"rmsprop"`` are
+  invariant to the scale of the gradient but for their stabiliser, so they use ``epsilon``
+  :math:`\\cdot s`; ``"adam"`` is scikit-learn's form of Adam
+  (:class:`~scratchnn.optimizers.Adam` with ``epsilon_hat=True``);
 * with ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
   (:math:`W \\leftarrow (1 - \\mu\\alpha) W` every update) instead of the L2 term, so
-  :math:`\\lambda = 0` and :math:`J` has no penalty.
+  :math:`J` has no penalty.
 
-``loss_curve_`` reports :math:`J` in scikit-learn's units: the engine loss divided by
-:math:`s` plus :math:`\\frac{\\alpha}{2\\bar b}\\sum_l \\lVert W_l \\rVert^2`
-(:attr:`EngineConfig.penalty`).
+``loss_curve_`` reports what scikit-learn reports: :math:`J`, except that for regression the
+squared error is averaged over the outputs too (:math:`\\frac{1}{2 b\\, n_{outputs}} \\sum_i
+\\lVert y_i - t_i \\rVert^2`, although its gradient is that of :math:`J`). That is the engine
+loss divided by the *report* scale :math:`r` (:math:`r = s`, but 2 for regression), plus
+:math:`\\frac{\\alpha}{2b}\\sum_l \\lVert W_l \\rVert^2`, averaged over the epoch's batches
+weighted by their sizes.
+
+Mini-batches are scikit-learn's: full batches of ``batch_size`` and a smaller last one, from
+an order that every epoch permutes again (the engine's ``batch_split="fill"`` and
+``shuffle="cumulative"``).
 """
 
 from __future__ import annotations
@@ -50,7 +60,7 @@ from ..losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, HalfPoiss
 from ..optimizers import Adam, AdamW, GradientDescent, Optimizer, RMSprop
 from ..training import split_batches
 
-__all__ = ["ACTIVATIONS", "SOLVERS", "KINDS", "EngineConfig", "Stopping", "engine_config"]
+__all__ = ["ACTIVATIONS", "SOLVERS", "KINDS", "SCHEDULES", "EngineConfig", "engine_config"]
 
 #: Hidden-layer activations by scikit-learn's names.
 ACTIVATIONS: dict[str, type[Layer]] = {
@@ -66,6 +76,8 @@ SOLVERS: dict[str, type[Optimizer]] = {
     "rmsprop": RMSprop,
     "adamw": AdamW,
 }
+#: ``learning_rate`` schedules of ``solver="sgd"`` (:mod:`._stopping`).
+SCHEDULES = ("constant", "invscaling", "adaptive")
 #: The kinds of problem (scikit-learn's ``type_of_target`` names, and regression).
 KINDS = ("multiclass", "binary", "multilabel-indicator", "regression")
 
@@ -76,17 +88,6 @@ SCORE = "score"
 
 #: "auto" batch size: ``min(AUTO_BATCH_SIZE, n_train)``, as scikit-learn.
 AUTO_BATCH_SIZE = 200
-
-
-@dataclass(frozen=True)
-class Stopping:
-    """Arguments of the engine's :class:`~scratchnn.training.EarlyStopping`."""
-
-    monitor: str
-    mode: str
-    patience: int
-    min_delta: float
-    restore_best: bool
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class EngineConfig:
     loss_scale : float
         :math:`s`: 1 (multi-class, binary), :math:`1/K` (multi-label),
         :math:`2/n_{outputs}` (regression).
+    report_scale : float
+        :math:`r`: ``loss_curve_`` holds the engine loss over :math:`r` (plus the L2 term);
+        :math:`r = s`, but 2 for regression (scikit-learn averages over the outputs).
     optimizer : type of Optimizer
         The engine optimiser for ``solver``, built as
         ``optimizer(*optimizer_args, **optimizer_kwargs)``.
@@ -117,29 +121,27 @@ class EngineConfig:
         for adam and adamw.
     optimizer_kwargs : mapping
         ``momentum`` and ``nesterov`` for sgd, ``epsilon`` (times :math:`s`) for rmsprop,
-        ``weight_decay`` (:math:`\\alpha`, decoupled) for adamw.
+        ``epsilon_hat`` for adam, ``weight_decay`` (:math:`\\alpha`, decoupled) for adamw.
+    rate_scale : float
+        The engine's learning rate over scikit-learn's: :math:`1/s` for sgd, else 1.
+    schedule : {"constant", "invscaling", "adaptive"}
+        ``learning_rate`` for sgd; "constant" for every other solver.
     n_train : int
         Training samples: all, or :math:`N - \\lceil f N \\rceil` with early stopping.
-    batch_weight : float
-        :math:`\\bar b`: the mean number of training samples a batch, or with sample weights
-        the mean total weight a batch (scikit-learn divides a batch's L2 term by the sum of
-        its weights; with early stopping, the held-out samples are assumed to carry their
-        share of the weight).
     batch_size, n_batches : int
-        Mini-batch size and the number of batches the engine cuts ``n_train`` into.
-    weight_decay : float
-        The engine's L2 decay :math:`\\lambda = s\\alpha/\\bar b` (0 for adamw).
+        Mini-batch size and the number of batches of an epoch (full ones and the rest).
+    l2_coefficient : float
+        :math:`s\\alpha`: the L2 gradient added on a batch of :math:`b` samples is
+        :math:`s\\alpha W / b` (0 for adamw).
     penalty : float
-        The coefficient :math:`\\alpha / (2\\bar b)` of :math:`\\sum \\lVert W \\rVert^2` in
-        :math:`J` (0 for adamw), :math:`\\bar b` = ``n_train / n_batches``.
+        :math:`\\alpha / 2`: the L2 term of :math:`J` on a batch of :math:`b` samples is
+        :math:`\\frac{\\alpha}{2b}\\sum \\lVert W \\rVert^2` (0 for adamw).
     epochs : int
         ``max_iter``, or 1 for ``partial_fit``.
     shuffle : bool
     verbose : int
     validation_fraction : float or None
         Held out for early stopping, else None.
-    stopping : Stopping or None
-        None for ``partial_fit`` (no stopping rule).
     warning : str or None
         A message for the caller to emit as a ``UserWarning`` (batch size clipped).
     """
@@ -150,20 +152,21 @@ class EngineConfig:
     out_activation: str
     loss: type[Loss]
     loss_scale: float
+    report_scale: float
     optimizer: type[Optimizer]
     optimizer_args: tuple[float, ...]
     optimizer_kwargs: Mapping[str, Any]
+    rate_scale: float
+    schedule: str
     n_train: int
-    batch_weight: float
     batch_size: int
     n_batches: int
-    weight_decay: float
+    l2_coefficient: float
     penalty: float
     epochs: int
     shuffle: bool
     verbose: int
     validation_fraction: float | None
-    stopping: Stopping | None
     warning: str | None
 
 
@@ -202,36 +205,21 @@ def _optimizer(
     betas = (float(params["beta_1"]), float(params["beta_2"]))
     if solver == "adamw":
         return AdamW, (lr, *betas, eps), {"weight_decay": float(params["alpha"])}
-    return Adam, (lr, *betas, eps), {}
+    return Adam, (lr, *betas, eps), {"epsilon_hat": True}
 
 
 def _batch_size(params: Mapping[str, Any], n_train: int) -> tuple[int, str | None]:
-    """``"auto"`` -> ``min(200, n_train)``; a larger int is clipped, with a warning."""
+    """``"auto"`` -> ``min(200, n_train)``; a larger int is clipped, with scikit-learn's
+    warning."""
     if params["batch_size"] == "auto":
         return min(AUTO_BATCH_SIZE, n_train), None
     batch_size = int(params["batch_size"])
     if batch_size > n_train:
         return n_train, (
-            f"batch_size={batch_size} is larger than the {n_train} training samples; "
-            "it is clipped to that"
+            "Got `batch_size` less than 1 or larger than sample size. It is going to be "
+            f"clipped (batch_size={batch_size}, {n_train} training samples)"
         )
     return batch_size, None
-
-
-def _stopping(params: Mapping[str, Any], early: bool) -> Stopping:
-    """scikit-learn's rule: stop after ``n_iter_no_change + 1`` epochs without an
-    improvement by more than ``tol`` of the training objective (or validation score)."""
-    if params["n_iter_no_change"] == math.inf:
-        patience = int(params["max_iter"]) + 1
-    else:
-        patience = int(params["n_iter_no_change"]) + 1
-    return Stopping(
-        monitor=f"validation_{SCORE}" if early else f"train_{OBJECTIVE}",
-        mode="max" if early else "min",
-        patience=patience,
-        min_delta=float(params["tol"]),
-        restore_best=early,
-    )
 
 
 def engine_config(
@@ -241,7 +229,6 @@ def engine_config(
     n_samples: int,
     *,
     incremental: bool,
-    weight_sum: float | None = None,
 ) -> EngineConfig:
     """The engine configuration that trains like scikit-learn's MLP with ``params``.
 
@@ -256,16 +243,13 @@ def engine_config(
     n_samples : int
         Samples given to ``fit`` (before the validation split).
     incremental : bool
-        ``partial_fit``: one epoch, no stopping rule.
-    weight_sum : float, optional
-        :math:`\\sum w`: :math:`\\bar b` is then :math:`\\sum w \\cdot N_{train}/N / n_{batches}`.
+        ``partial_fit``: one epoch, no validation split.
 
     Returns
     -------
     EngineConfig
-        With :math:`s` the loss scale, :math:`\\bar b = N_{train}/n_{batches}`:
-        :math:`\\lambda = s\\alpha/\\bar b`, learning rate :math:`\\mu/s` (sgd) or
-        epsilon :math:`\\cdot s` (adam, adamw, rmsprop), patience ``n_iter_no_change + 1``.
+        With :math:`s` the loss scale: L2 coefficient :math:`s\\alpha`, learning rate
+        :math:`\\mu/s` (sgd) or epsilon :math:`\\cdot s` (adam, adamw, rmsprop).
 
     Raises
     ------
@@ -276,7 +260,7 @@ def engine_config(
     loss_name = params.get("loss", "squared_error")
     output_layer, out_activation, loss, s = _output(kind, n_outputs, loss_name)
     optimizer, args, kwargs = _optimizer(params, s)
-    early = bool(params["early_stopping"])
+    early = bool(params["early_stopping"]) and not incremental
     fraction = float(params["validation_fraction"])
     n_train = n_samples - math.ceil(fraction * n_samples) if early else n_samples
     if n_train < 1:
@@ -285,9 +269,7 @@ def engine_config(
             "leaves no training samples"
         )
     batch_size, warning = _batch_size(params, n_train)
-    n_batches = len(split_batches(n_train, batch_size))
-    train_weight = n_train if weight_sum is None else weight_sum * n_train / n_samples
-    mean_batch = train_weight / n_batches
+    sgd = params["solver"] == "sgd"
     decoupled = params["solver"] == "adamw"
     return EngineConfig(
         hidden_activation=ACTIVATIONS[hidden],
@@ -296,19 +278,20 @@ def engine_config(
         out_activation=out_activation,
         loss=loss,
         loss_scale=s,
+        report_scale=2.0 if kind == "regression" else s,
         optimizer=optimizer,
         optimizer_args=args,
         optimizer_kwargs=kwargs,
+        rate_scale=1.0 / s if sgd else 1.0,
+        schedule=params["learning_rate"] if sgd else "constant",
         n_train=n_train,
-        batch_weight=mean_batch,
         batch_size=batch_size,
-        n_batches=n_batches,
-        weight_decay=0.0 if decoupled else s * float(params["alpha"]) / mean_batch,
-        penalty=0.0 if decoupled else float(params["alpha"]) / (2.0 * mean_batch),
+        n_batches=len(split_batches(n_train, batch_size, "fill")),
+        l2_coefficient=0.0 if decoupled else s * float(params["alpha"]),
+        penalty=0.0 if decoupled else float(params["alpha"]) / 2.0,
         epochs=1 if incremental else int(params["max_iter"]),
         shuffle=bool(params["shuffle"]),
         verbose=int(params["verbose"]),
         validation_fraction=fraction if early else None,
-        stopping=None if incremental else _stopping(params, early),
         warning=warning,
     )

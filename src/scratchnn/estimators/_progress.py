@@ -1,60 +1,46 @@
-"""``verbose=True`` of the estimators: scikit-learn's lines, or a bar where one shows.
-
-Written to a file or a pipe (or a ``StringIO``), the output is scikit-learn's own, line for
-line, on stdout as scikit-learn prints it::
+"""``verbose=True`` of the estimators: scikit-learn's lines, on stdout as scikit-learn prints
+them::
 
     Iteration 1, loss = 0.86931529
     Validation score: 0.700000
     ...
     Validation score did not improve more than tol=0.000100 for 10 consecutive epochs. Stopping.
 
-(``Validation score`` lines only with ``early_stopping=True``.) On a terminal, or in a Jupyter
-notebook, a tqdm bar shows the same numbers instead (:class:`~scratchnn.training.ProgressBar`).
+(``Validation score`` lines only with ``early_stopping=True``; the adaptive schedule's
+``... Setting learning rate to 0.000400`` and ``... Learning rate too small. Stopping.`` as
+scikit-learn's.) ``n_iter_`` restarts at 1 with every ``fit`` and ``partial_fit`` call, as
+scikit-learn's does, and so do the lines.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from typing import TextIO
 
-from ..training import EarlyStopping, ProgressBar, TrainingContext
+from ..training import ProgressBar, TrainingContext
 from ._mapping import OBJECTIVE, SCORE
+from ._stopping import SklearnStopping
 
 __all__ = ["SklearnProgress"]
 
 
 class SklearnProgress(ProgressBar):
-    """scikit-learn's verbose lines (or a bar) for one ``fit`` or ``partial_fit``.
+    """scikit-learn's verbose lines for one ``fit`` or ``partial_fit``.
 
     Parameters
     ----------
-    first_iteration : int
-        ``n_iter_`` before this call (``partial_fit`` counts on), so the lines number the
-        iterations as ``n_iter_`` does.
-    stopper : EarlyStopping or None
-        The fit's stopping rule; its stop is announced with scikit-learn's sentence.
-    tol, n_iter_no_change : float
-        The estimator's hyperparameters, for that sentence.
+    rule : SklearnStopping
+        The fit's end-of-epoch rule; its sentence (a stop, a new learning rate) is printed
+        after the epoch's numbers.
     early : bool
         Whether a validation score is recorded (``early_stopping=True``).
     file : text stream, optional
         Default: ``sys.stdout`` when training starts (where scikit-learn prints).
     """
 
-    def __init__(
-        self,
-        first_iteration: int,
-        stopper: EarlyStopping | None,
-        tol: float,
-        n_iter_no_change: float,
-        early: bool,
-        file: TextIO | None = None,
-    ) -> None:
-        super().__init__(file=file)
-        self.first_iteration = first_iteration
-        self.stopper = stopper
-        self.tol, self.n_iter_no_change, self.early = tol, n_iter_no_change, early
+    def __init__(self, rule: SklearnStopping, early: bool, file: TextIO | None = None) -> None:
+        super().__init__(file=file, mode="lines")
+        self.rule, self.early = rule, early
 
     def default_file(self) -> TextIO | None:
         return sys.stdout
@@ -68,17 +54,9 @@ class SklearnProgress(ProgressBar):
 
     def epoch_line(self, context: TrainingContext) -> str:
         shown = self.values(context)
-        lines = [
-            "Iteration %d, loss = %.8f" % (self.first_iteration + context.epoch, shown["loss"])
-        ]
+        lines = ["Iteration %d, loss = %.8f" % (context.epoch, shown["loss"])]
         if self.early:
             lines.append("Validation score: %f" % shown["validation_score"])
-        stopper = self.stopper
-        if stopper is not None and stopper.stopped_epoch == context.epoch:
-            what = "Validation score" if self.early else "Training loss"
-            n = self.n_iter_no_change
-            lines.append(
-                f"{what} did not improve more than tol=%f for %d consecutive epochs. Stopping."
-                % (self.tol, n if math.isfinite(n) else context.epoch)
-            )
+        if self.rule.message is not None:
+            lines.append(self.rule.message)
         return "\n".join(lines)

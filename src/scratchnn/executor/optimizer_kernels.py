@@ -175,10 +175,11 @@ def _adam(run: FlatUpdate, opt: Adam, record: Any, lr: float) -> None:
     tmp *= 1.0 - b2
     v += tmp  # v ← β₂v + (1 − β₂)g²
     # μ m̂ / (√v̂ + ε) with m̂ = m/c₁, v̂ = v/c₂, as Kingma & Ba's equivalent
-    # μ_t m / (√v + ε_t), μ_t = μ√c₂/c₁, ε_t = ε√c₂: two passes fewer.
+    # μ_t m / (√v + ε_t), μ_t = μ√c₂/c₁, ε_t = ε√c₂: two passes fewer
+    # (with epsilon_hat, ε_t = ε̂: the paper's efficient form itself).
     root2 = math.sqrt(c2)
     np.sqrt(v, out=tmp)
-    tmp += opt.epsilon * root2
+    tmp += opt.epsilon if opt.epsilon_hat else opt.epsilon * root2
     np.divide(m, tmp, out=tmp)
     tmp *= lr * root2 / c1
     run.subtract_step()

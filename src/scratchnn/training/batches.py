@@ -8,17 +8,28 @@ import numpy as np
 
 from .._sparse import is_sparse
 
-__all__ = ["split_batches", "EpochBatches"]
+__all__ = ["BATCH_SPLITS", "split_batches", "EpochBatches"]
 
 
-def split_batches(n_samples: int, batch_size: int | None) -> list[slice]:
-    """Consecutive slices: ``max(1, n_samples // batch_size)`` batches, sizes differing by
-    at most one (``np.array_split``'s rule); one slice when ``batch_size`` is None.
+#: How :func:`split_batches` cuts a training set.
+BATCH_SPLITS = ("even", "fill")
 
-    The series' Part 5: 1078 samples, ``batch_size=25`` → 43 batches, 3 of 26 and 40 of 25.
+
+def split_batches(n_samples: int, batch_size: int | None, split: str = "even") -> list[slice]:
+    """Consecutive slices; one slice when ``batch_size`` is None.
+
+    ``split="even"``: ``max(1, n_samples // batch_size)`` batches, sizes differing by at most
+    one (``np.array_split``'s rule). The series' Part 5: 1078 samples, ``batch_size=25`` →
+    43 batches, 3 of 26 and 40 of 25.
+
+    ``split="fill"``: full batches of ``batch_size`` and a smaller last one with the rest
+    (scikit-learn's ``gen_batches``, PyTorch's ``DataLoader``): 1078 samples → 43 of 25
+    and one of 3.
     """
     if batch_size is None or batch_size >= n_samples:
         return [slice(0, n_samples)]
+    if split == "fill":
+        return [slice(i, min(i + batch_size, n_samples)) for i in range(0, n_samples, batch_size)]
     n_batches = max(1, n_samples // batch_size)
     size, extra = divmod(n_samples, n_batches)
     slices, start = [], 0
@@ -34,7 +45,9 @@ class EpochBatches:
     sample weights ``W``.
 
     Fixed batches are views of ``X`` and ``T``: nothing is copied. Shuffled batches follow
-    one permutation of the samples an epoch, ``rng.permutation(N)``; batch ``k`` holds the
+    one permutation of the samples an epoch, ``order = rng.permutation(N)`` (with
+    ``cumulative=True``, ``order = order[rng.permutation(N)]``: every epoch permutes the
+    previous epoch's order, as scikit-learn's MLP does); batch ``k`` holds the
     samples ``order[batches[k]]``, gathered row by row (``np.take``) into two buffers that
     every batch reuses. So a shuffled epoch copies the training set once, in batch-sized
     pieces that stay in cache for the forward pass, and allocates only the permutation: no
@@ -57,6 +70,8 @@ class EpochBatches:
         Draws the permutations (used only when ``shuffle``).
     W : ndarray, shape (N,), optional
         Sample weights: every batch then carries its samples' weights, ``(x, t, w)``.
+    cumulative : bool, default False
+        Permute the previous epoch's order instead of the samples' own.
     """
 
     def __init__(
@@ -67,9 +82,11 @@ class EpochBatches:
         shuffle: bool,
         rng: Any,
         W: np.ndarray | None = None,
+        cumulative: bool = False,
     ) -> None:
         self.X, self.T, self.batches, self.shuffle, self.rng = X, T, batches, shuffle, rng
-        self.W = W
+        self.W, self.cumulative = W, cumulative
+        self._order: np.ndarray | None = None
         self._buffers: tuple[np.ndarray | None, ...] | None = None
 
     def epoch(self) -> Iterator[tuple[np.ndarray, ...]]:
@@ -84,6 +101,10 @@ class EpochBatches:
                 yield tuple(a[s] for a in arrays)
             return
         order = self.rng.permutation(self.X.shape[0])
+        if self.cumulative:
+            if self._order is not None:
+                order = self._order[order]
+            self._order = order
         buffers = self._gather_buffers(arrays)
         for s in self.batches:
             rows = order[s]

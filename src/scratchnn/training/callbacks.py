@@ -52,6 +52,8 @@ class TrainingContext:
     outputs, targets : ndarray
         The current batch's network outputs (before its update) and targets; the outputs
         are the executor's buffer, valid until the next batch.
+    weights : ndarray or None
+        The current batch's sample weights (``train(..., sample_weight=...)``), else None.
     """
 
     network: Sequential
@@ -65,6 +67,7 @@ class TrainingContext:
     learning_rate: float = math.nan
     outputs: Any = None
     targets: Any = None
+    weights: Any = None
 
 
 class Callback:

@@ -35,13 +35,16 @@ sample_weight
 optimizer
     Its state is created on first use and otherwise continued, so calling ``train`` again
     resumes (``partial_fit``).
-batch_size
+batch_size, batch_split
     The samples are split into ``max(1, N // batch_size)`` consecutive mini-batches whose
-    sizes differ by at most one (:func:`~.batches.split_batches`).
+    sizes differ by at most one (``batch_split="even"``), or into full batches of
+    ``batch_size`` and a smaller last one (``"fill"``, scikit-learn's and PyTorch's rule)
+    (:func:`~.batches.split_batches`).
 shuffle, rng
     With ``shuffle=True`` the samples are permuted by ``rng`` before each epoch; with
-    ``shuffle=False`` the batches are fixed and visited in the same order every epoch. An int
-    or None ``rng`` seeds a new ``numpy.random.default_rng``.
+    ``shuffle="cumulative"`` each epoch permutes the previous epoch's order instead
+    (scikit-learn's MLP); with ``shuffle=False`` the batches are fixed and visited in the
+    same order every epoch. An int or None ``rng`` seeds a new ``numpy.random.default_rng``.
 validation_data, validation_fraction
     Evaluated after every epoch into ``history.validation_loss`` (and metrics). A fraction
     holds out ``ceil(fraction * N)`` samples drawn with ``rng`` (the first ``n_val`` entries
@@ -102,7 +105,7 @@ from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Chain, Optimizer, chain
 from ..regularization import ClipByGlobalNorm, WeightDecay
-from .batches import EpochBatches, split_batches
+from .batches import BATCH_SPLITS, EpochBatches, split_batches
 from .callbacks import (
     Callback,
     CallbackList,
@@ -127,7 +130,7 @@ def train(
     *,
     epochs: int,
     batch_size: int | None = None,
-    shuffle: bool = False,
+    shuffle: bool | str = False,
     rng: Any = None,
     validation_data: tuple[Any, Any] | None = None,
     validation_fraction: float | None = None,
@@ -141,6 +144,7 @@ def train(
     verbose: int = 0,
     epoch_loss: str = "full",
     sample_weight: Any = None,
+    batch_split: str = "even",
 ) -> History:
     """Train ``network`` on ``(X, T)`` in place and return the :class:`History`.
 
@@ -152,7 +156,7 @@ def train(
         ``X`` may be a SciPy CSR or CSC matrix (see the module's documentation).
     epochs : int
     batch_size : int or None, default None (full batch)
-    shuffle, rng : bool and None, int, Generator or RandomState
+    shuffle, rng : bool or "cumulative", and None, int, Generator or RandomState
         Permute the samples with ``rng`` before every epoch.
     validation_data, validation_fraction : (X_val, T_val) or float in (0, 1), optional
     early_stopping, callbacks : Callback or callable(history), and a sequence of them
@@ -163,6 +167,7 @@ def train(
         one line per epoch)
     epoch_loss : {"full", "batches"}, default "full"
     sample_weight : array_like, shape (N,), optional (finite, non-negative, not all zero)
+    batch_split : {"even", "fill"}, default "even"
 
     Every option is described in the module's documentation (``help(scratchnn.training)``).
 
@@ -176,8 +181,7 @@ def train(
     """
     check_training_objects(network, loss, optimizer)
     epochs = check_int(epochs, "epochs", low=0)
-    if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size", low=1)
+    batch_size, batch_split = _check_batching(batch_size, batch_split, shuffle)
     data, rng = _training_data(
         network, loss, X, T, validation_data, validation_fraction, shuffle, rng, sample_weight
     )
@@ -192,7 +196,7 @@ def train(
     network.astype(data.X.dtype)
     network.train()
     step = TrainingStep(network, loss, composed)
-    batches = split_batches(data.X.shape[0], batch_size)
+    batches = split_batches(data.X.shape[0], batch_size, batch_split)
     full_batch = len(batches) == 1 and not shuffle and not network.stochastic
     recorder = Recorder(data, resolve_metrics(metrics), epoch_loss, record_params, step, full_batch)
     history = History(batches_per_epoch=len(batches))
@@ -201,10 +205,21 @@ def train(
     return _loop(step, context, hooks, data, batches, shuffle, rng)
 
 
+def _check_batching(batch_size: Any, batch_split: Any, shuffle: Any) -> tuple[int | None, str]:
+    """Checked ``batch_size`` and ``batch_split``; ``shuffle`` a bool or "cumulative"."""
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", low=1)
+    if isinstance(shuffle, str):
+        check_choice(shuffle, "shuffle", ("cumulative",))
+    return batch_size, check_choice(batch_split, "batch_split", BATCH_SPLITS)
+
+
 def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
     """Epochs → batches → loss and gradients → update → callbacks."""
     history, optimizer = context.history, context.optimizer
-    source = EpochBatches(data.X, data.T, batches, shuffle, rng, data.W)
+    source = EpochBatches(
+        data.X, data.T, batches, bool(shuffle), rng, data.W, cumulative=shuffle == "cumulative"
+    )
     # Overflow to inf/NaN is detected (DivergenceCheck names where), not warned about.
     with np.errstate(over="ignore", invalid="ignore"), deferred_sigint() as sigint:
         try:
@@ -213,6 +228,7 @@ def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
                 context.epoch = epoch
                 for b, batch in enumerate(source.epoch(), start=1):
                     context.batch, context.targets = b, batch[1]
+                    context.weights = batch[2] if len(batch) > 2 else None
                     context.learning_rate = optimizer.current_learning_rate
                     context.batch_loss = step.loss_and_gradients(*batch)
                     context.outputs = step.output
