@@ -201,7 +201,8 @@ def test_binary_validation_split_is_stratified():
     # the split itself, drawn as fit draws it
     clf._rng = np.random.RandomState(0)
     T = y[:, None].astype(float)
-    _, T_train, (X_val, T_val) = clf._split(X, T, SimpleNamespace(validation_fraction=0.1))
+    split = clf._split(X, T, None, SimpleNamespace(validation_fraction=0.1))
+    _, T_train, _, (X_val, T_val) = split
     assert len(X_val) == 10 and T_val.sum() == 2 and T_train.sum() == 18
     reference = sknn.MLPClassifier((3,), early_stopping=True, max_iter=2, random_state=0)
     with warnings.catch_warnings():

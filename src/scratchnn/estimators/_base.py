@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
 try:
     from sklearn.utils.validation import validate_data
@@ -31,6 +31,7 @@ from ..layers import Layer, Linear
 from ..network import Sequential
 from ..optimizers import Optimizer
 from ._constraints import check_params
+from ._lbfgs import check_stochastic, fit_lbfgs
 from ._mapping import EngineConfig, engine_config
 from ._persistence import PersistenceMixin
 from ._stochastic import StochasticMixin
@@ -217,9 +218,7 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         kind, n = self._problem_kind(), X.shape[0]
-        config = engine_config(
-            params, kind, T.shape[1], n, incremental=incremental
-        )
+        config = engine_config(params, kind, T.shape[1], n, incremental=incremental)
         if config.warning is not None:
             warnings.warn(config.warning, UserWarning, stacklevel=3)
         self._rng = self._make_rng()
@@ -278,7 +277,7 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
         self.t_ = 0
         self.n_iter_ = 0
 
-    def fit(self, X: Any, y: Any) -> "_BaseMLP":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_BaseMLP":
         """Train the network on ``(X, y)`` for at most ``max_iter`` epochs.
 
         Parameters
