@@ -30,21 +30,9 @@ from ._sparse import is_sparse
 from ._validation import as_rng, check_float_dtype, check_int, check_real
 
 __all__ = [
-    "Layer",
-    "Linear",
-    "Bias",
-    "Identity",
-    "Logistic",
-    "Exp",
-    "Softmax",
-    "GaussianRBF",
-    "Tanh",
-    "ReLU",
-    "Dropout",
-    "logistic",
-    "softmax",
-    "LAYER_TYPES",
-]
+    "Layer", "Linear", "Bias", "Identity", "Logistic", "Exp", "Softmax", "GaussianRBF", "Tanh",
+    "ReLU", "Dropout", "logistic", "softmax", "LAYER_TYPES",
+]  # fmt: skip
 
 
 def logistic(z: np.ndarray) -> np.ndarray:

@@ -186,11 +186,7 @@ def train(
         network, loss, X, T, validation_data, validation_fraction, shuffle, rng, sample_weight
     )
     epoch_loss = check_choice(epoch_loss, "epoch_loss", ("full", "batches"))
-    hooks = [as_callback(c, f"callbacks[{i}]") for i, c in enumerate(callbacks)]
-    if early_stopping is not None:
-        hooks.insert(0, as_callback(early_stopping, "early_stopping"))
-    if check_int(verbose, "verbose", low=0):
-        hooks.append(ProgressBar())
+    hooks = _user_hooks(callbacks, early_stopping, verbose)
     composed, grad_norms = _compose(optimizer, weight_decay, decay_biases, clip_norm)
 
     network.astype(data.X.dtype)
@@ -203,6 +199,16 @@ def train(
     context = TrainingContext(network, loss, optimizer, history, epochs)
     hooks = CallbackList([recorder, DivergenceCheck(), *grad_norms, *hooks])
     return _loop(step, context, hooks, data, batches, shuffle, rng)
+
+
+def _user_hooks(callbacks: Sequence, early_stopping: Any, verbose: Any) -> list[Callback]:
+    """The caller's callbacks: early stopping first, the progress bar (``verbose``) last."""
+    hooks = [as_callback(c, f"callbacks[{i}]") for i, c in enumerate(callbacks)]
+    if early_stopping is not None:
+        hooks.insert(0, as_callback(early_stopping, "early_stopping"))
+    if check_int(verbose, "verbose", low=0):
+        hooks.append(ProgressBar())
+    return hooks
 
 
 def _check_batching(batch_size: Any, batch_split: Any, shuffle: Any) -> tuple[int | None, str]:
