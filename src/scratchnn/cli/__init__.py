@@ -4,7 +4,10 @@ Every subcommand prints its results (text, or one JSON object with ``--json``); 
 ``--out DIR`` it writes its figures and says which files it wrote, with ``--show`` it opens
 them; without either it says once how to get them. Bad input gives one line on stderr,
 ``scratchnn: error: …``, and exit code 2, before anything runs (``--out`` included). A
-closed pipe (``scratchnn all | head -1``) ends quietly with exit code 0. What else the
+closed pipe (``scratchnn all | head -1``) ends quietly with exit code 0. Ctrl-C stops a
+run at the end of the current update: the results so far are printed, marked as
+interrupted (``"interrupted": true`` in the JSON), no figure is written, exit code 130.
+``--iterations`` and ``--epochs`` have upper limits (see ``--help``). What else the
 command says is described in :mod:`scratchnn.cli._feedback`.
 
 The subcommands are the parts of :mod:`scratchnn.cli._registry`, in series order, then
@@ -16,13 +19,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
+from functools import partial
 from types import ModuleType
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from .._version import __version__
 from . import all as _all
 from . import report as _report
-from ._common import Parser, UsageError
+from ._common import Parser, RunInterrupted, UsageError
 from ._feedback import ERROR, check_out_dir, deliver_figures, finish
 from ._registry import COMMANDS, PARTS
 
@@ -55,6 +60,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
+    While it runs, warnings from the libraries it uses (matplotlib, NumPy …) are written as
+    one ``scratchnn: warning: …`` line each, without their source paths.
+
     Parameters
     ----------
     argv : sequence of str, optional
@@ -64,37 +72,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success (also when the reader of stdout goes away), 2 for bad input (one line
-        on stderr), 130 when interrupted.
+        on stderr; ``scratchnn`` alone first prints its usage), 130 when interrupted
+        (Ctrl-C: what was computed so far is printed, marked as interrupted, and no figure
+        is written).
     """
     out, err = sys.stdout, sys.stderr
-    try:
-        parser, modules = build_parser()
-        args = parser.parse_args(argv)
-        if args.command is None:
-            raise UsageError(
-                f"{ERROR}a COMMAND is required: one of {', '.join(modules)} "
-                "(see 'scratchnn --help')"
-            )
-        if args.out is not None:
-            check_out_dir(args.out)
-        make_figures, result = modules[args.command].run(args, out, err)
-        if make_figures is not None:  # ``all`` delivers its parts' figures itself
-            finish(args, deliver_figures(make_figures, result, args, out, err), out, err)
-        out.flush()
-    except BrokenPipeError:
-        _discard_stdout()
-        return 0
-    except UsageError as exc:
-        err.write(f"{exc}\n")
-        return 2
-    except (ValueError, TypeError, OSError, FloatingPointError) as exc:
-        message = str(exc).replace("\n", " ")
-        err.write(f"{ERROR}{message}\n")
-        return 2
-    except KeyboardInterrupt:
-        err.write("scratchnn: interrupted\n")
-        return 130
+    with warnings.catch_warnings():
+        warnings.showwarning = partial(_show_warning, err)
+        try:
+            _run(argv, out, err)
+        except BrokenPipeError:
+            _discard_stdout()
+            return 0
+        except UsageError as exc:
+            err.write(f"{exc}\n")
+            return 2
+        except (ValueError, TypeError, OSError, FloatingPointError) as exc:
+            message = str(exc).replace("\n", " ")
+            err.write(f"{ERROR}{message}\n")
+            return 2
+        except (KeyboardInterrupt, RunInterrupted):
+            _flush(out)
+            err.write("scratchnn: interrupted (Ctrl-C); no figures written\n")
+            return 130
     return 0
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> None:
+    """Parse ``argv``, run the command, deliver its figures (unless it was interrupted)."""
+    parser, modules = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        err.write(parser.format_usage())
+        raise UsageError(
+            f"{ERROR}a COMMAND is required: one of {', '.join(modules)} (see 'scratchnn --help')"
+        )
+    if args.out is not None:
+        check_out_dir(args.out)
+    make_figures, result = modules[args.command].run(args, out, err)
+    if getattr(result, "interrupted", False):
+        raise RunInterrupted
+    if make_figures is not None:  # ``all`` delivers its parts' figures itself
+        finish(args, deliver_figures(make_figures, result, args, out, err), out, err)
+    out.flush()
+
+
+def _show_warning(err: TextIO, message, category, filename, lineno, file=None, line=None):
+    """``warnings.showwarning`` for the command line: one ``scratchnn: warning:`` line."""
+    text = " ".join(str(message).split())
+    err.write(f"scratchnn: warning: {text} ({category.__name__})\n")
+
+
+def _flush(stream: TextIO) -> None:
+    """Flush ``stream``, ignoring a reader that went away."""
+    try:
+        stream.flush()
+    except (BrokenPipeError, OSError, ValueError):
+        pass
 
 
 def _discard_stdout() -> None:

@@ -16,6 +16,10 @@ from .._io import atomic_write
 __all__ = [
     "Parser",
     "UsageError",
+    "RunInterrupted",
+    "MAX_ITERATIONS",
+    "MAX_EPOCHS",
+    "at_most",
     "positive_float",
     "non_negative_float",
     "non_negative_int",
@@ -29,6 +33,18 @@ __all__ = [
 
 class UsageError(Exception):
     """Bad command-line input; its message is the one line the command prints."""
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C ended a run early; its partial results have been printed (exit code 130)."""
+
+
+#: The most ``--iterations`` a part accepts: every iteration is kept for the tables and
+#: figures, so this bounds a run's memory (about 100 MB) and time (seconds).
+MAX_ITERATIONS = 100_000
+
+#: The most ``--epochs`` Part 5 accepts (with its default mini-batches, a few minutes).
+MAX_EPOCHS = 10_000
 
 
 class Parser(argparse.ArgumentParser):
@@ -83,6 +99,18 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {text}")
     return value
+
+
+def at_most(limit: int, low: int = 0):
+    """An argparse type: an integer from ``low`` to ``limit`` (a run's documented bound)."""
+
+    def bounded(text: str) -> int:
+        value = _number(text, int, "an integer")
+        if not low <= value <= limit:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {limit}, got {text}")
+        return value
+
+    return bounded
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ import json
 from types import ModuleType
 from typing import TextIO
 
-from ._common import Parser, add_output_options, print_json
+from ._common import Parser, RunInterrupted, add_output_options, print_json
 from ._feedback import add_show_option, deliver_figures, finish
 from ._registry import PARTS
 
@@ -30,24 +30,40 @@ def _defaults(module: ModuleType) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     """Run every part; write (and show) their figures; return ``(None, None)``: nothing is
-    left for the caller to deliver."""
+    left for the caller to deliver.
+
+    Ctrl-C stops the series in the part it interrupts: the parts done so far and that
+    part's partial results are printed (with ``--json``, the object gets ``"interrupted":
+    true``), no figure of it is written, and :class:`RunInterrupted` is raised."""
     collected, figures = {}, {}
-    for name, module in PARTS.items():
-        part_args = _defaults(module)
-        part_args.json = args.json
-        buffer = io.StringIO()
-        make_figures, result = module.run(part_args, buffer, err)
+    try:
+        for name, module in PARTS.items():
+            _run_part(name, module, args, out, err, collected, figures)
+    except (KeyboardInterrupt, RunInterrupted):
         if args.json:
-            collected[name] = json.loads(buffer.getvalue())
-        else:
-            out.write(f"== scratchnn {name}: {module.HELP} ==\n{buffer.getvalue()}\n")
-        delivered = deliver_figures(make_figures, result, args, out, err)
-        if args.show:
-            figures.update(delivered)
-        if args.out is not None and not args.json:
-            out.write("\n")
-        out.flush()  # each part as it ends (a log shows the run as it goes)
+            print_json({**collected, "interrupted": True}, out)
+        raise RunInterrupted from None
     if args.json:
         print_json(collected, out)
     finish(args, figures, out, err)
     return None, None
+
+
+def _run_part(name, module, args, out, err, collected: dict, figures: dict) -> None:
+    """Run one part: print (or collect) its results, write its figures."""
+    part_args = _defaults(module)
+    part_args.json = args.json
+    buffer = io.StringIO()
+    make_figures, result = module.run(part_args, buffer, err)
+    if args.json:
+        collected[name] = json.loads(buffer.getvalue())
+    else:
+        out.write(f"== scratchnn {name}: {module.HELP} ==\n{buffer.getvalue()}\n")
+    if getattr(result, "interrupted", False):
+        raise RunInterrupted
+    delivered = deliver_figures(make_figures, result, args, out, err)
+    if args.show:
+        figures.update(delivered)
+    if args.out is not None and not args.json:
+        out.write("\n")
+    out.flush()  # each part as it ends (a log shows the run as it goes)

@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from ..tutorial import part1
-from ._common import non_negative_int, positive_float, write_result
+from ._common import MAX_ITERATIONS, at_most, non_negative_int, positive_float, write_result
 from ._feedback import warn
 from ._options import Option, add_part_parser, derive_options, option_values
 
@@ -16,7 +16,11 @@ OPTIONS = derive_options(
     part1.run,
     Option("seed", non_negative_int),
     Option("learning_rate", positive_float),
-    Option("iterations", non_negative_int),
+    Option(
+        "iterations",
+        at_most(MAX_ITERATIONS),
+        f"0 to {MAX_ITERATIONS} (default: %(default)s)",
+    ),
 )
 
 

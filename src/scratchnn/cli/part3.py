@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from ..tutorial import part3
-from ._common import non_negative_int, positive_float, write_result
+from ._common import MAX_ITERATIONS, at_most, non_negative_int, positive_float, write_result
 from ._feedback import warn_overshoot
 from ._options import Option, add_part_parser, derive_options, option_values
 
@@ -18,8 +18,8 @@ OPTIONS = derive_options(
     Option("learning_rate", positive_float),
     Option(
         "iterations",
-        non_negative_int,
-        "default: %(default)s (the tutorial's code; its text says 50)",
+        at_most(MAX_ITERATIONS),
+        f"0 to {MAX_ITERATIONS} (default: %(default)s, the tutorial's code; its text says 50)",
     ),
 )
 

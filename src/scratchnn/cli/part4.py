@@ -6,7 +6,14 @@ import argparse
 from typing import TextIO
 
 from ..tutorial import part4
-from ._common import fraction, non_negative_int, positive_float, write_result
+from ._common import (
+    MAX_ITERATIONS,
+    at_most,
+    fraction,
+    non_negative_int,
+    positive_float,
+    write_result,
+)
 from ._feedback import warn_diverged
 from ._options import Option, add_part_parser, derive_options, option_values
 
@@ -17,7 +24,11 @@ OPTIONS = derive_options(
     Option("seed", non_negative_int),
     Option("learning_rate", positive_float),
     Option("momentum", fraction, "in [0, 1)"),
-    Option("iterations", non_negative_int),
+    Option(
+        "iterations",
+        at_most(MAX_ITERATIONS),
+        f"0 to {MAX_ITERATIONS} (default: %(default)s)",
+    ),
 )
 
 

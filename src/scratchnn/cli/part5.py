@@ -6,7 +6,14 @@ import argparse
 from typing import TextIO
 
 from ..tutorial import part5
-from ._common import non_negative_int, positive_float, positive_int, write_result
+from ._common import (
+    MAX_EPOCHS,
+    at_most,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    write_result,
+)
 from ._feedback import warn_diverged
 from ._options import Option, add_part_parser, derive_options, option_values
 
@@ -19,8 +26,8 @@ OPTIONS = derive_options(
     Option("batch_size", positive_int, "mini-batch size"),
     Option(
         "max_epochs",
-        positive_int,
-        "maximum number of epochs; early stopping may end training sooner",
+        at_most(MAX_EPOCHS, low=1),
+        f"maximum number of epochs, 1 to {MAX_EPOCHS}; early stopping may end training sooner",
         flag="--epochs",
     ),
     Option(

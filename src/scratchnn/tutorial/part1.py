@@ -33,6 +33,7 @@ from ..optimizers import GradientDescent
 from ..plotting import cover
 from ..plotting import part1 as plots
 from ..training import TrainingDivergedError, train
+from ._interrupt import interrupted_line, interruption
 
 __all__ = ["Part1Result", "run", "gradient_descent", "figures", "critical_learning_rate"]
 
@@ -54,6 +55,9 @@ class Part1Result:
         :math:`\\sum x t / \\sum x^2`.
     critical_learning_rate : float
         :math:`1 / \\overline{x^2}`; gradient descent diverges above it.
+    interrupted : bool
+        Ctrl-C ended a run early: ``w`` and ``loss`` hold the iterations run (when the first
+        run was cut short the second is skipped: ``fit_w``, ``fit_loss`` hold its start).
     """
 
     seed: int
@@ -67,6 +71,7 @@ class Part1Result:
     fit_loss: np.ndarray
     least_squares_w: float
     critical_learning_rate: float
+    interrupted: bool = False
 
     @property
     def above_critical(self) -> bool:
@@ -87,12 +92,16 @@ class Part1Result:
             f"least-squares w: {self.least_squares_w:.4f} (sum(x*t) / sum(x^2))",
             f"critical learning rate: {self.critical_learning_rate:.4f} (1 / mean(x^2); "
             "gradient descent diverges above it)",
+            *([interrupted_line(self.w.size - 1)] if self.interrupted else []),
         ]
 
     def to_dict(self) -> dict:
         """JSON-ready dict: arrays as lists of floats at full precision."""
         return {
-            k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in asdict(self).items()
+            **{
+                k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in asdict(self).items()
+            },
+            **interruption(self.interrupted, self.w.size - 1),
         }
 
 
@@ -108,8 +117,17 @@ def gradient_descent(
     """Fit :math:`y = x w` by full-batch gradient descent on the mean squared error.
 
     Returns the weight and the loss at every iteration, the initial state first
-    (two arrays of ``iterations + 1`` values).
+    (two arrays of ``iterations + 1`` values; fewer when Ctrl-C ended it, see
+    :func:`_descend`).
     """
+    w, loss, _ = _descend(x, t, w0, learning_rate, iterations)
+    return w, loss
+
+
+def _descend(
+    x: np.ndarray, t: np.ndarray, w0: float, learning_rate: float, iterations: int
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """:func:`gradient_descent`, and whether Ctrl-C ended it early."""
     network = Sequential([Linear(1, 1, bias=False, dtype=np.asarray(x).dtype)])
     network[0].params["W"][...] = w0
     history = train(
@@ -122,7 +140,7 @@ def gradient_descent(
         record_params=True,
     )
     w = np.array([p["0.W"][0, 0] for p in history.params])
-    return w, np.array(history.train_loss)
+    return w, np.array(history.train_loss), history.interrupted
 
 
 def run(
@@ -148,8 +166,10 @@ def run(
     w_start, fit_start = rng.rand(), rng.rand()
     critical = critical_learning_rate(x)
     try:
-        w, loss = gradient_descent(x, t, w_start, learning_rate, iterations)
-        fit_w, fit_loss = gradient_descent(x, t, fit_start, learning_rate, fit_iterations)
+        w, loss, interrupted = _descend(x, t, w_start, learning_rate, iterations)
+        fit_w, fit_loss, fit_interrupted = _descend(
+            x, t, fit_start, learning_rate, 0 if interrupted else fit_iterations
+        )
     except TrainingDivergedError as exc:
         raise TrainingDivergedError(
             f"{exc} — gradient descent diverges for learning rates above the critical "
@@ -170,6 +190,7 @@ def run(
         fit_loss=fit_loss,
         least_squares_w=float(np.dot(x, t) / np.dot(x, x)),
         critical_learning_rate=critical,
+        interrupted=interrupted or fit_interrupted,
     )
 
 

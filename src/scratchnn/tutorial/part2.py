@@ -49,6 +49,7 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part2 as plots
 from ..training import TrainingDivergedError, train
+from ._interrupt import interrupted_line, interruption
 
 __all__ = [
     "Part2Result",
@@ -163,6 +164,8 @@ class Part2Result:
         Blue circles (t = 1) predicted as red stars.
     red_misclassified : int
         Red stars (t = 0) predicted as blue circles.
+    interrupted : bool
+        Ctrl-C ended training early (``w`` and ``loss`` hold the iterations run).
     """
 
     seed: int
@@ -175,6 +178,7 @@ class Part2Result:
     predictions: np.ndarray
     blue_misclassified: int
     red_misclassified: int
+    interrupted: bool = False
 
     @property
     def x_red(self) -> np.ndarray:
@@ -204,6 +208,8 @@ class Part2Result:
             f"(loss: mean cross-entropy; update: summed gradient, w <- w - "
             f"{self.learning_rate:g} * sum_i (y_i - t_i) x_i)",
         ]
+        if self.interrupted:
+            out.append(interrupted_line(self.loss.size - 1))
         return out
 
     def to_dict(self) -> dict:
@@ -219,6 +225,7 @@ class Part2Result:
             "predictions": self.predictions.tolist(),
             "X": self.X.tolist(),
             "t": self.t[:, 0].tolist(),
+            **interruption(self.interrupted, self.loss.size - 1),
         }
 
 
@@ -279,6 +286,7 @@ def run(
         predictions=predictions,
         blue_misclassified=int(np.sum((targets == 1) & (predictions == 0))),
         red_misclassified=int(np.sum((targets == 0) & (predictions == 1))),
+        interrupted=history.interrupted,
     )
 
 

@@ -59,6 +59,7 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part3 as plots
 from ..training import TrainingDivergedError, train
+from ._interrupt import interrupted_line, interruption
 
 __all__ = [
     "Part3Result",
@@ -153,6 +154,8 @@ class Part3Result:
         Parameters and mean cross-entropy at every iteration, the start first.
     predictions : ndarray of int, shape (40,)
         ``round(y)`` with the final parameters.
+    interrupted : bool
+        Ctrl-C ended training early (the arrays hold the iterations run).
     """
 
     seed: int
@@ -164,6 +167,7 @@ class Part3Result:
     b_o: np.ndarray
     loss: np.ndarray
     predictions: np.ndarray
+    interrupted: bool = False
 
     @property
     def xs_blue(self) -> np.ndarray:
@@ -226,6 +230,8 @@ class Part3Result:
             out.append("red star predicted everywhere")
         else:
             out.append(f"blue circle predicted for |x| < {r:.3f}, red star elsewhere")
+        if self.interrupted:
+            out.append(interrupted_line(self.loss.size - 1))
         return out
 
     def to_dict(self) -> dict:
@@ -244,6 +250,7 @@ class Part3Result:
             "predictions": self.predictions.tolist(),
             "x": self.x.tolist(),
             "t": self.t.tolist(),
+            **interruption(self.interrupted, self.loss.size - 1),
         }
 
 
@@ -302,6 +309,7 @@ def run(
         b_o=b_os,
         loss=np.array(history.train_loss),
         predictions=predictions,
+        interrupted=history.interrupted,
     )
 
 

@@ -60,6 +60,7 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part4 as plots
 from ..training import train
+from ._interrupt import interrupted_line, interruption
 
 __all__ = [
     "Part4Result",
@@ -141,6 +142,8 @@ class Part4Result:
         rounded :math:`Y`) is their label.
     network : Sequential
         The trained network (not part of :meth:`to_dict`).
+    interrupted : bool
+        Ctrl-C ended training early (``loss`` holds the iterations run).
     """
 
     seed: int
@@ -156,6 +159,7 @@ class Part4Result:
     hidden: np.ndarray
     train_accuracy: float
     network: Sequential = field(repr=False)
+    interrupted: bool = False
 
     @property
     def gradient_check_max_abs_error(self) -> float:
@@ -174,9 +178,12 @@ class Part4Result:
             "No gradient errors found" if self.gradient_check.passed else "gradient check FAILED",
             f"{'iteration':>9}  loss",
         ]
-        for k in np.unique(np.linspace(0, self.iterations, 7).round().astype(int)):
+        done = self.loss.size - 1
+        for k in np.unique(np.linspace(0, done, 7).round().astype(int)):
             out.append(f"{k:>9}  {self.loss[k]:.4f}")
         out.append(f"training accuracy: {self.train_accuracy:.0%}")
+        if self.interrupted:
+            out.append(interrupted_line(done))
         return out
 
     def to_dict(self) -> dict:
@@ -195,6 +202,7 @@ class Part4Result:
             "params": {k: v.tolist() for k, v in self.params.items()},
             "X": self.X.tolist(),
             "labels": self.labels.tolist(),
+            **interruption(self.interrupted, self.loss.size - 1),
         }
 
 
@@ -260,6 +268,7 @@ def run(
         hidden=hidden,
         train_accuracy=float(np.mean(predicted == labels)),
         network=network,
+        interrupted=history.interrupted,
     )
 
 

@@ -275,6 +275,7 @@ class Part5Result:
             "epochs": self.epochs,
             "stopped_early": self.stopped_early,
             "stop_reason": self.stop_reason,
+            "interrupted": self.interrupted,
             "test_accuracy": self.test_accuracy,
             "confusion_matrix": self.confusion_matrix.tolist(),
             "initial_train_cost": self.initial_train_cost,
