@@ -81,14 +81,14 @@ def test_help_lists_each_derived_default(name):
         ("part1", "--seed SEED default: 13"),
         ("part2", "step size on the summed gradient (default: 0.05)"),
         ("part3", "default: 2.0"),
-        ("part3", "default: 20 (the tutorial's code; its text says 50)"),
+        ("part3", "0 to 100000 (default: 20, the tutorial's code; its text says 50)"),
         ("softmax", "points per axis, 2 to 1001 (default: 33)"),
         ("softmax", "--limit LIMIT grid over [-LIMIT, LIMIT]^2, at most 100 (default: 10)"),
         ("part4", "--momentum MOMENTUM in [0, 1) (default: 0.9)"),
         (
             "part5",
-            "--epochs EPOCHS maximum number of epochs; early stopping may end training "
-            "sooner (default: 300)",
+            "--epochs EPOCHS maximum number of epochs, 1 to 10000; early stopping may end "
+            "training sooner (default: 300)",
         ),
         (
             "part5",
