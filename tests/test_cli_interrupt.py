@@ -16,12 +16,15 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from checks import single_error_line
+from scratchnn import datasets
 from scratchnn.cli import build_parser, main
 from scratchnn.cli import logistic as cli_logistic
-from scratchnn.cli._common import MAX_EPOCHS, MAX_ITERATIONS
+from scratchnn.cli import part5 as cli_part5
+from scratchnn.cli._common import MAX_EPOCHS, MAX_ITERATIONS, UsageError
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -60,9 +63,9 @@ def _interrupt(argv: list[str], delay: float) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-def _check_interrupted_stderr(err: str) -> None:
+def _check_interrupted_stderr(err: str, last: str = INTERRUPTED) -> None:
     assert "Traceback" not in err, err
-    assert err.strip().splitlines()[-1] == INTERRUPTED, err
+    assert err.strip().splitlines()[-1].startswith(last), err
 
 
 @pytest.mark.parametrize("name, series", [("part1", "w"), ("part2", "w"), ("part3", "w_h")])
@@ -117,7 +120,7 @@ def test_part5_interrupted_says_so_not_the_maximum_of_epochs(tmp_path):
 def test_all_interrupted_prints_the_parts_done_and_marks_the_json(tmp_path):
     code, out, err = _interrupt(["all", "--json", "--out", str(tmp_path)], delay=1.0)
     assert code == 130
-    _check_interrupted_stderr(err)
+    _check_interrupted_stderr(err, "scratchnn: interrupted (Ctrl-C) in ")
     result = json.loads(out.strip().splitlines()[-1])
     assert result.pop("interrupted") is True
     parts = list(result)
@@ -187,3 +190,23 @@ def test_library_warnings_become_one_line_without_source_paths(monkeypatch, caps
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["scratchnn: warning: something odd happened in a library (RuntimeWarning)"]
     assert warnings.showwarning is before  # restored after the command
+
+
+def test_part5_updates_are_bounded(capsys):
+    assert main(["part5", "--epochs", "10000", "--batch-size", "1"]) == 2
+    line = single_error_line(capsys)
+    assert line.startswith("scratchnn: error: --epochs 10000 with --batch-size 1 makes ")
+    assert f"limit of {cli_part5.MAX_UPDATES}" in line
+
+
+def test_part5_training_split_size_is_the_one_the_bound_assumes():
+    X_train, _ = datasets.digits_splits(np.random.RandomState(0))["train"]
+    assert X_train.shape[0] == cli_part5.N_TRAIN
+
+
+def test_default_part5_run_is_within_the_update_bound():
+    parser, _ = build_parser()
+    args = parser.parse_args(["part5", "--epochs", str(MAX_EPOCHS)])  # default batch size
+    cli_part5.check_updates(args.epochs, args.batch_size)  # raises beyond the bound
+    with pytest.raises(UsageError, match="at most 927 epochs"):
+        cli_part5.check_updates(928, 1)  # 928 epochs of 1078 updates each

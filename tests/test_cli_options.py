@@ -87,8 +87,8 @@ def test_help_lists_each_derived_default(name):
         ("part4", "--momentum MOMENTUM in [0, 1) (default: 0.9)"),
         (
             "part5",
-            "--epochs EPOCHS maximum number of epochs, 1 to 10000; early stopping may end "
-            "training sooner (default: 300)",
+            "--epochs EPOCHS maximum number of epochs, 1 to 10000 (and at most 1000000 "
+            "mini-batch updates in all); early stopping may end training sooner (default: 300)",
         ),
         (
             "part5",

@@ -91,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = str(exc).replace("\n", " ")
             err.write(f"{ERROR}{message}\n")
             return 2
-        except (KeyboardInterrupt, RunInterrupted):
+        except (KeyboardInterrupt, RunInterrupted) as exc:
             _flush(out)
-            err.write("scratchnn: interrupted (Ctrl-C); no figures written\n")
+            err.write(f"scratchnn: {exc or 'interrupted (Ctrl-C)'}\n")
             return 130
     return 0
 
@@ -111,7 +111,7 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> None:
         check_out_dir(args.out)
     make_figures, result = modules[args.command].run(args, out, err)
     if getattr(result, "interrupted", False):
-        raise RunInterrupted
+        raise RunInterrupted("interrupted (Ctrl-C); no figures written")
     if make_figures is not None:  # ``all`` delivers its parts' figures itself
         finish(args, deliver_figures(make_figures, result, args, out, err), out, err)
     out.flush()

@@ -36,13 +36,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     part's partial results are printed (with ``--json``, the object gets ``"interrupted":
     true``), no figure of it is written, and :class:`RunInterrupted` is raised."""
     collected, figures = {}, {}
+    name = None
     try:
         for name, module in PARTS.items():
             _run_part(name, module, args, out, err, collected, figures)
     except (KeyboardInterrupt, RunInterrupted):
         if args.json:
             print_json({**collected, "interrupted": True}, out)
-        raise RunInterrupted from None
+        raise RunInterrupted(
+            f"interrupted (Ctrl-C) in {name}; no figures of {name} or later parts written"
+        ) from None
     if args.json:
         print_json(collected, out)
     finish(args, figures, out, err)

@@ -5,19 +5,29 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from ..training import split_batches
 from ..tutorial import part5
 from ._common import (
     MAX_EPOCHS,
+    UsageError,
     at_most,
     non_negative_int,
     positive_float,
     positive_int,
     write_result,
 )
-from ._feedback import warn_diverged
+from ._feedback import ERROR, warn_diverged
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 5: 64-20-20-10 digits classifier, mini-batch gradient descent, early stopping"
+
+#: Samples in Part 5's training split (:func:`scratchnn.datasets.digits_splits`).
+N_TRAIN = 1078
+
+#: The most mini-batch updates a run may make (``--epochs`` times the mini-batches of an
+#: epoch): the cost of every one is kept for the cost figure.
+MAX_UPDATES = 1_000_000
+
 
 OPTIONS = derive_options(
     part5.run,
@@ -27,7 +37,8 @@ OPTIONS = derive_options(
     Option(
         "max_epochs",
         at_most(MAX_EPOCHS, low=1),
-        f"maximum number of epochs, 1 to {MAX_EPOCHS}; early stopping may end training sooner",
+        f"maximum number of epochs, 1 to {MAX_EPOCHS} (and at most {MAX_UPDATES} mini-batch "
+        "updates in all); early stopping may end training sooner",
         flag="--epochs",
     ),
     Option(
@@ -48,12 +59,25 @@ OPTIONS = derive_options(
 )
 
 
+def check_updates(max_epochs: int, batch_size: int) -> None:
+    """Refuse (:class:`UsageError`) more than :data:`MAX_UPDATES` updates."""
+    n_batches = len(split_batches(N_TRAIN, batch_size))
+    if max_epochs * n_batches > MAX_UPDATES:
+        raise UsageError(
+            f"{ERROR}--epochs {max_epochs} with --batch-size {batch_size} makes "
+            f"{max_epochs * n_batches} mini-batch updates, more than the limit of "
+            f"{MAX_UPDATES} (at most {MAX_UPDATES // n_batches} epochs at this batch size)"
+        )
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     return add_part_parser(subparsers, "part5", HELP, OPTIONS)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
-    result = part5.run(**option_values(OPTIONS, args))
+    values = option_values(OPTIONS, args)
+    check_updates(values["max_epochs"], values["batch_size"])
+    result = part5.run(**values)
     if result.cost_increased:
         warn_diverged(
             err,
