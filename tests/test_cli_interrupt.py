@@ -210,3 +210,10 @@ def test_default_part5_run_is_within_the_update_bound():
     cli_part5.check_updates(args.epochs, args.batch_size)  # raises beyond the bound
     with pytest.raises(UsageError, match="at most 927 epochs"):
         cli_part5.check_updates(928, 1)  # 928 epochs of 1078 updates each
+
+
+def test_report_interrupted_writes_no_page(tmp_path):
+    code, out, err = _interrupt(["report", "--out", str(tmp_path)], delay=1.0)
+    assert code == 130
+    _check_interrupted_stderr(err, "scratchnn: interrupted (Ctrl-C); no report written")
+    assert out == "" and list(tmp_path.iterdir()) == []

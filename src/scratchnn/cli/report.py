@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from ..report import run_series, write_report
-from ._common import positive_float
+from ._common import RunInterrupted, positive_float
 
 HELP = "one self-contained HTML page of the whole series: DIR/index.html"
+
+_INTERRUPTED = "interrupted (Ctrl-C); no report written"
+
+
+@contextmanager
+def _interruptible() -> Iterator[list]:
+    """While active, Ctrl-C stops the series at once (a page of partial results would be
+    a lie, so training is not allowed to finish quietly); the list yielded is non-empty
+    once it was pressed. Only in the main thread (elsewhere signals cannot be handled)."""
+    pressed: list = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+
+    def handler(signum, frame) -> None:
+        pressed.append(signum)
+        raise RunInterrupted(_INTERRUPTED)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -39,7 +65,10 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     # ``main`` has checked --out before this runs (cli._feedback.check_out_dir).
-    sections = run_series(fmt=args.format, dpi=args.dpi)
+    with _interruptible() as interrupted:
+        sections = run_series(fmt=args.format, dpi=args.dpi)
+    if interrupted:  # the exception was swallowed on the way: still no page
+        raise RunInterrupted(_INTERRUPTED)
     path = write_report(sections, args.out)
     n_figures = sum(len(section.figures) for section in sections)
     out.write(f"wrote {path} ({len(sections)} parts, {n_figures} figures)\n")
