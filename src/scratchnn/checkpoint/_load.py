@@ -138,10 +138,11 @@ def _optimizer_buffers(
             key = f"optimizer.{name}.{k}"
             if key not in entries:
                 raise CheckpointError(f"{path}: array {key!r} is missing")
-            if entries[key].shape != params[k].shape:
+            if (entries[key].shape, entries[key].dtype) != (params[k].shape, params[k].dtype):
                 raise CheckpointError(
-                    f"{path}: array {key!r} has shape {entries[key].shape}, but parameter {k} "
-                    f"has shape {params[k].shape}"
+                    f"{path}: array {key!r} has shape {entries[key].shape} and dtype "
+                    f"{entries[key].dtype}, but parameter {k} has {params[k].shape} and "
+                    f"{params[k].dtype}"
                 )
             values.append(entries[key])
         buffers[name] = values
@@ -210,7 +211,7 @@ def load_checkpoint(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYT
     with open(path, "rb") as handle:
         try:
             return _read_checkpoint(path, handle, max_bytes)
-        except CheckpointError:
+        except (CheckpointError, MemoryError):  # running out of memory is no file's fault
             raise
         except Exception as exc:  # a safety net: every failure is a CheckpointError
             raise CheckpointError(
