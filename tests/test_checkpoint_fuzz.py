@@ -13,17 +13,17 @@ import os
 import struct
 import subprocess
 import sys
+import uuid
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from scratchnn import Linear, ReLU, Sequential, Softmax, save
-from scratchnn.checkpoint import MAX_HEADER_DEPTH, MAX_INFLATION
+from scratchnn.checkpoint import MAX_INFLATION
 from scratchnn.estimators import MLPClassifier
 from scratchnn.losses import CategoricalCrossEntropy
 from scratchnn.optimizers import Adam
@@ -62,7 +62,7 @@ for path, kind in json.load(open(sys.argv[1])):
 def _load_in_child(files: list[tuple[Path, str]], tmp_path: Path) -> dict[str, dict]:
     """Load ``files`` (path, "network" or "classifier") in a memory-limited child; the
     outcome of each, by path. Fails the test when the child dies or times out."""
-    listing = tmp_path / f"files-{os.getpid()}-{len(os.listdir(tmp_path))}.json"
+    listing = tmp_path / f"files-{uuid.uuid4().hex}.json"
     listing.write_text(json.dumps([(str(p), kind) for p, kind in files]))
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     src = str(Path(__file__).resolve().parents[1] / "src")
@@ -325,3 +325,137 @@ def test_crafted_files_are_refused_with_a_checkpoint_error(bases, tmp_path):
     _assert_refused_or_loaded(results, allow_ok=False)
     for path, result in results.items():
         assert path in result["message"]  # every refusal names the file
+
+
+# -- estimator metadata that does not fit the network ----------------------------------
+
+
+def _metadata_cases() -> dict[str, object]:
+    def state(**changes):
+        return lambda h: h["metadata"]["state"].update(changes)
+
+    def params(**changes):
+        return lambda h: h["metadata"]["params"].update(changes)
+
+    two_labels = {"extra.classes_": np.array(["a", "b"])}
+    return {
+        "classes_two": (lambda h: None, two_labels),
+        "classes_twice": (lambda h: None, {"extra.classes_": np.array(["a", "a", "b"])}),
+        "classes_2d": (lambda h: None, {"extra.classes_": np.array([["a", "b", "c"]])}),
+        "y_type_binary": state(y_type="binary"),
+        "y_type_unknown": state(y_type="continuous"),
+        "y_type_list": state(y_type=["multiclass"]),
+        "y_type_multilabel": state(y_type="multilabel-indicator", out_activation_="logistic"),
+        "n_features": state(n_features_in_=7),
+        "n_features_string": state(n_features_in_="4"),
+        "n_outputs": state(n_outputs_=2),
+        "n_layers": state(n_layers_=5),
+        "n_iter_negative": state(n_iter_=-3),
+        "t_huge": state(t_=10**30),
+        "loss_curve": state(loss_curve_=["x"]),
+        "loss_scale": state(loss_scale=0.25),
+        "out_activation": state(out_activation_="identity"),
+        "feature_names": (lambda h: None, {"extra.feature_names_in_": np.array(["a", "b"])}),
+        "hidden_sizes": params(hidden_layer_sizes=[6]),
+        "hidden_sizes_huge": params(hidden_layer_sizes=[10**9]),
+        "activation": params(activation="tanh"),
+        "activation_unknown": params(activation="swish"),
+        "solver": params(solver="sgd"),
+        "solver_lbfgs": params(solver="lbfgs"),
+        "params_unknown": params(colour="red"),
+        "params_list": lambda h: h["metadata"].update(params=[1]),
+        "state_missing": lambda h: h["metadata"].pop("state"),
+        "estimator_other": lambda h: h["metadata"].update(estimator="MLPRegressor"),
+        "loss_other": lambda h: h.update(loss={"type": "MSE", "config": {}}),
+        "no_optimizer": lambda h: h.update(optimizer=None),
+    }
+
+
+def test_estimator_metadata_that_does_not_fit_the_network_is_refused(bases, tmp_path):
+    base = bases["classifier"]
+    files = []
+    for name, case in _metadata_cases().items():
+        change, arrays = case if isinstance(case, tuple) else (case, None)
+        header = _header(base)
+        change(header)
+        if header["optimizer"] is None:  # its arrays go with it
+            header["arrays"] = {k: v for k, v in header["arrays"].items() if "optim" not in k}
+        files.append(_with_header(base, header, tmp_path / f"{name}.npz", arrays))
+        if header["optimizer"] is None:
+            members = {k: v for k, v in _members(files[-1]).items() if "optim" not in k}
+            _write(files[-1], members)
+    results = _load_in_child([(path, "classifier") for path in files], tmp_path)
+    _assert_refused_or_loaded(results, allow_ok=False)
+    for path, result in results.items():
+        assert path in result["message"]
+
+
+# -- random damage (hypothesis) ----------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.sampled_from([0, 1, -1, 2, 3, 4, 5, 10**6, 2**53, 2**63])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+    | st.sampled_from(["Linear", "Adam", "binary", "multiclass", "<f8", "<f4", "|O"]),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
+_DAMAGE = st.one_of(
+    st.tuples(st.just("flip"), st.integers(0, 2**31), st.integers(1, 255)),
+    st.tuples(st.just("truncate"), st.integers(0, 2**31)),
+    st.tuples(st.just("field"), st.integers(0, 2**31), _JSON),
+    st.tuples(st.just("field"), st.integers(0, 2**31), _JSON),  # twice as likely
+)
+
+
+def _paths(value, prefix=()):
+    """Every path (keys and indices) into the JSON ``value``, the root excluded."""
+    if isinstance(value, (dict, list)):
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            yield (*prefix, key)
+            yield from _paths(item, (*prefix, key))
+
+
+def _damage(base: Path, damage: tuple, out: Path) -> Path:
+    if damage[0] == "field":
+        header = _header(base)
+        paths = list(_paths(header))
+        *parents, last = paths[damage[1] % len(paths)]
+        target = header
+        for key in parents:
+            target = target[key]
+        target[last] = damage[2]
+        return _with_header(base, header, out)
+    raw = bytearray(base.read_bytes())
+    if damage[0] == "flip":
+        raw[damage[1] % len(raw)] ^= damage[2]
+    else:
+        raw = raw[: damage[1] % len(raw)]
+    out.write_bytes(bytes(raw))
+    return out
+
+
+# No shrinking: each example is a child process; the failure report names the files.
+@settings(
+    max_examples=4,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["network", "classifier"]), _DAMAGE), min_size=40, max_size=40
+    )
+)
+def test_randomly_damaged_files_load_or_raise_a_checkpoint_error(bases, tmp_path, damages):
+    files = []
+    for kind, damage in damages:
+        out = tmp_path / f"{uuid.uuid4().hex}.npz"
+        files.append((_damage(bases[kind], damage, out), kind))
+    results = _load_in_child(files, tmp_path)
+    _assert_refused_or_loaded(results, allow_ok=True)
