@@ -141,7 +141,7 @@ def _optimizer_buffers(
             if (entries[key].shape, entries[key].dtype) != (params[k].shape, params[k].dtype):
                 raise CheckpointError(
                     f"{path}: array {key!r} has shape {entries[key].shape} and dtype "
-                    f"{entries[key].dtype}, but parameter {k} has {params[k].shape} and "
+                    f"{entries[key].dtype}, but parameter {k} has shape {params[k].shape} and dtype "
                     f"{params[k].dtype}"
                 )
             values.append(entries[key])
@@ -184,8 +184,8 @@ def load_checkpoint(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYT
     path : str or path-like
     max_bytes : int, default 2**30 (1 GiB)
         The most bytes the file's arrays may declare in all, checked before any is read.
-        The model built from them holds their parameters once more as gradients, so
-        loading uses a small multiple of the arrays' size (about three times) at most.
+        The model built from them holds its parameters once more as gradients (and the
+        optimiser copies its buffers), so loading needs about twice the arrays' size.
 
     Returns
     -------
@@ -199,6 +199,8 @@ def load_checkpoint(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYT
         A ``ValueError``, for every file that is not a valid checkpoint or exceeds the
         bounds (see :mod:`scratchnn.checkpoint`); the message names the file and the field
         or array at fault.
+    MemoryError
+        Only when the machine lacks the memory for a file within ``max_bytes``.
 
     Notes
     -----

@@ -279,7 +279,7 @@ def _check_kind(est: Any, checkpoint: Checkpoint, path: Any) -> None:
         _require(classes.ndim == 1, path, "classes_", f"must be 1-D, got {classes.shape}")
         n_classes = len(classes)
         _require(len(np.unique(classes)) == n_classes, path, "classes_", "holds a label twice")
-        expected = {"binary": (2, 1), "multiclass": (n_out, n_out)}.get(kind, (n_out, n_out))
+        expected = (2, 1) if kind == "binary" else (n_out, n_out)  # (labels, outputs)
         _require(
             (n_classes, n_out) == expected and (kind != "multiclass" or n_classes >= 3),
             path,
