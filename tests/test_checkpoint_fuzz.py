@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import uuid
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -21,12 +22,17 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
 
 from scratchnn import Linear, ReLU, Sequential, Softmax, save
 from scratchnn.checkpoint import MAX_INFLATION
 from scratchnn.estimators import MLPClassifier
 from scratchnn.losses import CategoricalCrossEntropy
 from scratchnn.optimizers import Adam
+
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="the child limits its memory with resource.setrlimit (POSIX)"
+)
 
 #: The child's address-space limit and the budget it loads with.
 MEMORY_LIMIT = 2**30
@@ -149,7 +155,9 @@ def bases(tmp_path_factory) -> dict[str, Path]:
     )
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(30, 4)), np.array(["a", "b", "c"] * 10)
-    classifier = MLPClassifier((5,), max_iter=3, random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier = MLPClassifier((5,), max_iter=3, random_state=0).fit(X, y)
     return {"network": network, "classifier": classifier.save(folder / "classifier.npz")}
 
 
@@ -217,7 +225,8 @@ def _bombs(base: Path, folder: Path) -> list[Path]:
 def _zip_oddities(base: Path, folder: Path) -> list[Path]:
     members = _members(base)
     twice = folder / "twice.npz"
-    with zipfile.ZipFile(twice, "w") as z:
+    with zipfile.ZipFile(twice, "w") as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile's "Duplicate name"
         for name, data in members.items():
             z.writestr(name, data)
         z.writestr("0.W.npy", _npy(np.ones((4, 5))))
