@@ -261,7 +261,7 @@ def test_refuses_missing_or_malformed_headers(saved):
         "'layers' must be a list": _with_header(entries, {**header, "layers": {}}),
         "'metadata' must be a dict": _with_header(entries, {**header, "metadata": 3}),
         "lists no layers": _with_header(entries, {**header, "layers": []}),
-        "malformed header entry for layer 0": _with_header(
+        r"layers\[0\] must be an object": _with_header(
             entries, {**header, "layers": ["Linear", *header["layers"][1:]]}
         ),
     }
@@ -276,10 +276,13 @@ def test_refuses_unknown_types_and_bad_configs(saved):
     header = _header(entries)
     layers = header["layers"]
     cases = {
-        "unknown layer type 'Conv2D'": [{**layers[0], "type": "Conv2D"}, *layers[1:]],
+        r"layers\[0\].type names an unknown type 'Conv2D'": [
+            {**layers[0], "type": "Conv2D"},
+            *layers[1:],
+        ],
         "bad configuration for layer 0": [{**layers[0], "config": {"n_in": 4}}, *layers[1:]],
-        "needs \\(4, 6\\)": [
-            {**layers[0], "config": {"n_in": 4, "n_out": 6, "bias": True}},
+        "needs \\(3, 4\\)": [
+            {**layers[0], "config": {"n_in": 3, "n_out": 4, "bias": True}},
             *layers[1:],
         ],
         "has parameters": [{**layers[0], "params": ["W"]}, *layers[1:]],
@@ -287,7 +290,7 @@ def test_refuses_unknown_types_and_bad_configs(saved):
     for match, new_layers in cases.items():
         with pytest.raises(ValueError, match=match):
             load(_rewrite(path, _with_header(entries, {**header, "layers": new_layers})))
-    with pytest.raises(ValueError, match="unknown loss type"):
+    with pytest.raises(ValueError, match="loss.type names an unknown type 'Hinge'"):
         load(
             _rewrite(
                 path, _with_header(entries, {**header, "loss": {"type": "Hinge", "config": {}}})

@@ -149,3 +149,49 @@ def test_members_sharing_their_bytes_are_refused(saved, tmp_path):
         z.filelist.append(twin)
     with pytest.raises(ValueError, match="overlapping or inconsistent members"):
         load(path)
+
+
+def test_every_refusal_is_a_checkpoint_error_a_value_error(saved, tmp_path):
+    import scratchnn
+    from scratchnn.checkpoint import CheckpointError
+
+    assert scratchnn.CheckpointError is CheckpointError and issubclass(CheckpointError, ValueError)
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(saved.read_bytes()[:100])
+    with pytest.raises(CheckpointError, match="not a zip"):
+        load(bad)
+
+
+def test_max_bytes_bounds_the_arrays_a_file_declares_before_any_is_read(tmp_path):
+    from scratchnn.checkpoint import DEFAULT_MAX_BYTES, CheckpointError
+
+    path = save(Sequential([Linear(500, 200, rng=0)]), tmp_path / "m.npz")
+    declared = 500 * 200 * 8 + 200 * 8  # W and b in float64, plus the header below
+    assert DEFAULT_MAX_BYTES >= 2**30 > declared
+    header_bytes = len(np.load(path)["__header__"])
+    with pytest.raises(CheckpointError, match=f"declare {declared + header_bytes} bytes"):
+        load(path, max_bytes=declared)
+    peak = _peak_bytes_while(lambda: pytest.raises(CheckpointError, load, path, max_bytes=1000))
+    assert peak < declared / 4  # refused before the arrays were read
+    net = load(path, max_bytes=declared + header_bytes)
+    assert net[0].params["W"].shape == (500, 200)
+    for bad in (-1, 1.5, True, "1"):
+        with pytest.raises(TypeError, match="max_bytes"):
+            load(path, max_bytes=bad)
+
+
+def test_a_layer_asking_for_more_than_its_arrays_allocates_nothing(saved, tmp_path):
+    header = json.loads(np.load(saved)["__header__"].tobytes())
+    header["layers"][0]["config"] = {"n_in": 30_000, "n_out": 30_000, "bias": True}
+    members = {**_members(saved), "__header__.npy": _header_bytes(json.dumps(header))}
+    bad = _write_zip(tmp_path / "wide.npz", members)
+    peak = _peak_bytes_while(lambda: _refusal(bad, r"layers\[0\].config .* asks for more"))
+    assert peak < 10 * 2**20  # not the 7.2 GB of a 30,000 x 30,000 float64 matrix
+
+
+def test_a_member_inflating_beyond_its_declared_size_is_stopped(saved, tmp_path):
+    path = tmp_path / "trailing.npz"
+    members = _members(saved)
+    members["0.b.npy"] += bytes(1000)  # the zip declares it; the .npy array is shorter
+    _write_zip(path, members)
+    _refusal(path, r"entry '0.b' is corrupt: it declares shape \(3,\)")

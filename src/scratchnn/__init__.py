@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import datasets, initializers
 from ._version import __version__
-from .checkpoint import Checkpoint, load, load_checkpoint, save
+from .checkpoint import Checkpoint, CheckpointError, load, load_checkpoint, save
 from .executor import TrainingStep
 from .gradcheck import GradientCheckError, check_gradients, check_layer, check_loss
 from .layers import (
@@ -77,6 +77,7 @@ __all__ = [
     "load",
     "load_checkpoint",
     "Checkpoint",
+    "CheckpointError",
     "GradientCheckError",
     "check_gradients",
     "check_layer",

@@ -25,18 +25,27 @@ The header::
 ``"arrays"`` describes every array entry except the header; a file whose arrays do not match
 it exactly (names, shapes, dtypes) is refused.
 
-Loading never unpickles (``.npy`` members are read with ``allow_pickle=False``) and refuses,
-with a ``ValueError`` naming the problem: a file that is not a zip archive (truncated, or not
-an ``.npz``), a corrupt member, an entry holding Python objects, a missing or malformed
-header, an unknown layer, loss or optimiser type, and arrays that do not fit the header.
+Loading never unpickles (``.npy`` members are read with ``allow_pickle=False``) and refuses
+every file it cannot read with one exception, :class:`CheckpointError` (a ``ValueError``)
+whose message names the file and the field or array at fault: a file that is not a zip
+archive (truncated, or not an ``.npz``), a corrupt member, a member twice or one that is not
+an array, an entry holding Python objects, a missing or malformed header, an unknown layer,
+loss or optimiser type, and arrays that do not fit the header. Only a file that cannot be
+opened raises ``OSError`` instead.
 
 The file is untrusted: nothing is allocated from a size it declares before that size is
-checked. The header may be at most ``MAX_HEADER_BYTES`` (16 MiB) of JSON nested at most
-``MAX_HEADER_DEPTH`` (64) levels deep (:func:`save` refuses metadata beyond these too); the
-members' ``.npy`` headers are read first, and the data each declares must fit in the member;
-the members may not overlap, and together inflate to at most ``MAX_INFLATION`` (100) times
-the file's size (:func:`save` writes them uncompressed); the shapes and dtypes the header
-declares are checked against the members before any array is read.
+checked. The header may be at most ``MAX_HEADER_BYTES`` (16 MiB) of strict JSON (no NaN, no
+key twice) nested at most ``MAX_HEADER_DEPTH`` (64) levels deep (:func:`save` refuses
+metadata beyond these too); the members' ``.npy`` headers are read first, and the data each
+declares must be exactly what the member holds; the members may not overlap, and together
+inflate to at most ``MAX_INFLATION`` (100) times the file's size (:func:`save` writes them
+uncompressed); the arrays may declare at most ``max_bytes`` in all (an argument of
+:func:`load`, 1 GiB by default: ``DEFAULT_MAX_BYTES``). The header's schema is checked
+before anything is built: the type of every field, known layer, loss and optimiser types,
+integers (sizes, counters such as the optimiser's ``step_count``) at most ``2**53``, finite
+numbers, and layer settings asking for no more parameters than the file holds for the
+layer; the shapes and dtypes the header declares are checked against the members before
+any array is read.
 
 Saving is atomic: the archive is written to a temporary file in the destination folder,
 flushed to disk (``fsync``) and renamed over the destination (``os.replace``), so an
@@ -59,10 +68,11 @@ from __future__ import annotations
 # ``np`` stays reachable as ``scratchnn.checkpoint.np`` (the tests patch ``np.savez`` there).
 import numpy as np  # noqa: F401
 
+from ._errors import CheckpointError
 from ._header import FORMAT, FORMAT_VERSION, MAX_HEADER_BYTES, MAX_HEADER_DEPTH
 from ._header import HEADER_KEY as HEADER_KEY
 from ._load import Checkpoint, load, load_checkpoint
-from ._read import MAX_INFLATION
+from ._read import DEFAULT_MAX_BYTES, MAX_INFLATION, MAX_MEMBERS
 from ._save import save
 
 __all__ = [
@@ -70,6 +80,9 @@ __all__ = [
     "load",
     "load_checkpoint",
     "Checkpoint",
+    "CheckpointError",
+    "DEFAULT_MAX_BYTES",
+    "MAX_MEMBERS",
     "FORMAT",
     "FORMAT_VERSION",
     "MAX_HEADER_BYTES",

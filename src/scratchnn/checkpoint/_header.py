@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ._errors import CheckpointError, short
+
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
@@ -105,24 +107,36 @@ def check_header_entry(entry: tuple[tuple[int, ...], np.dtype] | None, path: Pat
 
     Raises
     ------
-    ValueError
+    CheckpointError
         Naming ``path``, for a missing header, one that is not 1-D ``uint8`` bytes, or one
         larger than :data:`MAX_HEADER_BYTES`.
     """
     if entry is None:
-        raise ValueError(
+        raise CheckpointError(
             f"{path} has no {HEADER_KEY!r} entry: not a checkpoint written by scratchnn.save"
         )
     shape, dtype = entry
     if dtype != np.uint8 or len(shape) != 1:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: malformed header (expected 1-D uint8 bytes, got {dtype} {shape})"
         )
     if shape[0] > MAX_HEADER_BYTES:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: the header is {shape[0]} bytes, more than a checkpoint header may be "
             f"({MAX_HEADER_BYTES}); refusing it"
         )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        keys = [key for key, _ in pairs]
+        raise ValueError(f"key {next(k for k in keys if keys.count(k) > 1)!r} given twice")
+    return result
 
 
 def parse_header(raw: bytes, path: Path) -> dict[str, Any]:
@@ -133,29 +147,29 @@ def parse_header(raw: bytes, path: Path) -> dict[str, Any]:
 
     Raises
     ------
-    ValueError
+    CheckpointError
         Naming ``path``, for a malformed header or an unsupported version.
     """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: malformed header (not UTF-8 JSON: {exc})") from None
+        raise CheckpointError(f"{path}: malformed header (not UTF-8 JSON: {exc})") from None
     if _exceeds_depth(text):
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: malformed header (lists and objects nested more than "
             f"{MAX_HEADER_DEPTH} levels deep)"
         )
     try:
-        header = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: malformed header (not UTF-8 JSON: {exc})") from None
+        header = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+    except ValueError as exc:  # not JSON, NaN, a key twice, an int of too many digits
+        raise CheckpointError(f"{path}: malformed header (not UTF-8 JSON: {exc})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise ValueError(f"{path}: malformed header (not a {FORMAT!r} header)")
+        raise CheckpointError(f"{path}: malformed header (not a {FORMAT!r} header)")
     version = header.get("format_version")
     valid = isinstance(version, int) and not isinstance(version, bool)
     if not valid or not 1 <= version <= FORMAT_VERSION:
-        raise ValueError(
-            f"{path}: unsupported checkpoint format_version {version!r} "
+        raise CheckpointError(
+            f"{path}: unsupported checkpoint format_version {short(version)} "
             f"(this scratchnn reads 1 to {FORMAT_VERSION})"
         )
     expected = {
@@ -166,11 +180,11 @@ def parse_header(raw: bytes, path: Path) -> dict[str, Any]:
     }
     for key, kind in expected.items():
         if not isinstance(header.get(key), kind):
-            raise ValueError(
+            raise CheckpointError(
                 f"{path}: malformed header ({key!r} must be a {kind.__name__}, "
-                f"got {header.get(key)!r})"
+                f"got {short(header.get(key))})"
             )
     for key in ("loss", "optimizer"):
         if header.get(key) is not None and not isinstance(header[key], dict):
-            raise ValueError(f"{path}: malformed header ({key!r} must be an object or null)")
+            raise CheckpointError(f"{path}: malformed header ({key!r} must be an object or null)")
     return header

@@ -14,8 +14,10 @@ from ..layers import LAYER_TYPES, Layer
 from ..losses import LOSS_TYPES, Loss
 from ..network import Sequential
 from ..optimizers import Optimizer, optimizer_from_config
+from ._errors import CheckpointError
 from ._header import HEADER_KEY, check_header_entry, parse_header
-from ._read import Archive, check_arrays
+from ._read import DEFAULT_MAX_BYTES, Archive, check_arrays
+from ._schema import check_schema
 
 __all__ = ["Checkpoint", "load_checkpoint", "load"]
 
@@ -55,47 +57,47 @@ class Checkpoint:
 
 def _build(cls: type, config: Any, what: str, path: Path) -> Any:
     if not isinstance(config, dict):
-        raise ValueError(f"{path}: {what} config must be an object, got {config!r}")
+        raise CheckpointError(f"{path}: {what} config must be an object, got {config!r}")
     try:
         return cls(**config)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: bad configuration for {what}: {exc}") from None
+    except Exception as exc:
+        raise CheckpointError(f"{path}: bad configuration for {what}: {exc}") from None
 
 
 def _build_layer(i: int, spec: Any, entries: dict[str, np.ndarray], path: Path) -> Layer:
     """Layer ``i`` from its header entry, with its parameters copied from ``entries``."""
     if not isinstance(spec, dict) or not isinstance(spec.get("params"), list):
-        raise ValueError(f"{path}: malformed header entry for layer {i}: {spec!r}")
+        raise CheckpointError(f"{path}: malformed header entry for layer {i}: {spec!r}")
     cls = LAYER_TYPES.get(spec.get("type"))
     if cls is None:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: unknown layer type {spec.get('type')!r} for layer {i} "
             f"(known: {', '.join(LAYER_TYPES)})"
         )
     layer = _build(cls, spec.get("config"), f"layer {i} ({spec['type']})", path)
     if sorted(spec["params"]) != sorted(layer.params):
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: layer {i} ({spec['type']}) has parameters {list(layer.params)}, "
             f"the header lists {spec['params']}"
         )
     for name in layer.params:
         key = f"{i}.{name}"
         if key not in entries:
-            raise ValueError(f"{path}: array {key!r} of layer {i} is missing")
+            raise CheckpointError(f"{path}: array {key!r} of layer {i} is missing")
         value = entries[key]
         if value.shape != layer.params[name].shape:
-            raise ValueError(
+            raise CheckpointError(
                 f"{path}: array {key!r} has shape {value.shape}, but layer {i} "
                 f"({spec['type']} {spec.get('config')}) needs {layer.params[name].shape}"
             )
-        layer.params[name] = np.array(value, copy=True)
+        layer.params[name] = value  # read from the file: a fresh array
         layer.grads[name] = np.zeros_like(layer.params[name])
     return layer
 
 
 def _build_model(entries: dict[str, np.ndarray], header: dict, path: Path) -> Sequential:
     if not header["layers"]:
-        raise ValueError(f"{path}: the header lists no layers")
+        raise CheckpointError(f"{path}: the header lists no layers")
     layers = [_build_layer(i, spec, entries, path) for i, spec in enumerate(header["layers"])]
     model = Sequential(layers)
     expected = {key for key, _ in model.named_parameters()}
@@ -103,7 +105,7 @@ def _build_model(entries: dict[str, np.ndarray], header: dict, path: Path) -> Se
         k for k in entries if k not in expected and not k.startswith(("optimizer.", "extra."))
     )
     if stray:
-        raise ValueError(f"{path}: arrays that belong to no layer: {stray}")
+        raise CheckpointError(f"{path}: arrays that belong to no layer: {stray}")
     return model
 
 
@@ -113,7 +115,7 @@ def _build_loss(header: dict, path: Path) -> Loss | None:
     spec = header["loss"]
     cls = LOSS_TYPES.get(spec.get("type"))
     if cls is None:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: unknown loss type {spec.get('type')!r} (known: {', '.join(LOSS_TYPES)})"
         )
     return _build(cls, spec.get("config"), f"loss ({spec['type']})", path)
@@ -126,8 +128,8 @@ def _optimizer_buffers(
     params = model.parameters()
     buffers = {}
     for name, count in counts.items():
-        if not isinstance(count, int) or count not in (0, len(params)):
-            raise ValueError(
+        if isinstance(count, bool) or not isinstance(count, int) or count not in (0, len(params)):
+            raise CheckpointError(
                 f"{path}: optimiser buffer {name!r} needs {len(params)} arrays, "
                 f"header says {count!r}"
             )
@@ -135,11 +137,12 @@ def _optimizer_buffers(
         for k in range(count):
             key = f"optimizer.{name}.{k}"
             if key not in entries:
-                raise ValueError(f"{path}: array {key!r} is missing")
-            if entries[key].shape != params[k].shape:
-                raise ValueError(
-                    f"{path}: array {key!r} has shape {entries[key].shape}, but parameter {k} "
-                    f"has shape {params[k].shape}"
+                raise CheckpointError(f"{path}: array {key!r} is missing")
+            if (entries[key].shape, entries[key].dtype) != (params[k].shape, params[k].dtype):
+                raise CheckpointError(
+                    f"{path}: array {key!r} has shape {entries[key].shape} and dtype "
+                    f"{entries[key].dtype}, but parameter {k} has shape {params[k].shape} and dtype "
+                    f"{params[k].dtype}"
                 )
             values.append(entries[key])
         buffers[name] = values
@@ -151,32 +154,38 @@ def _build_optimizer(
 ) -> Optimizer:
     try:
         optimizer = optimizer_from_config(spec.get("type"), spec.get("config"))
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: cannot rebuild the optimiser: {exc}") from None
+    except Exception as exc:
+        raise CheckpointError(f"{path}: cannot rebuild the optimiser: {exc}") from None
     step_count, counts = spec.get("step_count"), spec.get("buffers", {})
     if not isinstance(step_count, int) or isinstance(step_count, bool) or step_count < 0:
-        raise ValueError(f"{path}: optimiser step_count must be an int >= 0, got {step_count!r}")
+        raise CheckpointError(
+            f"{path}: optimiser step_count must be an int >= 0, got {step_count!r}"
+        )
     if not isinstance(counts, dict):
-        raise ValueError(f"{path}: optimiser buffers must be an object, got {counts!r}")
+        raise CheckpointError(f"{path}: optimiser buffers must be an object, got {counts!r}")
     buffers = _optimizer_buffers(entries, counts, model, path)
     stray = sorted(
         k for k in entries if k.startswith("optimizer.") and k.split(".")[1] not in buffers
     )
     if stray:
-        raise ValueError(f"{path}: optimiser arrays not described by the header: {stray}")
+        raise CheckpointError(f"{path}: optimiser arrays not described by the header: {stray}")
     try:
         optimizer.set_state(step_count, buffers)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: bad optimiser state: {exc}") from None
+    except Exception as exc:
+        raise CheckpointError(f"{path}: bad optimiser state: {exc}") from None
     return optimizer
 
 
-def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
+def load_checkpoint(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Checkpoint:
     """Read a file written by :func:`save`: model, loss, optimiser, metadata and arrays.
 
     Parameters
     ----------
     path : str or path-like
+    max_bytes : int, default 2**30 (1 GiB)
+        The most bytes the file's arrays may declare in all, checked before any is read.
+        The model built from them holds its parameters once more as gradients (and the
+        optimiser copies its buffers), so loading needs about twice the arrays' size.
 
     Returns
     -------
@@ -186,22 +195,40 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     ------
     OSError
         When the file cannot be opened (e.g. ``FileNotFoundError``).
-    ValueError
-        When the file is not a valid checkpoint (see the module docs); the message names
-        the file and what is wrong.
+    CheckpointError
+        A ``ValueError``, for every file that is not a valid checkpoint or exceeds the
+        bounds (see :mod:`scratchnn.checkpoint`); the message names the file and the field
+        or array at fault.
+    MemoryError
+        Only when the machine lacks the memory for a file within ``max_bytes``.
 
     Notes
     -----
     Layers are rebuilt from their type and configuration; a rebuilt ``Dropout`` draws its
     masks from a fresh ``numpy.random.default_rng()`` (set ``layer.rng`` to reproduce).
     """
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
+        raise TypeError(f"max_bytes must be an int >= 0, got {max_bytes!r}")
     path = Path(path)
-    with open(path, "rb") as handle, Archive(path, handle) as archive:
+    with open(path, "rb") as handle:
+        try:
+            return _read_checkpoint(path, handle, max_bytes)
+        except (CheckpointError, MemoryError):  # running out of memory is no file's fault
+            raise
+        except Exception as exc:  # a safety net: every failure is a CheckpointError
+            raise CheckpointError(
+                f"{path}: unreadable checkpoint ({type(exc).__name__}: {exc})"
+            ) from exc
+
+
+def _read_checkpoint(path: Path, handle: Any, max_bytes: int) -> Checkpoint:
+    with Archive(path, handle, max_bytes) as archive:
         members = dict(archive.members)
         entry = members.pop(HEADER_KEY, None)
         check_header_entry(None if entry is None else (entry.shape, entry.dtype), path)
         header = parse_header(archive.read(HEADER_KEY).tobytes(), path)
         check_arrays(members, header, path)
+        check_schema(header, path)
         entries = {key: archive.read(key) for key in members}
     model = _build_model(entries, header, path)
     loss = _build_loss(header, path)
@@ -209,7 +236,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     if header.get("optimizer") is not None:
         optimizer = _build_optimizer(entries, header["optimizer"], model, path)
     elif any(k.startswith("optimizer.") for k in entries):
-        raise ValueError(f"{path}: optimiser arrays present but no optimiser in the header")
+        raise CheckpointError(f"{path}: optimiser arrays present but no optimiser in the header")
 
     extras = {k[len("extra.") :]: v for k, v in entries.items() if k.startswith("extra.")}
     return Checkpoint(
@@ -223,15 +250,15 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     )
 
 
-def load(path: str | os.PathLike) -> Sequential:
+def load(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sequential:
     """Read the network saved by :func:`save` at ``path`` (see :func:`load_checkpoint` for
-    the loss, optimiser and metadata).
+    the loss, optimiser, metadata and ``max_bytes``).
 
     Raises
     ------
     OSError
         When the file cannot be opened.
-    ValueError
-        When it is not a valid checkpoint.
+    CheckpointError
+        A ``ValueError``, when it is not a valid checkpoint or exceeds the bounds.
     """
-    return load_checkpoint(path).model
+    return load_checkpoint(path, max_bytes=max_bytes).model

@@ -4,6 +4,14 @@ The file is a network checkpoint (parameters, loss, optimiser state) whose metad
 ``{"estimator": class name, "params": hyperparameters as JSON, "state": fitted attributes}``
 and whose extra arrays hold ``feature_names_in_`` and the classifier's ``classes_``. No
 pickle is involved.
+
+Loading checks the metadata against the network before the estimator is returned (the
+types and ranges of the fitted attributes; ``n_features_in_``, ``n_outputs_`` and
+``n_layers_`` against the layers; ``hidden_layer_sizes`` and ``activation`` against them;
+the classifier's ``classes_`` and ``y_type`` against the outputs; the output layer, loss
+and loss scale against the kind of problem; the optimiser against ``solver``), so that a
+crafted or damaged file is refused with a :class:`~scratchnn.checkpoint.CheckpointError`
+naming the field, rather than making ``predict`` fail or answer wrongly.
 """
 
 from __future__ import annotations
@@ -17,9 +25,11 @@ from typing import Any, TypeVar
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ..checkpoint import load_checkpoint
+from ..checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from ..checkpoint import save as save_checkpoint
+from ..layers import Linear
 from ._constraints import hidden_layer_sizes
+from ._mapping import ACTIVATIONS, SOLVERS, _output
 
 __all__ = ["PersistenceMixin"]
 
@@ -121,22 +131,32 @@ class PersistenceMixin:
         )
 
     @classmethod
-    def load(cls: type[_Estimator], path: str | os.PathLike) -> _Estimator:
+    def load(
+        cls: type[_Estimator], path: str | os.PathLike, *, max_bytes: int = 2**30
+    ) -> _Estimator:
         """Read an estimator written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+        max_bytes : int, default 2**30 (1 GiB)
+            The most bytes the file's arrays may declare (see :func:`scratchnn.load`).
 
         Raises
         ------
         OSError
-            When the file cannot be read.
-        ValueError
-            When it is not a checkpoint, or holds another kind of estimator.
+            When the file cannot be opened.
+        scratchnn.CheckpointError
+            A ``ValueError``: when it is not a checkpoint, holds another kind of estimator,
+            or its metadata does not fit its network (the message names the field).
         """
-        checkpoint = load_checkpoint(path)
+        checkpoint = load_checkpoint(path, max_bytes=max_bytes)
         meta = checkpoint.metadata
         kind = meta.get("estimator") if isinstance(meta, dict) else None
         if kind != cls.__name__:
-            raise ValueError(
-                f"{path} does not hold a {cls.__name__} (it holds {kind or 'no estimator'}); "
+            raise CheckpointError(
+                f"{path} does not hold a {cls.__name__} "
+                f"(it holds {_short(kind) if kind else 'no estimator'}); "
                 "write it with the estimator's save()"
             )
         try:
@@ -149,9 +169,176 @@ class PersistenceMixin:
             estimator.optimizer_ = checkpoint.optimizer
             estimator._loss = checkpoint.loss
             estimator._set_state(meta["state"], checkpoint.arrays)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path}: malformed {cls.__name__} metadata: {exc!r}") from None
+        except Exception as exc:
+            raise CheckpointError(
+                f"{path}: malformed {cls.__name__} metadata: {_short(exc)}"
+            ) from None
+        _check_fitted(estimator, checkpoint, path)
         return estimator
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def _require(condition: bool, path: Any, field: str, message: str) -> None:
+    if not condition:
+        raise CheckpointError(f"{path}: metadata {field} {message}")
+
+
+def _is_count(value: Any, low: int = 0) -> bool:
+    valid = isinstance(value, int) and not isinstance(value, bool)
+    return valid and low <= value <= 2**53
+
+
+def _is_number(value: Any, none: bool = False) -> bool:
+    if value is None:
+        return none
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_scalars(est: Any, path: Any) -> None:
+    """Types and ranges of the fitted attributes."""
+    for name, low in (("n_features_in_", 1), ("n_outputs_", 1), ("n_layers_", 2)):
+        _require(_is_count(getattr(est, name), low), path, name, f"must be an int >= {low}")
+    for name in ("n_iter_", "t_"):
+        _require(_is_count(getattr(est, name)), path, name, "must be an int >= 0")
+    _require(_is_number(est.loss_, none=True), path, "loss_", "must be a finite number")
+    for name in ("best_loss_", "best_validation_score_"):
+        _require(_is_number(getattr(est, name), none=True), path, name, "must be a number")
+    _require(all(map(_is_number, est.loss_curve_)), path, "loss_curve_", "must hold numbers")
+    scores = est.validation_scores_ or []
+    _require(all(map(_is_number, scores)), path, "validation_scores_", "must hold numbers")
+    names = getattr(est, "feature_names_in_", None)
+    if names is not None:
+        _require(
+            names.shape == (est.n_features_in_,),
+            path,
+            "feature_names_in_",
+            f"must name the n_features_in_={est.n_features_in_} features, got {names.shape}",
+        )
+
+
+def _check_layers(est: Any, layers: list, path: Any) -> None:
+    """``n_features_in_``, ``n_outputs_``, ``n_layers_``, the hidden sizes and activation
+    against the network's layers."""
+    linear, activations = layers[0::2], layers[1::2]
+    _require(
+        len(layers) == 2 * (est.n_layers_ - 1) and all(type(layer) is Linear for layer in linear),
+        path,
+        "n_layers_",
+        f"= {est.n_layers_} does not fit the network ({len(layers)} layers)",
+    )
+    sizes = [linear[0].n_in] + [layer.n_out for layer in linear]
+    _require(
+        all(a.n_out == b.n_in for a, b in zip(linear, linear[1:])),
+        path,
+        "network",
+        "has layers whose sizes do not chain",
+    )
+    _require(
+        sizes[0] == est.n_features_in_,
+        path,
+        "n_features_in_",
+        f"= {est.n_features_in_}, but the first layer has {sizes[0]} inputs",
+    )
+    _require(
+        sizes[-1] == est.n_outputs_,
+        path,
+        "n_outputs_",
+        f"= {est.n_outputs_}, but the last layer has {sizes[-1]} outputs",
+    )
+    _require(
+        list(est.hidden_layer_sizes) == sizes[1:-1],
+        path,
+        "params.hidden_layer_sizes",
+        f"= {_short(est.hidden_layer_sizes)}, but the network's hidden layers have {sizes[1:-1]}",
+    )
+    hidden = ACTIVATIONS.get(est.activation) if isinstance(est.activation, str) else None
+    _require(
+        hidden is not None and all(type(a) is hidden for a in activations[:-1]),
+        path,
+        "params.activation",
+        f"= {_short(est.activation)} does not fit the network's hidden activations",
+    )
+    dtypes = {p.dtype for layer in linear for p in layer.params.values()}
+    _require(
+        len(dtypes) == 1, path, "network", f"mixes parameter dtypes {sorted(map(str, dtypes))}"
+    )
+
+
+def _check_kind(est: Any, checkpoint: Checkpoint, path: Any) -> None:
+    """The classes, ``y_type``, output layer, loss and loss scale against the outputs."""
+    n_out = est.n_outputs_
+    if est._is_classifier:
+        kind = est._y_type
+        kinds = ("binary", "multiclass", "multilabel-indicator")
+        _require(kind in kinds, path, "y_type", f"must be one of {kinds}, got {_short(kind)}")
+        classes = est.classes_
+        _require(classes.ndim == 1, path, "classes_", f"must be 1-D, got {classes.shape}")
+        n_classes = len(classes)
+        _require(len(np.unique(classes)) == n_classes, path, "classes_", "holds a label twice")
+        expected = (2, 1) if kind == "binary" else (n_out, n_out)  # (labels, outputs)
+        _require(
+            (n_classes, n_out) == expected and (kind != "multiclass" or n_classes >= 3),
+            path,
+            "classes_",
+            f"has {n_classes} labels for y_type {kind!r} and {n_out} network outputs",
+        )
+    else:
+        kind = "regression"
+        _require(est.loss in ("squared_error", "poisson"), path, "params.loss", "is not a loss")
+    layer, name, loss, scale = _output(kind, n_out, getattr(est, "loss", "squared_error"))
+    _require(
+        est.out_activation_ == name and type(checkpoint.model.layers[-1]) is layer,
+        path,
+        "out_activation_",
+        f"= {_short(est.out_activation_)}; the network ends in "
+        f"{type(checkpoint.model.layers[-1]).__name__}, a {kind} model needs {name}",
+    )
+    _require(
+        type(checkpoint.loss) is loss,
+        path,
+        "loss",
+        f"{type(checkpoint.loss).__name__} does not fit a {kind} model (needs {loss.__name__})",
+    )
+    _require(
+        _is_number(est._loss_scale) and math.isclose(est._loss_scale, scale),
+        path,
+        "state.loss_scale",
+        f"= {_short(est._loss_scale)}, a {kind} model with {n_out} outputs has {scale}",
+    )
+
+
+def _check_optimizer(est: Any, checkpoint: Checkpoint, path: Any) -> None:
+    """The optimiser's type against ``solver`` (its state's shapes and dtypes were checked
+    against the parameters by :func:`scratchnn.load_checkpoint`)."""
+    optimizer = checkpoint.optimizer
+    expected = SOLVERS.get(est.solver) if isinstance(est.solver, str) else None
+    if est.solver == "lbfgs":
+        _require(optimizer is None, path, "optimizer", "must be absent for solver='lbfgs'")
+        return
+    _require(
+        expected is not None and type(optimizer) is expected,
+        path,
+        "optimizer",
+        f"{type(optimizer).__name__} does not fit solver={_short(est.solver)}",
+    )
+
+
+def _check_fitted(est: Any, checkpoint: Checkpoint, path: Any) -> None:
+    """Check the restored estimator's metadata against its network.
+
+    Raises
+    ------
+    CheckpointError
+        Naming the field at fault.
+    """
+    _check_scalars(est, path)
+    _check_layers(est, list(checkpoint.model.layers), path)
+    _check_kind(est, checkpoint, path)
+    _check_optimizer(est, checkpoint, path)
 
 
 def _savable_classes(classes: np.ndarray) -> np.ndarray:
