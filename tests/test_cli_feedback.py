@@ -129,7 +129,7 @@ def test_all_shows_every_parts_figures_together(fake_display, cheap_all, capsys)
     [("agg", False), ("Agg", False), ("svg", False), ("TkAgg", True), ("module://x", True)],
 )
 def test_interactive_backends(backend, interactive):
-    assert _feedback._interactive(backend) is interactive
+    assert scratchnn.plotting.is_interactive(backend) is interactive
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is an X11 matter")

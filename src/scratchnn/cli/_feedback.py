@@ -145,30 +145,17 @@ def finish(args: argparse.Namespace, figures: Mapping[str, Figure], out: TextIO,
         err.write(NO_FIGURES_HINT + "\n")
 
 
-def _interactive(backend: str) -> bool:
-    """Whether matplotlib's ``backend`` opens windows (a third-party ``module://`` backend
-    is trusted to)."""
-    if backend.startswith("module://"):
-        return True
-    try:
-        from matplotlib.backends import BackendFilter, backend_registry
-
-        names = backend_registry.list_builtin(BackendFilter.INTERACTIVE)
-    except ImportError:  # pragma: no cover - matplotlib < 3.9
-        from matplotlib.rcsetup import interactive_bk as names
-    return backend.lower() in {name.lower() for name in names}
-
-
 def display_available() -> tuple[bool, str]:
     """Whether figures can be opened, and matplotlib's backend (resolved)."""
     import matplotlib
-    import matplotlib.pyplot  # noqa: F401 - resolves the automatic backend choice
 
-    backend = matplotlib.get_backend()
+    from ..plotting import can_show
+
+    interactive = can_show()  # resolves pyplot's automatic backend choice
     headless = sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     )
-    return (not headless and _interactive(backend)), backend
+    return (not headless and interactive), matplotlib.get_backend()
 
 
 def show_figures(figures: Mapping[str, Figure], err: TextIO, written: bool = False) -> bool:

@@ -18,7 +18,7 @@ when the figure is saved later.
 from __future__ import annotations
 
 from ._axes import cover, loss_axis, place_legend
-from ._show import ShowableFigure, can_show, show
+from ._show import ShowableFigure, can_show, is_interactive, show
 from ._style import STYLES, styled
 from .history import plot_history
 from .regions import plot_decision_regions
@@ -31,6 +31,7 @@ __all__ = [
     "place_legend",
     "show",
     "can_show",
+    "is_interactive",
     "ShowableFigure",
     "plot_history",
     "plot_decision_regions",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 import matplotlib
 from matplotlib.figure import Figure
 
-__all__ = ["show", "ShowableFigure", "can_show"]
+__all__ = ["show", "ShowableFigure", "can_show", "is_interactive"]
 
 
 class ShowableFigure(Figure):
@@ -51,6 +51,13 @@ def _non_interactive_backends() -> set[str]:
         return {name.lower() for name in rcsetup.non_interactive_bk}
 
 
+def is_interactive(backend: str) -> bool:
+    """Whether matplotlib's ``backend`` (a name) opens windows or draws in Jupyter: any
+    backend but the non-interactive built-in ones (a third-party ``module://`` backend is
+    trusted to)."""
+    return backend.lower() not in _non_interactive_backends()
+
+
 def can_show() -> bool:
     """Whether :func:`show` can open windows: pyplot's backend is interactive (a GUI
     toolkit with a display, or Jupyter's inline or widget backend).
@@ -61,7 +68,7 @@ def can_show() -> bool:
     import matplotlib.pyplot as plt
 
     plt.get_backend()  # resolves the automatic backend choice
-    return matplotlib.get_backend().lower() not in _non_interactive_backends()
+    return is_interactive(matplotlib.get_backend())
 
 
 def _as_figures(figures) -> list[Figure]:
