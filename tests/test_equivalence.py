@@ -35,6 +35,7 @@ OPTIMIZERS = {
     "nesterov": lambda: nn.GradientDescent(0.05, momentum=0.9, nesterov=True),
     "rmsprop": lambda: nn.RMSprop(0.01),
     "adam": lambda: nn.Adam(0.01),
+    "adam-epsilon-hat": lambda: nn.Adam(0.01, epsilon=1e-3, epsilon_hat=True),
     "adamw": lambda: nn.AdamW(0.01, weight_decay=0.1),
     "adam-schedule": lambda: nn.Adam(ExponentialDecay(0.01, 0.5, 2)),
 }
