@@ -377,6 +377,13 @@ def _metadata_cases() -> dict[str, object]:
         "estimator_other": lambda h: h["metadata"].update(estimator="MLPRegressor"),
         "loss_other": lambda h: h.update(loss={"type": "MSE", "config": {}}),
         "no_optimizer": lambda h: h.update(optimizer=None),
+        # counters: every update uses a sample (step_count <= t_), every epoch adds a loss
+        "step_count_above_t": lambda h: h["optimizer"].update(
+            step_count=h["metadata"]["state"]["t_"] + 1
+        ),
+        "n_iter_above_loss_curve": lambda h: h["metadata"]["state"].update(
+            n_iter_=len(h["metadata"]["state"]["loss_curve_"]) + 1
+        ),
     }
 
 
@@ -397,6 +404,10 @@ def test_estimator_metadata_that_does_not_fit_the_network_is_refused(bases, tmp_
     _assert_refused_or_loaded(results, allow_ok=False)
     for path, result in results.items():
         assert path in result["message"]
+    named = {"step_count_above_t": "optimizer.step_count", "n_iter_above_loss_curve": "n_iter_"}
+    for case, field in named.items():
+        (message,) = [r["message"] for p, r in results.items() if Path(p).stem == case]
+        assert f"{field} = " in message
 
 
 # -- random damage (hypothesis) ----------------------------------------------------------

@@ -79,7 +79,9 @@ def test_parts_1_to_3_interrupted_print_the_iterations_run(name, series, tmp_pat
     run = result["iterations_run"]
     assert 0 < run < MAX_ITERATIONS
     assert result["iterations"] == MAX_ITERATIONS  # the setting, told apart from the run
-    assert len(result["loss"]) == len(result[series]) == run + 1
+    kept = result["iteration"]
+    assert kept[-1] == run  # the last iteration run is kept, whatever the stride
+    assert len(result["loss"]) == len(result[series]) == len(kept)
     assert list(tmp_path.iterdir()) == []  # no figure, not even a temporary file
 
 

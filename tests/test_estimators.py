@@ -425,9 +425,11 @@ def test_verbose_prints_scikit_learns_lines_to_stdout_only(iris, capsys):
     threading.current_thread() is not threading.main_thread() or os.name != "posix",
     reason="needs SIGINT delivered to the main thread",
 )
-def test_ctrl_c_stops_training_and_leaves_a_usable_model(iris):
+def test_ctrl_c_stops_training_and_leaves_a_usable_model(iris, tmp_path):
     X, y = iris
-    clf = MLPClassifier((8,), max_iter=10**6, n_iter_no_change=np.inf, random_state=0)
+    clf = MLPClassifier(
+        (8,), max_iter=10**6, n_iter_no_change=np.inf, batch_size=10, random_state=0
+    )
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -437,6 +439,14 @@ def test_ctrl_c_stops_training_and_leaves_a_usable_model(iris):
         timer.cancel()
     assert 0 < clf.n_iter_ < 10**6 and clf.history_.interrupted
     assert clf.predict(X).shape == (150,)
+    # t_ counts every sample an update used, the interrupted epoch's batches (of 10) too
+    updates = clf.optimizer_.step_count
+    assert updates == len(clf.history_.batch_loss)
+    partial = updates - 15 * clf.n_iter_
+    assert 0 <= partial <= 15  # 15: the last batch done, the epoch not yet recorded
+    assert clf.t_ == 150 * clf.n_iter_ + 10 * partial >= updates
+    loaded = MLPClassifier.load(clf.save(tmp_path / "interrupted.npz"))  # consistent counters
+    assert loaded.t_ == clf.t_ and loaded.optimizer_.step_count == updates
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
-import numpy as np
 from matplotlib.figure import Figure
 
 from ._common import UsageError, write_figures
@@ -36,8 +35,7 @@ __all__ = [
     "finish",
     "show_figures",
     "warn",
-    "warn_diverged",
-    "warn_overshoot",
+    "warn_divergence",
 ]
 
 #: The start of every error line.
@@ -59,26 +57,13 @@ def warn(err: TextIO, message: str) -> None:
     err.write(f"scratchnn: warning: {message}\n")
 
 
-def warn_diverged(err: TextIO, what: str, start: float, end: float, learning_rate: float) -> None:
-    """``scratchnn: warning: training diverged: the loss rose from 4.7565 to 106.2595
-    (learning rate 100 is too high)``."""
-    warn(
-        err,
-        f"training diverged: {what} rose from {start:.4f} to {end:.4f} "
-        f"(learning rate {learning_rate:g} may be too high)",
-    )
-
-
-def warn_overshoot(err: TextIO, loss: Any, learning_rate: float) -> None:
-    """``scratchnn: warning: gradient descent overshoots: the loss rose from 4.7565 to
-    106.2595 at iteration 1 (learning rate 100 is too high for this data)``: the peak of
-    ``loss`` (its values from the start on) against its start."""
-    peak = int(np.argmax(loss))
-    warn(
-        err,
-        f"gradient descent overshoots: the loss rose from {loss[0]:.4f} to {loss[peak]:.4f} "
-        f"at iteration {peak} (learning rate {learning_rate:g} is too high for this data)",
-    )
+def warn_divergence(err: TextIO, result: Any) -> None:
+    """Every part's divergence warning (one rule, ``result.divergence``: the loss ended
+    higher than it started): ``scratchnn: warning: training diverged: the loss rose from
+    4.7565 to 11.2728 (learning rate 10 may be too high)``."""
+    diverged = result.divergence
+    if diverged is not None:
+        warn(err, diverged.message())
 
 
 def add_show_option(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..tutorial import part1
 from ._common import MAX_ITERATIONS, at_most, non_negative_int, positive_float, write_result
-from ._feedback import warn
+from ._feedback import warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 1: gradient descent on 1-D linear regression"
@@ -30,11 +30,6 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     result = part1.run(**option_values(OPTIONS, args))
-    if result.above_critical:
-        warn(
-            err,
-            f"learning rate {result.learning_rate:g} is above the critical learning rate "
-            f"{result.critical_learning_rate:.4f} of this data: gradient descent diverges",
-        )
+    warn_divergence(err, result)
     write_result(result, args.json, out)
     return part1.figures, result

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..tutorial import part3
 from ._common import MAX_ITERATIONS, at_most, non_negative_int, positive_float, write_result
-from ._feedback import warn_overshoot
+from ._feedback import warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 3: one hidden RBF neuron trained by backpropagation"
@@ -30,7 +30,6 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     result = part3.run(**option_values(OPTIONS, args))
-    if result.loss_rose:
-        warn_overshoot(err, result.loss, result.learning_rate)
+    warn_divergence(err, result)
     write_result(result, args.json, out)
     return part3.figures, result

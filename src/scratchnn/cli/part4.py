@@ -14,7 +14,7 @@ from ._common import (
     positive_float,
     write_result,
 )
-from ._feedback import warn_diverged
+from ._feedback import warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 4: vectorised 2-3-2 network (logistic hidden, softmax output) with momentum"
@@ -38,7 +38,6 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     result = part4.run(**option_values(OPTIONS, args))
-    if result.loss_increased:
-        warn_diverged(err, "the loss", result.loss[0], result.loss[-1], result.learning_rate)
+    warn_divergence(err, result)
     write_result(result, args.json, out)
     return part4.figures, result

@@ -16,7 +16,7 @@ from ._common import (
     positive_int,
     write_result,
 )
-from ._feedback import ERROR, warn_diverged
+from ._feedback import ERROR, warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
 
 HELP = "Part 5: 64-20-20-10 digits classifier, mini-batch gradient descent, early stopping"
@@ -78,13 +78,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     values = option_values(OPTIONS, args)
     check_updates(values["max_epochs"], values["batch_size"])
     result = part5.run(**values)
-    if result.cost_increased:
-        warn_diverged(
-            err,
-            "the training cost",
-            result.initial_train_cost,
-            result.train_cost[-1],
-            result.learning_rate,
-        )
+    warn_divergence(err, result)
     write_result(result, args.json, out)
     return part5.figures, result

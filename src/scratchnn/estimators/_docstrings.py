@@ -93,7 +93,9 @@ _ATTRIBUTES = """
     n_iter_ : int
         Epochs run by the last ``fit`` or ``partial_fit`` call (1 for ``partial_fit``).
     t_ : int
-        Training samples seen by the optimiser since the weights were initialised.
+        Training samples seen by the optimiser since the weights were initialised
+        (``n_train`` per epoch, as scikit-learn; after Ctrl-C, the interrupted epoch's
+        batches too, so ``optimizer_.step_count <= t_``, which ``load`` checks).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         When ``X`` had column names.

@@ -312,8 +312,9 @@ def _check_kind(est: Any, checkpoint: Checkpoint, path: Any) -> None:
 
 
 def _check_optimizer(est: Any, checkpoint: Checkpoint, path: Any) -> None:
-    """The optimiser's type against ``solver`` (its state's shapes and dtypes were checked
-    against the parameters by :func:`scratchnn.load_checkpoint`)."""
+    """The optimiser's type against ``solver``, its counters against ``t_`` and
+    ``n_iter_`` (its state's shapes and dtypes were checked against the parameters by
+    :func:`scratchnn.load_checkpoint`)."""
     optimizer = checkpoint.optimizer
     expected = SOLVERS.get(est.solver) if isinstance(est.solver, str) else None
     if est.solver == "lbfgs":
@@ -324,6 +325,20 @@ def _check_optimizer(est: Any, checkpoint: Checkpoint, path: Any) -> None:
         path,
         "optimizer",
         f"{type(optimizer).__name__} does not fit solver={_short(est.solver)}",
+    )
+    # Every update uses at least one training sample, and t_ counts them all.
+    _require(
+        optimizer.step_count <= est.t_,
+        path,
+        "optimizer.step_count",
+        f"= {optimizer.step_count} updates, more than the t_ = {est.t_} samples seen",
+    )
+    _require(
+        est.n_iter_ <= min(est.t_, len(est.loss_curve_)),
+        path,
+        "n_iter_",
+        f"= {est.n_iter_} epochs, more than t_ = {est.t_} samples seen or the "
+        f"{len(est.loss_curve_)} entries of loss_curve_",
     )
 
 

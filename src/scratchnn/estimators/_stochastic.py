@@ -183,7 +183,7 @@ class StochasticMixin:
         else:
             self.best_loss_ = progress.best_loss
         self.n_iter_ = history.epochs
-        self.t_ += config.n_train * history.epochs
+        self.t_ += _samples_seen(history, config)
 
     def _divergence_advice(self, X: np.ndarray, T: np.ndarray) -> str:
         """What to do about a diverged fit: scale inputs too large for the dtype (no
@@ -214,3 +214,11 @@ class StochasticMixin:
         )
         self.best_loss_: Any = None if early else math.inf
         self.best_validation_score_: Any = -math.inf if early else None
+
+
+def _samples_seen(history: History, config: EngineConfig) -> int:
+    """Training samples the fit's updates used: ``n_train`` per epoch, as scikit-learn's
+    ``t_`` counts them, plus (after Ctrl-C) the full batches of the interrupted epoch, so that
+    every update is counted and ``optimizer_.step_count <= t_`` always holds."""
+    partial = len(history.batch_loss) - history.epochs * history.batches_per_epoch
+    return config.n_train * history.epochs + min(partial * config.batch_size, config.n_train)

@@ -33,7 +33,9 @@ from ..optimizers import GradientDescent
 from ..plotting import cover
 from ..plotting import part1 as plots
 from ..training import TrainingDivergedError, train
+from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
+from ._trace import IterateTrace, thinned_note
 
 __all__ = ["Part1Result", "run", "gradient_descent", "figures", "critical_learning_rate"]
 
@@ -47,8 +49,12 @@ class Part1Result:
     seed, learning_rate, iterations : the settings used
     x, t : ndarray, shape (20,)
         Inputs and targets.
-    w, loss : ndarray, shape (iterations + 1,)
-        Weight and loss at every iteration, the initial state first.
+    iteration : ndarray of int, shape (n_kept,)
+        The iterations kept: every one (0 to ``iterations``) of a run of up to 1,000
+        iterations; of a longer run the first 100 and then evenly spaced ones, and always
+        the last one run (the table and the figures need no more).
+    w, loss : ndarray, shape (n_kept,)
+        Weight and loss at those iterations, the initial state first.
     fit_w, fit_loss : ndarray, shape (fit_iterations + 1,)
         The second run, used for the fitted-line figure.
     least_squares_w : float
@@ -65,6 +71,7 @@ class Part1Result:
     iterations: int
     x: np.ndarray
     t: np.ndarray
+    iteration: np.ndarray
     w: np.ndarray
     loss: np.ndarray
     fit_w: np.ndarray
@@ -78,11 +85,31 @@ class Part1Result:
         """Whether the learning rate is above the critical one (gradient descent diverges)."""
         return self.learning_rate > self.critical_learning_rate
 
-    def table(self) -> str:
-        """The tutorial's printed table: ``w(k): 0.1380 \\t loss: 1.3710`` per line."""
-        return "\n".join(
-            f"w({k}): {w:.4f} \t loss: {c:.4f}" for k, (w, c) in enumerate(zip(self.w, self.loss))
+    @property
+    def divergence(self) -> Divergence | None:
+        """Set when the loss ended higher than it started (the rule of every part); here it
+        happens exactly when the learning rate is above the critical one."""
+        reason = (
+            f"learning rate {self.learning_rate:g} is above the critical learning rate "
+            f"{self.critical_learning_rate:.4f} of this data"
+            if self.above_critical
+            else None
         )
+        return divergence(self.loss[0], self.loss[-1], self.learning_rate, reason=reason)
+
+    @property
+    def iterations_run(self) -> int:
+        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
+        return int(self.iteration[-1])
+
+    def table(self) -> str:
+        """The tutorial's printed table: ``w(k): 0.1380 \\t loss: 1.3710`` per kept
+        iteration, and a note under a thinned one."""
+        rows = [
+            f"w({k}): {w:.4f} \t loss: {c:.4f}"
+            for k, w, c in zip(self.iteration, self.w, self.loss)
+        ]
+        return "\n".join(rows + thinned_note(self.iteration, self.iterations))
 
     def lines(self) -> list[str]:
         """What ``scratchnn part1`` prints: the table, then the least-squares slope and the
@@ -92,7 +119,7 @@ class Part1Result:
             f"least-squares w: {self.least_squares_w:.4f} (sum(x*t) / sum(x^2))",
             f"critical learning rate: {self.critical_learning_rate:.4f} (1 / mean(x^2); "
             "gradient descent diverges above it)",
-            *([interrupted_line(self.w.size - 1)] if self.interrupted else []),
+            *([interrupted_line(self.iterations_run)] if self.interrupted else []),
         ]
 
     def to_dict(self) -> dict:
@@ -101,7 +128,7 @@ class Part1Result:
             **{
                 k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in asdict(self).items()
             },
-            **interruption(self.interrupted, self.w.size - 1),
+            **interruption(self.interrupted, self.iterations_run),
         }
 
 
@@ -117,19 +144,25 @@ def gradient_descent(
     """Fit :math:`y = x w` by full-batch gradient descent on the mean squared error.
 
     Returns the weight and the loss at every iteration, the initial state first
-    (two arrays of ``iterations + 1`` values; fewer when Ctrl-C ended it, see
-    :func:`_descend`).
+    (two arrays of ``iterations + 1`` values; fewer when Ctrl-C ended it).
     """
-    w, loss, _ = _descend(x, t, w0, learning_rate, iterations)
+    _, w, loss, _ = _descend(x, t, w0, learning_rate, iterations, thin=False)
     return w, loss
 
 
 def _descend(
-    x: np.ndarray, t: np.ndarray, w0: float, learning_rate: float, iterations: int
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """:func:`gradient_descent`, and whether Ctrl-C ended it early."""
+    x: np.ndarray,
+    t: np.ndarray,
+    w0: float,
+    learning_rate: float,
+    iterations: int,
+    thin: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The kept iterations (:class:`IterateTrace`), their weights and losses, and whether
+    Ctrl-C ended the run early."""
     network = Sequential([Linear(1, 1, bias=False, dtype=np.asarray(x).dtype)])
     network[0].params["W"][...] = w0
+    trace = IterateTrace(iterations, thin=thin)
     history = train(
         network,
         MSE(),
@@ -137,10 +170,11 @@ def _descend(
         x[:, None],
         t[:, None],
         epochs=iterations,
-        record_params=True,
+        callbacks=[trace],
     )
-    w = np.array([p["0.W"][0, 0] for p in history.params])
-    return w, np.array(history.train_loss), history.interrupted
+    kept, loss = trace.arrays()
+    w = np.array([p["0.W"][0, 0] for p in trace.params])
+    return kept, w, loss, history.interrupted
 
 
 def run(
@@ -166,8 +200,8 @@ def run(
     w_start, fit_start = rng.rand(), rng.rand()
     critical = critical_learning_rate(x)
     try:
-        w, loss, interrupted = _descend(x, t, w_start, learning_rate, iterations)
-        fit_w, fit_loss, fit_interrupted = _descend(
+        kept, w, loss, interrupted = _descend(x, t, w_start, learning_rate, iterations)
+        _, fit_w, fit_loss, fit_interrupted = _descend(
             x, t, fit_start, learning_rate, 0 if interrupted else fit_iterations
         )
     except TrainingDivergedError as exc:
@@ -184,6 +218,7 @@ def run(
         iterations=iterations,
         x=x,
         t=t,
+        iteration=kept,
         w=w,
         loss=loss,
         fit_w=fit_w,

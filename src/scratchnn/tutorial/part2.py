@@ -49,7 +49,9 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part2 as plots
 from ..training import TrainingDivergedError, train
+from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
+from ._trace import IterateTrace, thinned_note
 
 __all__ = [
     "Part2Result",
@@ -154,10 +156,14 @@ class Part2Result:
         Red samples (rows 0–19), then blue samples.
     t : ndarray, shape (40, 1)
         0 for red, 1 for blue.
-    w : ndarray, shape (iterations + 1, 2)
-        :math:`[w_1, w_2]` at every iteration, the start first.
-    loss : ndarray, shape (iterations + 1,)
-        Mean cross-entropy at every iteration.
+    iteration : ndarray of int, shape (n_kept,)
+        The iterations kept: every one (0 to ``iterations``) of a run of up to 1,000
+        iterations; of a longer run the first 100 and then evenly spaced ones, and always
+        the last one run.
+    w : ndarray, shape (n_kept, 2)
+        :math:`[w_1, w_2]` at those iterations, the start first.
+    loss : ndarray, shape (n_kept,)
+        Mean cross-entropy at those iterations.
     predictions : ndarray of int, shape (40,)
         ``round(y)`` with the final weights.
     blue_misclassified : int
@@ -173,6 +179,7 @@ class Part2Result:
     iterations: int
     X: np.ndarray
     t: np.ndarray
+    iteration: np.ndarray
     w: np.ndarray
     loss: np.ndarray
     predictions: np.ndarray
@@ -189,18 +196,22 @@ class Part2Result:
         return self.X[self.t[:, 0] == 1]
 
     @property
-    def loss_rose(self) -> bool:
-        """Whether the loss rose above its starting value at some iteration. Plain gradient
-        descent with a small enough step never does: the learning rate is too high, the
-        steps overshoot (and may diverge)."""
-        return bool(self.loss.size > 1 and np.max(self.loss[1:]) > self.loss[0])
+    def iterations_run(self) -> int:
+        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
+        return int(self.iteration[-1])
+
+    @property
+    def divergence(self) -> Divergence | None:
+        """Set when the loss ended higher than it started (the rule of every part)."""
+        return divergence(self.loss[0], self.loss[-1], self.learning_rate)
 
     def lines(self) -> list[str]:
         """The iterate table, the final weights and the misclassification counts."""
         out = [
             f"w({k}): [{w1:.4f}, {w2:.4f}] \t loss: {c:.4f}"
-            for k, ((w1, w2), c) in enumerate(zip(self.w, self.loss))
+            for k, (w1, w2), c in zip(self.iteration, self.w, self.loss)
         ]
+        out += thinned_note(self.iteration, self.iterations)
         w1, w2 = self.w[-1]
         out += [
             f"final weights: w = [{w1:.4f}, {w2:.4f}]",
@@ -209,7 +220,7 @@ class Part2Result:
             f"{self.learning_rate:g} * sum_i (y_i - t_i) x_i)",
         ]
         if self.interrupted:
-            out.append(interrupted_line(self.loss.size - 1))
+            out.append(interrupted_line(self.iterations_run))
         return out
 
     def to_dict(self) -> dict:
@@ -218,6 +229,7 @@ class Part2Result:
             "seed": self.seed,
             "learning_rate": self.learning_rate,
             "iterations": self.iterations,
+            "iteration": self.iteration.tolist(),
             "w": self.w.tolist(),
             "loss": self.loss.tolist(),
             "blue_misclassified": self.blue_misclassified,
@@ -225,7 +237,7 @@ class Part2Result:
             "predictions": self.predictions.tolist(),
             "X": self.X.tolist(),
             "t": self.t[:, 0].tolist(),
-            **interruption(self.interrupted, self.loss.size - 1),
+            **interruption(self.interrupted, self.iterations_run),
         }
 
 
@@ -252,6 +264,7 @@ def run(
     network = build_network(w0)
 
     X, t = datasets.two_gaussian_classes(np.random.RandomState(seed))
+    trace = IterateTrace(iterations, scale=1 / X.shape[0])  # the mean of the summed loss
     history = train(
         network,
         BinaryCrossEntropy(reduction="sum"),
@@ -259,19 +272,18 @@ def run(
         X,
         t,
         epochs=iterations,
-        record_params=True,
+        callbacks=[trace],
     )
-    w = np.array([p["0.W"][:, 0] for p in history.params])
-    bad = np.flatnonzero(~np.isfinite(w).all(axis=1))
-    if bad.size:
+    if trace.nonfinite_at is not None:
         raise TrainingDivergedError(
-            f"the weights became non-finite at iteration {bad[0]}: gradient descent "
-            f"diverged (learning rate {learning_rate:g} is too high)",
-            int(bad[0]),
+            f"the weights became non-finite at iteration {trace.nonfinite_at}: gradient "
+            f"descent diverged (learning rate {learning_rate:g} is too high)",
+            trace.nonfinite_at,
             0,
             history,
         )
-    loss = np.array(history.train_loss) / X.shape[0]
+    kept, loss = trace.arrays()
+    w = np.array([p["0.W"][:, 0] for p in trace.params])
     with np.errstate(over="ignore", invalid="ignore"):  # only for absurdly large weights
         predictions = np.round(network.predict(X))[:, 0].astype(int)
     targets = t[:, 0].astype(int)
@@ -281,6 +293,7 @@ def run(
         iterations=iterations,
         X=X,
         t=t,
+        iteration=kept,
         w=w,
         loss=loss,
         predictions=predictions,

@@ -59,7 +59,9 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part3 as plots
 from ..training import TrainingDivergedError, train
+from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
+from ._trace import IterateTrace, thinned_note
 
 __all__ = [
     "Part3Result",
@@ -150,8 +152,12 @@ class Part3Result:
         Blue samples (0–19), red-left (20–29), red-right (30–39).
     t : ndarray, shape (40,)
         1 for blue, 0 for red.
-    w_h, b_o, loss : ndarray, shape (iterations + 1,)
-        Parameters and mean cross-entropy at every iteration, the start first.
+    iteration : ndarray of int, shape (n_kept,)
+        The iterations kept: every one (0 to ``iterations``) of a run of up to 1,000
+        iterations; of a longer run the first 100 and then evenly spaced ones, and always
+        the last one run.
+    w_h, b_o, loss : ndarray, shape (n_kept,)
+        Parameters and mean cross-entropy at those iterations, the start first.
     predictions : ndarray of int, shape (40,)
         ``round(y)`` with the final parameters.
     interrupted : bool
@@ -163,6 +169,7 @@ class Part3Result:
     iterations: int
     x: np.ndarray
     t: np.ndarray
+    iteration: np.ndarray
     w_h: np.ndarray
     b_o: np.ndarray
     loss: np.ndarray
@@ -178,11 +185,14 @@ class Part3Result:
         return self.x[self.t == 0]
 
     @property
-    def loss_rose(self) -> bool:
-        """Whether the loss rose above its starting value at some iteration. Plain gradient
-        descent with a small enough step never does: the learning rate is too high, the
-        steps overshoot (and may diverge)."""
-        return bool(self.loss.size > 1 and np.max(self.loss[1:]) > self.loss[0])
+    def iterations_run(self) -> int:
+        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
+        return int(self.iteration[-1])
+
+    @property
+    def divergence(self) -> Divergence | None:
+        """Set when the loss ended higher than it started (the rule of every part)."""
+        return divergence(self.loss[0], self.loss[-1], self.learning_rate)
 
     @property
     def n_misclassified(self) -> int:
@@ -213,8 +223,9 @@ class Part3Result:
         """The trajectory, the tutorial's line and how the samples are classified."""
         out = [
             f"w_h({k}): {w:.4f} \t b_o({k}): {b:.4f} \t loss: {c:.4f}"
-            for k, (w, b, c) in enumerate(zip(self.w_h, self.b_o, self.loss))
+            for k, w, b, c in zip(self.iteration, self.w_h, self.b_o, self.loss)
         ]
+        out += thinned_note(self.iteration, self.iterations)
         out.append(self.final_line())
         n = self.x.size
         wrong = self.n_misclassified
@@ -231,7 +242,7 @@ class Part3Result:
         else:
             out.append(f"blue circle predicted for |x| < {r:.3f}, red star elsewhere")
         if self.interrupted:
-            out.append(interrupted_line(self.loss.size - 1))
+            out.append(interrupted_line(self.iterations_run))
         return out
 
     def to_dict(self) -> dict:
@@ -241,6 +252,7 @@ class Part3Result:
             "seed": self.seed,
             "learning_rate": self.learning_rate,
             "iterations": self.iterations,
+            "iteration": self.iteration.tolist(),
             "w_h": self.w_h.tolist(),
             "b_o": self.b_o.tolist(),
             "loss": self.loss.tolist(),
@@ -250,7 +262,7 @@ class Part3Result:
             "predictions": self.predictions.tolist(),
             "x": self.x.tolist(),
             "t": self.t.tolist(),
-            **interruption(self.interrupted, self.loss.size - 1),
+            **interruption(self.interrupted, self.iterations_run),
         }
 
 
@@ -277,6 +289,7 @@ def run(
     network = build_network(w_h, b_o)
 
     x, t = datasets.rbf_classes(np.random.RandomState(seed))
+    trace = IterateTrace(iterations)
     history = train(
         network,
         BinaryCrossEntropy("mean"),
@@ -284,19 +297,19 @@ def run(
         x,
         t,
         epochs=iterations,
-        record_params=True,
+        callbacks=[trace],
     )
-    w_hs = np.array([p["0.W"][0, 0] for p in history.params])
-    b_os = np.array([p["2.b"][0] for p in history.params])
-    bad = np.flatnonzero(~(np.isfinite(w_hs) & np.isfinite(b_os)))
-    if bad.size:
+    if trace.nonfinite_at is not None:
         raise TrainingDivergedError(
-            f"the parameters became non-finite at iteration {bad[0]}: gradient descent "
-            f"diverged (learning rate {learning_rate:g} is too high)",
-            int(bad[0]),
+            f"the parameters became non-finite at iteration {trace.nonfinite_at}: gradient "
+            f"descent diverged (learning rate {learning_rate:g} is too high)",
+            trace.nonfinite_at,
             0,
             history,
         )
+    kept, loss = trace.arrays()
+    w_hs = np.array([p["0.W"][0, 0] for p in trace.params])
+    b_os = np.array([p["2.b"][0] for p in trace.params])
     with np.errstate(over="ignore"):  # (x w_h)^2 may overflow to inf: exp(-inf) = 0 is right
         predictions = np.round(network.predict(x))[:, 0].astype(int)
     return Part3Result(
@@ -305,9 +318,10 @@ def run(
         iterations=iterations,
         x=x[:, 0],
         t=t[:, 0].astype(int),
+        iteration=kept,
         w_h=w_hs,
         b_o=b_os,
-        loss=np.array(history.train_loss),
+        loss=loss,
         predictions=predictions,
         interrupted=history.interrupted,
     )

@@ -60,6 +60,7 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part4 as plots
 from ..training import train
+from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
 
 __all__ = [
@@ -166,9 +167,9 @@ class Part4Result:
         return max(c.max_abs_error for c in self.gradient_check.checks)
 
     @property
-    def loss_increased(self) -> bool:
-        """Whether training ended with a higher loss than it started (it diverged)."""
-        return bool(self.loss[-1] > self.loss[0])
+    def divergence(self) -> Divergence | None:
+        """Set when the loss ended higher than it started (the rule of every part)."""
+        return divergence(self.loss[0], self.loss[-1], self.learning_rate)
 
     def lines(self) -> list[str]:
         """The tutorial's printed lines, then the loss at a few iterations and the accuracy."""

@@ -70,6 +70,7 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part5 as plots
 from ..training import EarlyStopping, accuracy, split_batches, train
+from ._divergence import Divergence, divergence
 
 __all__ = ["Part5Result", "run", "figures", "build_network", "confusion_matrix", "LAYER_SIZES"]
 
@@ -204,9 +205,14 @@ class Part5Result:
         return f"The accuracy on the test set is {self.test_accuracy:.0%}"
 
     @property
-    def cost_increased(self) -> bool:
-        """Whether the training cost ended higher than it started (training diverged)."""
-        return bool(self.train_cost.size and self.train_cost[-1] > self.initial_train_cost)
+    def divergence(self) -> Divergence | None:
+        """Set when the training cost ended higher than it started (the rule of every
+        part)."""
+        if not self.train_cost.size:
+            return None
+        return divergence(
+            self.initial_train_cost, self.train_cost[-1], self.learning_rate, "the training cost"
+        )
 
     def confusion_lines(self) -> list[str]:
         """The confusion matrix, one row a line: ``[39,  0, ...]``."""
