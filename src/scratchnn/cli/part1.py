@@ -6,6 +6,7 @@ import argparse
 from typing import TextIO
 
 from ..tutorial import part1
+from ..tutorial._trace import FULL, HEAD
 from ._common import MAX_ITERATIONS, at_most, non_negative_int, positive_float, write_result
 from ._feedback import warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
@@ -19,7 +20,8 @@ OPTIONS = derive_options(
     Option(
         "iterations",
         at_most(MAX_ITERATIONS),
-        f"0 to {MAX_ITERATIONS} (default: %(default)s)",
+        f"0 to {MAX_ITERATIONS} (default: %(default)s); of a run over {FULL} iterations "
+        f"the table shows the first {HEAD} and then evenly spaced ones",
     ),
 )
 
