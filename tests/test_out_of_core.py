@@ -7,6 +7,7 @@ and stream a dataset several times larger than the memory a child process is all
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -312,3 +313,51 @@ def test_streams_a_dataset_larger_than_the_memory_allowed(tmp_path):
         import shutil
 
         shutil.rmtree(store, ignore_errors=True)
+
+
+# -- examples/out_of_core.py ------------------------------------------------------------------
+
+
+def _example(*args, cwd):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    command = [sys.executable, str(ROOT / "examples" / "out_of_core.py"), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+def _load_example():
+    spec = importlib.util.spec_from_file_location(
+        "out_of_core", ROOT / "examples" / "out_of_core.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _without_times(lines):
+    return [line.split(" (")[0] for line in lines]
+
+
+def test_example_runs_quick_on_dask_and_reuses_its_data(tmp_path, capsys):
+    data_dir = tmp_path / "d"
+    first = _example("--quick", "--format", "dask", "--dir", str(data_dir), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("wrote ") and "20000 rows × 32 features" in lines[0]
+    losses = [float(line.split()[3]) for line in lines if line.startswith("epoch ")]
+    assert len(losses) == 2 and losses[1] < losses[0]  # --quick: two epochs, learning
+    accuracy = float(lines[-1].rsplit(" ", 1)[1])
+    assert lines[-1].startswith("held-out accuracy") and accuracy > 0.5  # 3 classes: chance 1/3
+    assert (data_dir / "classify_X.zarr").is_dir()
+    # run again (in this process): the data on disk is reused, and the run is the same
+    assert _load_example().main(["--quick", "--format", "dask", "--dir", str(data_dir)]) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again[0].startswith("reusing ")
+    assert _without_times(again[1:]) == _without_times(lines[1:])
+
+
+def test_example_bad_input_is_one_line_and_status_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        _load_example().main(["--epochs", "0"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == "out_of_core.py: error: --epochs must be a positive integer\n"
