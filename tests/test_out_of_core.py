@@ -286,9 +286,9 @@ def test_streams_a_dataset_larger_than_the_memory_allowed(tmp_path):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     if not Path("/proc/self/status").exists():
         pytest.skip("reads /proc/self/status (Linux)")
-    n, n_features, chunk = 1_500_000, 64, 25_000
-    dataset = n * n_features * 4  # 384 MB of float32
-    allowance = 64 * 2**20  # the child may grow by a sixth of that
+    n, n_features, chunk = 1_200_000, 64, 20_000
+    dataset = n * n_features * 4  # 307 MB (293 MiB) of float32
+    allowance = 48 * 2**20  # the child may grow by a sixth of that
     store = tmp_path / "data.zarr"
     reference = MLPClassifier((16,), batch_size=1000, random_state=0)
     try:
