@@ -361,3 +361,16 @@ def test_example_bad_input_is_one_line_and_status_2(capsys):
         _load_example().main(["--epochs", "0"])
     assert exit_.value.code == 2
     assert capsys.readouterr().err == "out_of_core.py: error: --epochs must be a positive integer\n"
+
+
+def test_benchmark_runs_quick(tmp_path):
+    from benchmarks import scaling_stream
+
+    assert (
+        scaling_stream.main(["--quick", "--chunks", "2", "--json", str(tmp_path / "s.json")]) == 0
+    )
+    rows = json.loads((tmp_path / "s.json").read_text())["rows"]
+    assert {(r["features"], r["chunk_rows"]) for r in rows} == set(scaling_stream.QUICK)
+    assert {r["source"] for r in rows} == set(scaling_stream.SOURCES)
+    assert all(r["step_ms"] > 0 and r["ratio"] > 0 for r in rows)
+    assert [r["ratio"] for r in rows if r["source"] == "ndarray"] == [1.0, 1.0]
