@@ -33,12 +33,12 @@ test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks notebooks
-	$(VENV)/bin/ruff format --check src tests benchmarks notebooks
+	$(VENV)/bin/ruff check src tests benchmarks notebooks examples
+	$(VENV)/bin/ruff format --check src tests benchmarks notebooks examples
 
 format: $(STAMP)
-	$(VENV)/bin/ruff check --fix src tests benchmarks notebooks
-	$(VENV)/bin/ruff format src tests benchmarks notebooks
+	$(VENV)/bin/ruff check --fix src tests benchmarks notebooks examples
+	$(VENV)/bin/ruff format src tests benchmarks notebooks examples
 
 # Benchmarks get their own venv so that torch never enters .venv (test/demo stay as they are).
 BENCH_VENV  := .venv-bench
