@@ -23,9 +23,8 @@ Text and code disagree (docs/tutorial-notes.md, Part 3); scratchnn follows the t
 * **Update form.** The code returns ``mean(w_h - μ x_i δ_h,i)`` and ``mean(b_o - μ δ_o,i)``
   (per-sample updates, averaged), which is exactly one gradient step on the mean loss —
   what the engine does.
-* **Helper signatures** (``gradient_bias_out(h, grad_output)`` in the text, one argument in
-  the code) and the "white dots" of the text (the figure draws white segments and a final
-  star) do not change any number; the figure follows the code.
+* The text's helper signatures and "white dots" change no number; the figure follows the
+  code.
 
 With the defaults the tutorial prints::
 

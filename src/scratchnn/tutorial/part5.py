@@ -48,10 +48,9 @@ engine's softmax subtracts the row maximum before ``exp`` (the notebook's does n
 gradient check restores each parameter exactly (the notebook's in-place +ε, −2ε, +ε leaves
 round-off of about 1e-17); the engine's logistic is the same :math:`1/(1 + e^{-z})`. A
 notebook-faithful re-implementation and the engine agree on every per-epoch cost to a
-relative 5e-15 and stop at the same epoch. That agreement depends on training being stable:
-with learning rates well above the tutorial's (0.5 and more with batches of 50) training is
-chaotic, round-off differences of 1e-16 grow about tenfold every ten updates, and the two
-implementations part ways within a few epochs (neither is wrong).
+relative 5e-15 and stop at the same epoch, as long as training is stable: well above the
+tutorial's learning rate it is chaotic, and round-off of 1e-16 grows until the two part ways
+(neither is wrong).
 """
 
 from __future__ import annotations
