@@ -107,7 +107,7 @@ def connect(args: argparse.Namespace):
     cluster = LocalCluster(
         n_workers=args.workers,
         threads_per_worker=1,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=logging.ERROR,
     )
     return Client(cluster), cluster
@@ -125,6 +125,8 @@ def sweep(args: argparse.Namespace, client) -> None:
     counts = one_blas_thread(client)
     threads = sorted({n for worker in counts.values() for n in worker.values()})
     print(f"workers: {len(counts)} (BLAS/OpenMP threads per worker: {threads})")
+    if sum(client.nthreads().values()) == 1:
+        print("note: one worker thread: joblib runs the fits here, in this process")
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     if args.quick:

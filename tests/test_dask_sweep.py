@@ -71,7 +71,7 @@ def cluster():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
     client = Client(cluster)
@@ -240,3 +240,37 @@ def test_example_bad_arguments_are_one_line_and_exit_2(args, what):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert what in lines[0] and "error" in lines[0]
+
+
+# -- the benchmark's cost model (benchmarks/scaling_sweep.py), checked by hand -------------
+def _bench():
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks import scaling_sweep
+
+    return scaling_sweep
+
+
+def test_parameter_counts_of_the_timed_networks():
+    b = _bench()
+    assert b.n_parameters((64, 20, 20, 10)) == 1300 + 420 + 210
+    assert b.n_parameters((784, 256, 256, 10)) == 200_960 + 65_792 + 2_570
+
+
+def test_ring_allreduce_and_speedup_model():
+    b = _bench()
+    # 2 workers: 2 messages of half the bytes each
+    assert b.allreduce_seconds(1e6, 2, bandwidth=1e6, latency=1e-3) == pytest.approx(1.002)
+    # 4 workers: 6 messages of a quarter each
+    assert b.allreduce_seconds(4e6, 4, bandwidth=1e6, latency=0.0) == pytest.approx(6.0)
+    assert b.allreduce_seconds(1e6, 1, bandwidth=1e6, latency=1.0) == 0.0
+    assert b.data_parallel_speedup(4.0, 1.0, 1.0) == pytest.approx(2.0)
+    # the sweep: the slowest fit bounds it, and every task pays the scheduling cost
+    assert b.projected_sweep_s(10, 1.0, 3.0, 0.01, 10) == pytest.approx(3.1)
+    assert b.projected_sweep_s(10, 1.0, 3.0, 0.01, 2) == pytest.approx(5.1)
+    assert b.projected_sweep_s(10, 1.0, 1.0, 0.0, 3) == pytest.approx(4.0)  # ceil(10 / 3)
+
+
+def test_step_time_is_measured():
+    b = _bench()
+    assert 0 < b.step_seconds((4, 3, 2), "relu", 4, repeats=1, min_block_s=0.0) < 1.0
