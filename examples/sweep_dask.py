@@ -33,14 +33,14 @@ def _fail(message: str):
     raise SystemExit(2)
 
 
-def _count(name: str, low: int):
+def _count(name: str, low: int, high: int):
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{name} must be at least {low}, got {value}")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be from {low} to {high}, got {value}")
         return value
 
     return parse
@@ -65,11 +65,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers",
-        type=_count("--workers", 1),
+        type=_count("--workers", 1, 256),
         default=2,
         help="worker processes of the LocalCluster (default 2; ignored with --scheduler)",
     )
-    parser.add_argument("--cv", type=_count("--cv", 2), default=3, help="folds (default 3)")
+    parser.add_argument(
+        "--cv", type=_count("--cv", 2, 10), default=3, help="folds, 2-10 (default 3)"
+    )
     parser.add_argument("--quick", action="store_true", help="a tiny grid on 300 samples")
     parser.add_argument(
         "--timeout",
@@ -144,7 +146,7 @@ def sweep(args: argparse.Namespace, client) -> None:
     print(f"best parameters: {search.best_params_}")
     print(f"best cross-validated accuracy: {search.best_score_:.4f}")
     print(f"held-out accuracy of the refit best model: {search.score(X_test, y_test):.4f}")
-    print(f"sweep time: {seconds:.2f} s (with the workers' first import of scikit-learn)")
+    print(f"sweep time: {seconds:.2f} s (with the workers' first import of scratchnn, if any)")
 
 
 def _candidates(space: dict):
