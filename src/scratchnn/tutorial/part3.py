@@ -38,9 +38,8 @@ the trained classifier predicts blue exactly where :math:`e^{-(x w_h)^2} \\ge -b
 Figures: the samples; the RBF; the mean cross-entropy over
 ``w_h ∈ linspace(-3, 3, 50)``, ``b_o ∈ linspace(-2.5, 1.5, 50)`` as a 3-D magma surface;
 the same with the updates (axis limits w_h −2.5…2.5, b_o −2.5…1.5, as in the tutorial);
-the classification of the input line on a 50×50 grid; and the projection x → h. When the
-path leaves the tutorial's grid (other settings), the path figure's grid and limits are
-widened to contain it.
+the classification of the input line on a 50×50 grid; and the projection x → h. A path
+that leaves the tutorial's grid (other settings) widens the path figure's grid and limits.
 """
 
 from __future__ import annotations

@@ -43,14 +43,11 @@ increase after three full iterations"); training stops after 98 epochs (the text
 is an option here: the batches are then re-drawn each epoch from the same ``RandomState``,
 after the weight draws).
 
-Floating-point differences from the notebook, all without effect on the results: the
-engine's softmax subtracts the row maximum before ``exp`` (the notebook's does not); its
-gradient check restores each parameter exactly (the notebook's in-place +ε, −2ε, +ε leaves
-round-off of about 1e-17); the engine's logistic is the same :math:`1/(1 + e^{-z})`. A
+Floating-point differences from the notebook change no result: the engine's softmax
+subtracts the row maximum, and its gradient check restores each parameter exactly. A
 notebook-faithful re-implementation and the engine agree on every per-epoch cost to a
-relative 5e-15 and stop at the same epoch, as long as training is stable: well above the
-tutorial's learning rate it is chaotic, and round-off of 1e-16 grows until the two part ways
-(neither is wrong).
+relative 5e-15 while training is stable (well above the tutorial's learning rate it is
+chaotic, and round-off grows until the two part ways; neither is wrong).
 """
 
 from __future__ import annotations
