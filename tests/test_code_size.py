@@ -5,8 +5,12 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "scratchnn"
-MODULES = sorted(SRC.rglob("*.py"))
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "scratchnn"
+#: The package, and the benchmarks and examples that ship beside it.
+MODULES = sorted(
+    [*SRC.rglob("*.py"), *(ROOT / "benchmarks").glob("*.py"), *(ROOT / "examples").glob("*.py")]
+)
 
 #: The ground: what it may never import (everything above it).
 GROUND = [
@@ -18,7 +22,7 @@ ABOVE_GROUND = {"network", "training", "executor", "gradcheck", "estimators", "t
 
 
 def _name(path: Path) -> str:
-    return str(path.relative_to(SRC.parent))
+    return str(path.relative_to(SRC.parent if path.is_relative_to(SRC) else ROOT))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_name)
