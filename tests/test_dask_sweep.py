@@ -45,6 +45,18 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _run_example(*args: str, timeout: float) -> subprocess.CompletedProcess:
+    """Run ``examples/sweep_dask.py args`` from the repository root."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "sweep_dask.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_env(),
+        cwd=ROOT,
+    )
+
+
 def _gone(pid: int, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -194,20 +206,7 @@ def test_example_runs_a_quick_sweep_on_a_running_scheduler(cluster):
     its start and the workers' imports, about 10 s here)."""
     local_cluster, _ = cluster
     address = local_cluster.scheduler_address
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "examples" / "sweep_dask.py"),
-            "--quick",
-            "--scheduler",
-            address,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _run_example("--quick", "--scheduler", address, timeout=240)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "workers: 2 (BLAS/OpenMP threads per worker: [1])" in out
@@ -228,14 +227,7 @@ def test_example_runs_a_quick_sweep_on_a_running_scheduler(cluster):
     ],
 )
 def test_example_bad_arguments_are_one_line_and_exit_2(args, what):
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "sweep_dask.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _run_example(*args, timeout=120)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
