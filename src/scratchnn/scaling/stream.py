@@ -21,14 +21,13 @@ rows sorted by label or time, shuffle the rows once on disk instead.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.base import is_classifier
 
-from .._validation import as_rng
+from .._validation import as_rng, check_int
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "partial_fit_chunks", "row_chunks"]
 
@@ -45,14 +44,6 @@ def _n_rows(a: Any, name: str) -> int:
             f"map, a Dask or Zarr array), got {type(a).__name__}"
         )
     return int(shape[0])
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _storage_rows(X: Any) -> int | tuple[int, ...] | None:
@@ -102,7 +93,7 @@ def row_chunks(X: Any, chunk_rows: int | None = None) -> list[tuple[int, int]]:
             row_bytes = itemsize * int(np.prod(X.shape[1:], dtype=np.int64))
             storage = max(1, DEFAULT_CHUNK_BYTES // max(1, row_bytes))
         chunk_rows = storage
-    size = _positive_int(chunk_rows, "chunk_rows")
+    size = check_int(chunk_rows, "chunk_rows", low=1)
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
@@ -176,7 +167,7 @@ def partial_fit_chunks(
         if a is not None and _n_rows(a, name) != n:
             raise ValueError(f"X has {n} rows but {name} has {_n_rows(a, name)}")
     bounds = row_chunks(X, chunk_rows)
-    epochs = _positive_int(epochs, "epochs")
+    epochs = check_int(epochs, "epochs", low=1)
     generator = as_rng(rng) if shuffle_chunks else None
     extra = {} if classes is None else {"classes": classes}
     for epoch in range(epochs):

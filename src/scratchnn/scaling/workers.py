@@ -35,6 +35,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .._validation import check_int
+
 __all__ = ["limit_blas_threads", "thread_counts", "one_blas_thread", "blas_threads"]
 
 #: Environment variables read by the BLAS and OpenMP libraries when they are loaded.
@@ -46,12 +48,6 @@ THREAD_ENV = (
     "VECLIB_MAXIMUM_THREADS",
     "NUMEXPR_NUM_THREADS",
 )
-
-
-def _check_threads(threads: Any) -> int:
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int, got {threads!r}")
-    return threads
 
 
 def thread_counts() -> dict[str, int]:
@@ -89,7 +85,7 @@ def limit_blas_threads(threads: int = 1) -> dict[str, int]:
     """
     from threadpoolctl import threadpool_limits
 
-    threads = _check_threads(threads)
+    threads = check_int(threads, "threads", low=1)
     for name in THREAD_ENV:
         os.environ[name] = str(threads)
     threadpool_limits(limits=threads)
@@ -132,10 +128,10 @@ def one_blas_thread(client: Any, threads: int = 1) -> dict[str, dict[str, int]]:
 
     Raises
     ------
-    ValueError
-        ``threads`` is not a positive int.
+    TypeError, ValueError
+        ``threads`` is not an integer, or is below 1.
     """
     from ._plugin import BlasThreads
 
-    client.register_plugin(BlasThreads(_check_threads(threads)))
+    client.register_plugin(BlasThreads(check_int(threads, "threads", low=1)))
     return blas_threads(client)

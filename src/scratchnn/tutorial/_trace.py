@@ -15,8 +15,9 @@ import math
 import numpy as np
 
 from ..training import Callback
+from ._divergence import Divergence, divergence
 
-__all__ = ["FULL", "HEAD", "ROWS", "IterateTrace", "stride_for", "thinned_note"]
+__all__ = ["FULL", "HEAD", "ROWS", "IterateTrace", "TracedRun", "stride_for", "thinned_note"]
 
 #: Runs of up to this many iterations keep every iterate.
 FULL = 1000
@@ -113,3 +114,22 @@ class IterateTrace(Callback):
         self.iteration.append(k)
         self.params.append({name: v for (name, _), v in zip(self._named, values)})
         self.loss.append(loss)
+
+
+class TracedRun:
+    """What the results of parts 1–3 share, from their fields ``iteration`` (the kept
+    iterations), ``loss`` (at those iterations) and ``learning_rate``."""
+
+    iteration: np.ndarray
+    loss: np.ndarray
+    learning_rate: float
+
+    @property
+    def iterations_run(self) -> int:
+        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
+        return int(self.iteration[-1])
+
+    @property
+    def divergence(self) -> Divergence | None:
+        """Set when the loss ended higher than it started (the rule of every part)."""
+        return divergence(self.loss[0], self.loss[-1], self.learning_rate)

@@ -35,13 +35,13 @@ from ..plotting import part1 as plots
 from ..training import TrainingDivergedError, train
 from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
-from ._trace import IterateTrace, thinned_note
+from ._trace import IterateTrace, TracedRun, thinned_note
 
 __all__ = ["Part1Result", "run", "gradient_descent", "figures", "critical_learning_rate"]
 
 
 @dataclass
-class Part1Result:
+class Part1Result(TracedRun):
     """Everything Part 1 computes.
 
     Attributes
@@ -96,11 +96,6 @@ class Part1Result:
             else None
         )
         return divergence(self.loss[0], self.loss[-1], self.learning_rate, reason=reason)
-
-    @property
-    def iterations_run(self) -> int:
-        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
-        return int(self.iteration[-1])
 
     def table(self) -> str:
         """The tutorial's printed table: ``w(k): 0.1380 \\t loss: 1.3710`` per kept

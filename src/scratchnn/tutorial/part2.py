@@ -49,9 +49,8 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part2 as plots
 from ..training import TrainingDivergedError, train
-from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
-from ._trace import IterateTrace, thinned_note
+from ._trace import IterateTrace, TracedRun, thinned_note
 
 __all__ = [
     "Part2Result",
@@ -146,7 +145,7 @@ def misclassification_line(blue_as_red: int, red_as_blue: int) -> str:
 
 
 @dataclass
-class Part2Result:
+class Part2Result(TracedRun):
     """Everything Part 2 computes.
 
     Attributes
@@ -194,16 +193,6 @@ class Part2Result:
     @property
     def x_blue(self) -> np.ndarray:
         return self.X[self.t[:, 0] == 1]
-
-    @property
-    def iterations_run(self) -> int:
-        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
-        return int(self.iteration[-1])
-
-    @property
-    def divergence(self) -> Divergence | None:
-        """Set when the loss ended higher than it started (the rule of every part)."""
-        return divergence(self.loss[0], self.loss[-1], self.learning_rate)
 
     def lines(self) -> list[str]:
         """The iterate table, the final weights and the misclassification counts."""

@@ -57,9 +57,8 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part3 as plots
 from ..training import TrainingDivergedError, train
-from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
-from ._trace import IterateTrace, thinned_note
+from ._trace import IterateTrace, TracedRun, thinned_note
 
 __all__ = [
     "Part3Result",
@@ -140,7 +139,7 @@ def final_line(loss: float, w_h: float, b_o: float) -> str:
 
 
 @dataclass
-class Part3Result:
+class Part3Result(TracedRun):
     """Everything Part 3 computes.
 
     Attributes
@@ -181,16 +180,6 @@ class Part3Result:
     @property
     def xs_red(self) -> np.ndarray:
         return self.x[self.t == 0]
-
-    @property
-    def iterations_run(self) -> int:
-        """Iterations completed (fewer than ``iterations`` when Ctrl-C ended the run)."""
-        return int(self.iteration[-1])
-
-    @property
-    def divergence(self) -> Divergence | None:
-        """Set when the loss ended higher than it started (the rule of every part)."""
-        return divergence(self.loss[0], self.loss[-1], self.learning_rate)
 
     @property
     def n_misclassified(self) -> int:
