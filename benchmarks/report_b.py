@@ -227,7 +227,7 @@ def _subnormal(B: dict) -> list[str]:
         f"`opt.first_moments` / `opt.second_moments`. {s.get('pairs', 1)} such pairs, the "
         "normal moments restored before each; after ÷ before is the median over the pairs "
         "(the times shown: the median of all blocks of the phase). The flush setting is "
-        "`flush_interval` set on the optimiser.",
+        "`flush_every` set on the training step.",
         "",
         "| setting | before, ms per update | after, ms per update | after ÷ before | "
         "the same, means of all updates | moments subnormal: set → left at the end |",
@@ -248,7 +248,7 @@ def _subnormal(B: dict) -> list[str]:
             f"{100 * r['subnormal_fraction_left']:.1f} % |"
         )
     if not s.get("has_flush_interval"):
-        lines += ["", "(This engine has no `Optimizer.flush_interval`: the default only.)"]
+        lines += ["", "(This engine has no `TrainingStep.flush_every`: the default only.)"]
     return lines + [""]
 
 

@@ -10,7 +10,7 @@ timed over many updates, first with the moments as they are (normal values), the
 those units' moments are set to ``finfo(float32).tiny / 8`` (subnormal) directly in
 ``optimizer.first_moments`` / ``second_moments`` (views of the step's flat buffers); three
 such pairs, the normal moments restored before each. With the engine's periodic flush
-(``Optimizer.flush_interval``, where it exists) measured on and off.
+(``TrainingStep.flush_every``, where it exists) measured on and off.
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ def measure_one(
 
     net = _mlp(B_LAYERS, ReLU, Softmax, data["init"], np.float32)
     opt = _adam(B_LEARNING_RATE)
-    if flush_interval is not None:
-        opt.flush_interval = flush_interval  # read at every update (an instance override)
     step = TrainingStep(net, CategoricalCrossEntropy(), opt)
+    if flush_interval is not None:
+        step.flush_every = flush_interval
     n = min(256, data["X"].shape[0])
     step(data["X"][:n], data["T"][:n])  # creates the state: normal moments
     dead = slice(0, int(DEAD_FRACTION * B_LAYERS[1]))
@@ -107,7 +107,7 @@ def measure_one(
         }
 
     return {
-        "flush_interval": getattr(opt, "flush_interval", None),
+        "flush_interval": getattr(step, "flush_every", None),
         "pairs": pairs,
         "before": pooled(befores),
         "after": pooled(afters),
@@ -121,9 +121,9 @@ def measure_one(
 
 
 def measure(data: dict, updates: int, block: int) -> dict:
-    """The line with the engine's default and, when ``Optimizer.flush_interval`` exists,
-    with the flush off (``flush_interval = 0`` on the optimiser)."""
-    from scratchnn.optimizer_base import Optimizer
+    """The line with the engine's default and, when ``TrainingStep.flush_every`` exists,
+    with the flush off (``flush_every = 0`` on the step)."""
+    from scratchnn.executor import TrainingStep
 
     out: dict = {
         "updates": updates,
@@ -132,7 +132,7 @@ def measure(data: dict, updates: int, block: int) -> dict:
         "dead_fraction_of_first_layer": DEAD_FRACTION,
         "settings": {},
     }
-    has_flush = hasattr(Optimizer, "flush_interval")
+    has_flush = hasattr(TrainingStep, "flush_every")
     out["has_flush_interval"] = has_flush
     out["settings"]["default"] = measure_one(data, updates, block, None)
     if has_flush:

@@ -307,7 +307,11 @@ def test_state_round_trip_continues_exactly(opt):
 
 
 def test_registry_and_config():
-    assert set(OPTIMIZER_TYPES) == {"GradientDescent", "RMSprop", "Adam", "AdamW"}
+    assert set(OPTIMIZER_TYPES) == {"GradientDescent", "Momentum", "RMSprop", "Adam", "AdamW"}
+    momentum = Momentum(0.3, 0.5)
+    assert isinstance(momentum, GradientDescent)
+    rebuilt = optimizer_from_config("Momentum", momentum.get_config())
+    assert type(rebuilt) is Momentum and rebuilt.get_config() == momentum.get_config()
     opt = AdamW(CosineDecay(0.1, 100), beta1=0.5, weight_decay=0.2)
     config = opt.get_config()
     assert config["learning_rate"] == {

@@ -1,94 +1,30 @@
-"""The optimiser base: state records, the stateful front over ``init``/``update``, and
-:func:`chain`, which composes gradient transformations with an optimiser.
+"""The optimiser base class: the learning rate and the stateful front over ``init``/``update``.
 
-The update rules themselves are in :mod:`scratchnn.optimizers`.
+The update rules themselves are in :mod:`scratchnn.optimizers`, their state records in
+:mod:`scratchnn.optimizer_state`, and :func:`~scratchnn.chain.chain` composes gradient
+transformations with an optimiser.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
 from ._validation import check_int, check_real
+from .optimizer_state import PendingState, State
 from .schedules import Schedule
 
-__all__ = [
-    "State",
-    "MomentumState",
-    "RMSpropState",
-    "AdamState",
-    "Optimizer",
-    "Chain",
-    "chain",
-    "flush_subnormals",
-    "LearningRate",
-]
+__all__ = ["Optimizer", "LearningRate", "check_pairs"]
 
 LearningRate = Union[float, Callable[[int], float]]
 Arrays = Sequence[np.ndarray]
 
 
-# ---------------------------------------------------------------------------------------------
-# State records
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class State:
-    """An optimiser's state: ``count``, the number of updates done."""
-
-    count: int = 0
-
-    @classmethod
-    def buffer_names(cls) -> tuple[str, ...]:
-        """The per-parameter buffer fields (lists of arrays), in declaration order."""
-        return tuple(f.name for f in dataclasses.fields(cls) if f.name != "count")
-
-
-@dataclass
-class MomentumState(State):
-    """Gradient descent with momentum: the velocities :math:`M`."""
-
-    velocities: list[np.ndarray] = field(default_factory=list)
-
-
-@dataclass
-class RMSpropState(State):
-    """RMSprop: the running averages :math:`s` of the squared gradients."""
-
-    square_averages: list[np.ndarray] = field(default_factory=list)
-
-
-@dataclass
-class AdamState(State):
-    """Adam: the first and second moment estimates :math:`m` and :math:`v`."""
-
-    first_moments: list[np.ndarray] = field(default_factory=list)
-    second_moments: list[np.ndarray] = field(default_factory=list)
-
-
 def _zeros(params: Arrays) -> list[np.ndarray]:
     return [np.zeros_like(p) for p in params]
-
-
-def flush_subnormals(x: np.ndarray) -> np.ndarray:
-    """``x`` with every value smaller in magnitude than the dtype's smallest normal number
-    (``np.finfo(x.dtype).tiny``: about 1.2e-38 in float32, 2.2e-308 in float64) set to zero.
-
-    Such subnormal numbers are slower to compute with on most CPUs, and they
-    change nothing that matters: a first moment of 1e-39 moves a parameter by about 1e-34.
-    """
-    return np.where(np.abs(x) < np.finfo(x.dtype).tiny, 0, x)
-
-
-# ---------------------------------------------------------------------------------------------
-# The base class: learning rate, the stateful front, saving
-# ---------------------------------------------------------------------------------------------
 
 
 class Optimizer:
@@ -107,22 +43,14 @@ class Optimizer:
 
     Notes
     -----
-    Subclasses name their state record in ``state_type`` and implement ``update``.
-
-    **Subnormal numbers.** A buffer entry whose gradient stays exactly zero (a ReLU unit that
-    no longer fires) decays geometrically (:math:`m \\leftarrow \\beta_1 m`) into the
-    subnormal range below the dtype's smallest normal number, where arithmetic is slower on
-    most CPUs (on the 2-core AMD EPYC VM of ``benchmarks/RESULTS.md``, an Adam update with two
-    thirds of the first layer's moments subnormal took 1.24× as long; CPUs differ).
-    Every ``flush_interval`` updates (16; a class attribute, 0 turns it off) the built-in
-    optimisers therefore set such entries to zero (:meth:`flush`, after the update is
-    computed), at the cost of one pass over the state every 16 updates. An entry stays
-    subnormal for at most 16 updates, and a zero-gradient entry flushed to zero stays zero.
+    Subclasses name their state record in ``state_type`` (:mod:`scratchnn.optimizer_state`)
+    and implement ``update``. ``reads_params`` says whether ``update`` reads ``params``
+    (only decoupled weight decay does): the executor gathers them only then.
     """
 
     state_type: type[State] = State
-    #: Every how many updates :meth:`flush` clears subnormal state (0: never).
-    flush_interval: int = 16
+    #: Whether :meth:`update` reads ``params`` (the executor passes them only then).
+    reads_params: bool = False
 
     def __init__(self, learning_rate: LearningRate) -> None:
         if not callable(learning_rate):
@@ -138,17 +66,6 @@ class Optimizer:
     def update(self, grads: Arrays, state: State, params: Arrays) -> tuple[list, State]:
         """``(updates, next state)``; the parameters become ``params + updates``."""
         raise NotImplementedError  # pragma: no cover - abstract
-
-    def flush(self, state: State) -> State:
-        """``state`` with its subnormal buffer entries set to zero (:func:`flush_subnormals`)
-        when its ``count`` is a multiple of ``flush_interval``; otherwise ``state`` itself."""
-        if not self.flush_interval or state.count % self.flush_interval:
-            return state
-        flushed = {
-            name: [flush_subnormals(b) for b in getattr(state, name)]
-            for name in state.buffer_names()
-        }
-        return dataclasses.replace(state, **flushed)
 
     def learning_rate_at(self, count: int) -> float:
         """The learning rate of the update made after ``count`` updates."""
@@ -203,7 +120,7 @@ class Optimizer:
         ValueError
             If ``params`` and ``grads`` differ in length or in the shape of some entry.
         """
-        _check_pairs(params, grads)
+        check_pairs(params, grads)
         if not self._state_fits(params):
             count = self.step_count
             self.reset(params)
@@ -252,7 +169,7 @@ class Optimizer:
         if signatures or not self.state_names:
             self.state = self.state_type(step_count, *lists)
         else:
-            self.state = _PendingState(step_count)
+            self.state = PendingState(step_count)
 
     def get_config(self) -> dict[str, Any]:
         """Constructor arguments. A :class:`Schedule` learning rate is described as
@@ -273,12 +190,8 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
 
-@dataclass
-class _PendingState(State):
-    """A count without buffers yet (a restored count; the buffers come at the next step)."""
-
-
-def _check_pairs(params: Arrays, grads: Arrays) -> None:
+def check_pairs(params: Arrays, grads: Arrays) -> None:
+    """Raise ValueError unless ``grads`` pairs with ``params``: same length and shapes."""
     if len(params) != len(grads):
         raise ValueError(
             f"params and grads must have the same length, got {len(params)} and {len(grads)}"
@@ -288,97 +201,3 @@ def _check_pairs(params: Arrays, grads: Arrays) -> None:
             raise ValueError(
                 f"grads[{i}] must have the shape of params[{i}] {p.shape}, got {g.shape}"
             )
-
-
-# ---------------------------------------------------------------------------------------------
-# Composition
-# ---------------------------------------------------------------------------------------------
-
-
-class Chain(Optimizer):
-    """Gradient transformations followed by an optimiser (see :func:`chain`).
-
-    ``update`` threads the gradients through every transformation, then the optimiser; the
-    state is the tuple of their states. The stateful front keeps each part's state on the
-    part itself, so the optimiser passed in keeps counting (``train`` resumes it).
-    """
-
-    def __init__(self, *parts: Any) -> None:
-        if not parts or not isinstance(parts[-1], Optimizer):
-            raise TypeError("chain(...) must end with an Optimizer")
-        for i, part in enumerate(parts[:-1]):
-            if not (
-                callable(getattr(part, "init", None)) and callable(getattr(part, "update", None))
-            ):
-                raise TypeError(f"chain part {i} must have init() and update(), got {part!r}")
-        self.transforms = list(parts[:-1])
-        self.optimizer: Optimizer = parts[-1]
-        self.transform_states: list[Any] = [None] * len(self.transforms)
-
-    learning_rate = property(lambda self: self.optimizer.learning_rate)
-
-    def learning_rate_at(self, count: int) -> float:
-        return self.optimizer.learning_rate_at(count)
-
-    @property
-    def state_type(self) -> type[State]:  # type: ignore[override]
-        return self.optimizer.state_type
-
-    @property
-    def state(self) -> tuple:  # type: ignore[override]
-        return (*self.transform_states, self.optimizer.state)
-
-    @state.setter
-    def state(self, value: tuple) -> None:
-        if value is None:  # Optimizer.__init__
-            return
-        *self.transform_states, self.optimizer.state = value
-
-    @property
-    def step_count(self) -> int:  # type: ignore[override]
-        return self.optimizer.step_count
-
-    def init(self, params: Arrays) -> tuple:
-        return (*(t.init(params) for t in self.transforms), self.optimizer.init(params))
-
-    def update(self, grads: Arrays, state: tuple, params: Arrays) -> tuple[list, tuple]:
-        states = []
-        for transform, s in zip(self.transforms, state):
-            grads, s = transform.update(grads, s, params)
-            states.append(s)
-        updates, last = self.optimizer.update(grads, state[-1], params)
-        return updates, (*states, last)
-
-    def step(self, params: Arrays, grads: Arrays) -> None:
-        _check_pairs(params, grads)
-        for i, transform in enumerate(self.transforms):
-            if self.transform_states[i] is None:
-                self.transform_states[i] = transform.init(params)
-            grads, self.transform_states[i] = transform.update(
-                grads, self.transform_states[i], params
-            )
-        self.optimizer.step(params, grads)
-
-    def get_state(self) -> dict[str, Any]:
-        return self.optimizer.get_state()
-
-    def set_state(self, step_count: int, buffers: dict[str, Arrays]) -> None:
-        self.optimizer.set_state(step_count, buffers)
-
-    def get_config(self) -> dict[str, Any]:
-        return self.optimizer.get_config()
-
-    def __repr__(self) -> str:
-        return "chain(" + ", ".join(map(repr, [*self.transforms, self.optimizer])) + ")"
-
-
-def chain(*parts: Any) -> Chain:
-    """Compose gradient transformations with an optimiser, applied left to right.
-
-    Examples
-    --------
-    >>> from scratchnn.optimizers import Adam, chain
-    >>> from scratchnn.regularization import ClipByGlobalNorm, WeightDecay
-    >>> opt = chain(WeightDecay(1e-4), ClipByGlobalNorm(1.0), Adam(1e-3))
-    """
-    return Chain(*parts)

@@ -11,10 +11,6 @@ Every optimiser is a pure pair of functions (optax's shape) plus a small statefu
   the parameters in place. ``step_count``, ``current_learning_rate`` and the buffer names
   read the state.
 
-Every 16 updates the state's subnormal entries (below the dtype's smallest normal number,
-where most CPUs compute slower) are set to zero: see
-:meth:`~scratchnn.optimizer_base.Optimizer.flush`.
-
 The learning rate is a positive number or a schedule (:mod:`scratchnn.schedules`).
 :func:`chain` composes gradient transformations (:mod:`scratchnn.regularization`) with an
 optimiser. The training loop runs the same updates in place on flat arrays
@@ -55,16 +51,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._validation import check_real
-from .optimizer_base import (
-    AdamState,
-    Chain,
-    LearningRate,
-    MomentumState,
-    Optimizer,
-    RMSpropState,
-    State,
-    chain,
-)
+from .chain import Chain, chain
+from .optimizer_base import LearningRate, Optimizer
+from .optimizer_state import AdamState, MomentumState, RMSpropState, State
 from .regularization import WeightDecay
 from .schedules import (
     SCHEDULE_TYPES,
@@ -86,7 +75,7 @@ __all__ = [
     "AdamW",
     "OPTIMIZER_TYPES",
     "optimizer_from_config",
-    # re-exported from scratchnn.optimizer_base and scratchnn.schedules
+    # re-exported from scratchnn.optimizer_state, .optimizer_base, .chain and .schedules
     "State",
     "MomentumState",
     "RMSpropState",
@@ -165,15 +154,30 @@ class GradientDescent(Optimizer):
             updates = [m * v - lr * g for v, g in zip(velocities, grads)]  # Δθ = λM − μg
         else:
             updates = velocities  # Δθ = M
-        return updates, self.flush(MomentumState(state.count + 1, velocities))
+        return updates, MomentumState(state.count + 1, velocities)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
-def Momentum(learning_rate: LearningRate, momentum: float = 0.9) -> GradientDescent:
-    """Heavy-ball momentum, the series' Part 4 rule: ``GradientDescent(lr, momentum)``."""
-    return GradientDescent(learning_rate, momentum=momentum)
+class Momentum(GradientDescent):
+    """Heavy-ball momentum, the series' Part 4 rule: :class:`GradientDescent` with a
+    momentum of 0.9 by default.
+
+    .. math:: M \\leftarrow \\lambda M - \\mu g, \\qquad \\theta \\leftarrow \\theta + M
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+    momentum : float, default 0.9
+        :math:`\\lambda` in [0, 1).
+    nesterov : bool, default False
+    """
+
+    def __init__(
+        self, learning_rate: LearningRate, momentum: float = 0.9, nesterov: bool = False
+    ) -> None:
+        super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
 
 
 class RMSprop(Optimizer):
@@ -211,7 +215,7 @@ class RMSprop(Optimizer):
         lr, rho, eps = self.learning_rate_at(state.count), self.rho, self.epsilon
         s = [rho * s + (1 - rho) * g**2 for s, g in zip(state.square_averages, grads)]
         updates = [-lr * g / (np.sqrt(s_k) + eps) for g, s_k in zip(grads, s)]
-        return updates, self.flush(RMSpropState(state.count + 1, s))
+        return updates, RMSpropState(state.count + 1, s)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
@@ -253,13 +257,6 @@ class Adam(Optimizer):
     ----------
     first_moments, second_moments : list of ndarray
         :math:`m` and :math:`v` per parameter.
-
-    Notes
-    -----
-    The moments of a parameter whose gradient stays zero (a dead ReLU unit) decay towards
-    zero through the subnormal numbers, which are slow on most CPUs; every
-    ``flush_interval`` (16) updates entries below the dtype's smallest normal number are set
-    to zero (:meth:`~scratchnn.optimizer_base.Optimizer.flush`).
     """
 
     state_type = AdamState
@@ -291,7 +288,7 @@ class Adam(Optimizer):
                 -lr * (m_k / (1 - b1**t)) / (np.sqrt(v_k / (1 - b2**t)) + eps)
                 for m_k, v_k in zip(m, v)
             ]
-        return updates, self.flush(AdamState(t, m, v))
+        return updates, AdamState(t, m, v)
 
     def get_config(self) -> dict[str, Any]:
         config = {
@@ -329,6 +326,8 @@ class AdamW(Adam):
         and other 1-D parameters do not.
     """
 
+    reads_params = True
+
     def __init__(
         self,
         learning_rate: LearningRate = 0.001,
@@ -362,7 +361,7 @@ class AdamW(Adam):
 
 #: Optimiser classes by name (used to rebuild saved optimisers).
 OPTIMIZER_TYPES: dict[str, type[Optimizer]] = {
-    cls.__name__: cls for cls in (GradientDescent, RMSprop, Adam, AdamW)
+    cls.__name__: cls for cls in (GradientDescent, Momentum, RMSprop, Adam, AdamW)
 }
 
 

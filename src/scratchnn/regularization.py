@@ -5,7 +5,7 @@ A gradient transformation has explicit state, as the optimisers do (optax's shap
 * ``init(params) -> state``;
 * ``update(grads, state, params) -> (grads, state)``: new gradient arrays, never in place.
 
-They compose with an optimiser through :func:`scratchnn.optimizers.chain`, and the training
+They compose with an optimiser through :func:`scratchnn.chain.chain`, and the training
 loop's ``weight_decay`` and ``clip_norm`` arguments build exactly that chain:
 weight decay first, then clipping, so the clipped gradient is the one the optimiser sees.
 :class:`~scratchnn.optimizers.AdamW` reuses :meth:`WeightDecay.terms` for its decoupled decay.
@@ -45,6 +45,9 @@ class WeightDecay:
     batch of ``n`` samples with a mean loss, i.e. :math:`\\lambda = \\alpha / n`.
     """
 
+    #: :meth:`update` reads ``params`` (see :class:`~scratchnn.optimizer_base.Optimizer`).
+    reads_params = True
+
     def __init__(self, weight_decay: float, decay_biases: bool = False) -> None:
         self.weight_decay = check_real(weight_decay, "weight_decay", "[0, inf)")
         self.decay_biases = bool(decay_biases)
@@ -77,8 +80,13 @@ class WeightDecay:
 
 
 def global_norm(arrays: Sequence[np.ndarray]) -> float:
-    """:math:`\\sqrt{\\sum_k \\lVert a_k \\rVert_2^2}` over all arrays (elements flattened)."""
-    return math.sqrt(sum(float(np.sum(a.astype(np.float64) ** 2)) for a in arrays))
+    """:math:`\\sqrt{\\sum_k \\lVert a_k \\rVert_2^2}` over all arrays (elements flattened).
+
+    The sum of squares is taken in float64 whatever the arrays' dtype, so float32 gradients
+    as large as float32 allows (about 3e38) still have a finite norm.
+    """
+    squares = (np.asarray(a, dtype=np.float64).ravel() for a in arrays)
+    return math.sqrt(sum(float(np.vdot(a, a)) for a in squares))  # ‖a‖² = a·a
 
 
 @dataclass
@@ -106,6 +114,8 @@ class ClipByGlobalNorm:
     max_norm : float
         :math:`c > 0`.
     """
+
+    reads_params = False
 
     def __init__(self, max_norm: float) -> None:
         self.max_norm = check_real(max_norm, "max_norm", "(0, inf)")

@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 
 from .._sparse import is_sparse
-from .._validation import as_float_array, check_same_length
+from .._validation import as_float_array, check_int, check_same_length
 from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Optimizer
+from .flat_update import FLUSH_EVERY, FlatLayout, FlatUpdate
 from .layer_kernels import Slot
 from .loss_kernels import loss_pass
-from .optimizer_kernels import FlatUpdate, _views
 
 __all__ = ["TrainingStep", "check_training_objects", "MAX_PLANS"]
 
@@ -62,10 +62,14 @@ class TrainingStep:
         Any optimiser or :func:`~scratchnn.optimizers.chain`; its ``state`` is kept readable
         (views of the executor's flat buffers).
 
+    flush_every : int, default 16
+        Every how many updates the optimiser state's subnormal entries are set to zero (0:
+        never): they are slow to compute with on some CPUs (:mod:`.flat_update`).
+
     Notes
     -----
-    Arrays returned by :meth:`loss_and_gradients` (``output``) are buffers reused by the next
-    step. When a layer's parameter array is replaced (not written into), for instance by
+    Every array handed out (:meth:`predict`, :meth:`evaluate`, :meth:`last_output`) is a new
+    one; the buffers the kernels reuse stay inside. When a layer's parameter array is replaced (not written into), for instance by
     ``network.astype``, the step binds the new arrays at its next call.
 
     The passes for a shape of input batch are made at its first batch (the kernels' passes
@@ -76,10 +80,18 @@ class TrainingStep:
     (:mod:`.layer_kernels`: sparse × dense products); sparse batches have passes of their own.
     """
 
-    def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
+    def __init__(
+        self,
+        network: Sequential,
+        loss: Loss,
+        optimizer: Optimizer,
+        *,
+        flush_every: int = FLUSH_EVERY,
+    ) -> None:
         check_training_objects(network, loss, optimizer)
         self.network, self.loss, self.optimizer = network, loss, optimizer
-        self.output: np.ndarray | None = None
+        self._flush_every = check_int(flush_every, "flush_every", low=0)
+        self._output: np.ndarray | None = None
         self.logits: np.ndarray | None = None
         self._params: list[np.ndarray] = []
         self._prepared: tuple | None = None
@@ -92,8 +104,9 @@ class TrainingStep:
         self.fused = self.network.fuses_with(self.loss)
         dtype = params[0].dtype if params else np.dtype(np.float64)
         self.dtype = dtype
-        self.grad_flat = np.zeros(sum(p.size for p in params), dtype=dtype)
-        views = iter(_views(self.grad_flat, [p.shape for p in params]))
+        layout = FlatLayout([p.shape for p in params])
+        self.grad_flat = np.zeros(layout.size, dtype=dtype)
+        views = iter(layout.split(layout.group_views(self.grad_flat)))
         self.slots = []
         for layer in self.network.layers:
             grads = {name: next(views) for name in layer.params}
@@ -115,7 +128,20 @@ class TrainingStep:
         ]
         self._layers = list(self.network.layers)
         self._n_in = self.network.n_features_in
-        self.update_params = FlatUpdate(self.optimizer, params, self.grad_flat, self.grad_views)
+        self.update_params = FlatUpdate(
+            self.optimizer, params, layout, self.grad_flat, self._flush_every
+        )
+
+    @property
+    def flush_every(self) -> int:
+        """Every how many updates the optimiser state's subnormal entries are set to zero
+        (0: never; :func:`~.flat_update.flush_subnormals`)."""
+        return self._flush_every
+
+    @flush_every.setter
+    def flush_every(self, value: int) -> None:
+        self._flush_every = check_int(value, "flush_every", low=0)
+        self.update_params.flush_every = self._flush_every
 
     def _bound(self) -> bool:
         """Whether the network still has the layers and parameter arrays of the binding."""
@@ -171,7 +197,7 @@ class TrainingStep:
         y = self._forward(x)
         if y.shape != t.shape:
             raise ValueError(f"t must have the output's shape {y.shape}, got {t.shape}")
-        self.output = y
+        self._output = y
         plan = self._backwards.get(_plan_key(x))
         if plan is None:
             return self._first_backward(_plan_key(x), y, t, w)
@@ -191,9 +217,14 @@ class TrainingStep:
         self._prepared = (x, t, w, value)
         return value
 
+    def last_output(self) -> np.ndarray | None:
+        """A copy of the network's output in the last :meth:`loss_and_gradients` (None
+        before the first): the executor's buffer is reused, the copy is yours."""
+        return None if self._output is None else self._output.copy()
+
     def predict(self, x: Any) -> np.ndarray:
         """The network's output for ``x`` in evaluation mode (dropout off), computed by the
-        kernels into reused buffers: valid until the next call (copy it to keep it).
+        kernels (a new array: yours to keep).
 
         Gradients already computed are kept: ``train`` evaluates between an update's
         gradients and the next batch.
@@ -203,14 +234,14 @@ class TrainingStep:
         modes = [layer.training for layer in self.network.layers]
         self.network.eval()
         try:
-            return self._forward(self._as_batch(x, "x"))
+            return self._forward(self._as_batch(x, "x")).copy()
         finally:
             for layer, mode in zip(self.network.layers, modes):
                 layer.training = mode
 
     def evaluate(self, x: Any, t: Any, w: Any = None) -> tuple[float, np.ndarray]:
         """``(loss, output)`` of ``x`` against ``t`` (sample weights ``w``) in evaluation
-        mode, without gradients; the output is a reused buffer, as :meth:`predict`'s. A loss
+        mode, without gradients; the output is a new array, as :meth:`predict`'s. A loss
         that fuses with the output layer is computed from that layer's input (exact)."""
         y = self.predict(x)
         t = self._as_batch(t, "t")

@@ -14,6 +14,7 @@ from .history import History, TrainingDivergedError
 from .loop import train
 from .metrics import METRICS, accuracy
 from .progress import ProgressBar
+from .reference_step import ReferenceStep
 
 __all__ = [
     "History",
@@ -27,6 +28,7 @@ __all__ = [
     "METRICS",
     "accuracy",
     "train",
+    "ReferenceStep",
     "split_batches",
     "EpochBatches",
     "FlatObjective",

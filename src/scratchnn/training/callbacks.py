@@ -50,8 +50,8 @@ class TrainingContext:
     learning_rate : float
         Learning rate of the current batch's update.
     outputs, targets : ndarray
-        The current batch's network outputs (before its update) and targets; the outputs
-        are the executor's buffer, valid until the next batch.
+        The current batch's network outputs (before its update; a copy, yours to keep) and
+        targets.
     weights : ndarray or None
         The current batch's sample weights (``train(..., sample_weight=...)``), else None.
     """

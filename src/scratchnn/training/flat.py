@@ -35,7 +35,7 @@ from ..losses import Loss
 from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..regularization import WeightDecay
-from .loop import check_sample_weight
+from .data import check_sample_weight
 
 __all__ = ["FlatObjective"]
 
@@ -159,7 +159,9 @@ class FlatObjective:
         self.unpack(theta)
         self.n_calls += 1
         value = self.scale * self._step.loss_and_gradients(self.x, self.t, self.w)
-        grad = np.multiply(self._step.grad_flat, self.scale, dtype=np.float64)
+        grad = np.empty(self.size, dtype=np.float64)
+        for g, s in zip(self._step.grad_views, self.slices):
+            np.multiply(g.ravel(), self.scale, out=grad[s])
         if self.l2:
             value += self._decay.penalty(self._params)
             for p, s in self._decayed:

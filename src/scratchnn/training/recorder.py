@@ -1,31 +1,16 @@
-"""The history recorder and the divergence check: two callbacks the training loop always has."""
+"""The history recorder: the callback that fills :class:`~.history.History` as training runs."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .callbacks import Callback, TrainingContext
-from .history import History, TrainingDivergedError
+from .data import TrainingData
+from .history import History
 from .metrics import Metric
 
-__all__ = ["TrainingData", "Recorder", "DivergenceCheck"]
-
-
-@dataclass
-class TrainingData:
-    """The arrays of a training run: training set, optional validation set, and their
-    sample weights (None: unweighted)."""
-
-    X: np.ndarray
-    T: np.ndarray
-    X_val: np.ndarray | None = None
-    T_val: np.ndarray | None = None
-    W: np.ndarray | None = None
-    W_val: np.ndarray | None = None
+__all__ = ["Recorder"]
 
 
 class Recorder(Callback):
@@ -44,8 +29,8 @@ class Recorder(Callback):
         averaged so, sample weights or not.
     record_params : bool
         Keep a copy of every parameter after every epoch.
-    step : TrainingStep
-        Evaluates the network (:meth:`TrainingStep.predict`: the kernels, reused buffers).
+    step : TrainingStep or ReferenceStep
+        Evaluates the network (``step.evaluate``: new arrays, no gradients).
     full_batch : bool, default False
         Full-batch training without shuffling or stochastic layers: the full pass is then
         the next update's own forward pass (:meth:`TrainingStep.prepare`), so the series'
@@ -106,7 +91,7 @@ class Recorder(Callback):
         data = self.data
         if self.full_batch:
             value = self.step.prepare(data.X, data.T, data.W)
-            y = self.step.output
+            y = self.step.last_output() if self.metrics else None
         else:
             value, y = self.step.evaluate(data.X, data.T, data.W)
         metrics = {name: float(fn(y, data.T)) for name, fn in self.metrics}
@@ -130,35 +115,3 @@ class Recorder(Callback):
         if self.record_params:
             params = context.network.named_parameters()
             history.params.append({name: p.copy() for name, p in params})
-
-
-class DivergenceCheck(Callback):
-    """Stop with :class:`TrainingDivergedError` when a batch loss, or an epoch's training or
-    validation loss, is NaN or infinite (a learning rate too high, most often). A batch is
-    checked before its update, so the parameters keep their last finite values."""
-
-    def on_train_begin(self, context: TrainingContext) -> None:
-        self.on_epoch_end(context)
-
-    def on_before_update(self, context: TrainingContext) -> None:
-        self._check(context.batch_loss, "loss", context, context.batch)
-
-    def on_epoch_end(self, context: TrainingContext) -> None:
-        history = context.history
-        if context.epoch or not math.isnan(history.train_loss[0]):  # NaN: not evaluated
-            self._check(history.train_loss[-1], "training loss", context, 0)
-        if history.validation_loss:
-            self._check(history.validation_loss[-1], "validation loss", context, 0)
-
-    def _check(self, value: float, what: str, context: TrainingContext, batch: int) -> None:
-        if math.isfinite(value):
-            return
-        epoch = context.epoch
-        where = f"epoch {epoch}, batch {batch}" if batch else f"the end of epoch {epoch}"
-        raise TrainingDivergedError(
-            f"{what} became {value} at {where}: training diverged "
-            f"(learning rate {context.optimizer.current_learning_rate:g} may be too high)",
-            epoch,
-            batch,
-            context.history,
-        )
