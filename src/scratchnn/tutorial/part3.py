@@ -23,8 +23,9 @@ Text and code disagree (docs/tutorial-notes.md, Part 3); scratchnn follows the t
 * **Update form.** The code returns ``mean(w_h - μ x_i δ_h,i)`` and ``mean(b_o - μ δ_o,i)``
   (per-sample updates, averaged), which is exactly one gradient step on the mean loss —
   what the engine does.
-* The text's helper signatures and "white dots" change no number; the figure follows the
-  code.
+* **Helper signatures** (``gradient_bias_out(h, grad_output)`` in the text, one argument in
+  the code) and the "white dots" of the text (the figure draws white segments and a final
+  star) do not change any number; the figure follows the code.
 
 With the defaults the tutorial prints::
 
@@ -38,8 +39,9 @@ the trained classifier predicts blue exactly where :math:`e^{-(x w_h)^2} \\ge -b
 Figures: the samples; the RBF; the mean cross-entropy over
 ``w_h ∈ linspace(-3, 3, 50)``, ``b_o ∈ linspace(-2.5, 1.5, 50)`` as a 3-D magma surface;
 the same with the updates (axis limits w_h −2.5…2.5, b_o −2.5…1.5, as in the tutorial);
-the classification of the input line on a 50×50 grid; and the projection x → h. A path
-that leaves the tutorial's grid (other settings) widens the path figure's grid and limits.
+the classification of the input line on a 50×50 grid; and the projection x → h. When the
+path leaves the tutorial's grid (other settings), the path figure's grid and limits are
+widened to contain it.
 """
 
 from __future__ import annotations
