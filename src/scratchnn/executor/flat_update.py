@@ -1,29 +1,25 @@
-"""Optimiser updates on flat storage: the reference update rules, run on whole-network arrays.
+"""Optimiser updates on flat storage: one NumPy call per operation for the whole network.
 
-The update rules of :mod:`scratchnn.optimizers` and the transformations of
-:mod:`scratchnn.regularization` are written once, as plain NumPy on lists of arrays. They are
-elementwise, but for the global norm (a sum over everything), so they compute the same on a
-concatenation of the parameters as on each parameter apart. The executor therefore keeps
-every gradient in one flat array and hands the *reference* rules a few long arrays instead
-of one per parameter: each operation is then one NumPy call for the whole network
-(PyTorch's ``_multi_tensor_adam`` beside ``_single_tensor_adam``; tinygrad's fused step,
-which flattens around the formula rather than restating it).
+The executor keeps every gradient in one flat array, and every optimiser buffer
+(``first_moments`` …) too, laid out by kind (:class:`FlatLayout`): every weight matrix first,
+then every vector. An update is then one NumPy call per operation for the whole network instead
+of one per parameter array (PyTorch's ``_multi_tensor_adam`` beside ``_single_tensor_adam``).
 
-The flat storage is laid out by kind (:class:`FlatLayout`): every weight matrix first, then
-every vector. The rules get one array per kind, the matrices as one row of shape ``(1, n)``
-and the vectors as one ``(m,)`` array, so that a rule which treats matrices and vectors
-differently (weight decay leaves the biases alone) still sees which is which.
+* **Transformations** (weight decay, clipping: :mod:`scratchnn.regularization`) run as their
+  own reference ``update`` on the flat arrays, flattened around the formula (tinygrad's fused
+  step): the executor hands them one array per kind, the matrices as one row of shape
+  ``(1, n)`` and the vectors as one ``(m,)`` array, so a rule that treats matrices and vectors
+  differently (weight decay leaves the biases alone) still sees which is which, and a global
+  norm is a sum over everything either way.
+* **Optimisers** run their in-place kernels (:mod:`.optimizer_kernels`, the only other copy of
+  their rules: why, measured, is said there), AdamW's decoupled decay being the reference
+  :meth:`~scratchnn.regularization.WeightDecay.terms`.
+* The optimiser's ``state`` record stays readable per parameter: its buffers are views of the
+  flat buffers (``optimizer.first_moments[0]`` is the first layer's weight matrix's).
+* Every ``flush_every`` updates the state's subnormal entries are set to zero
+  (:func:`flush_subnormals`): a CPU matter, kept here, out of the math.
 
-Around the formulas the executor adds only what is about the machine:
-
-* the optimiser's ``state`` record stays readable per parameter: its buffers are views of
-  the flat state the rules return (``optimizer.first_moments[0]`` is the first layer's);
-* every ``flush_every`` updates it sets the state's subnormal entries to zero
-  (:func:`flush_subnormals`), a CPU matter kept out of the math;
-* parameters are gathered into flat storage only for rules that read them
-  (``reads_params``: weight decay), and the update is added to each layer's own array.
-
-Only the built-in rules take this route (a subclass may change the math); anything else runs
+Anything else (a user's own optimiser or transformation, a subclass) runs its own ``update``
 on per-parameter arrays, as the plain path does.
 """
 
@@ -36,22 +32,23 @@ import numpy as np
 
 from ..chain import Chain
 from ..optimizer_base import Optimizer
-from ..optimizer_state import State
-from ..optimizers import Adam, AdamW, GradientDescent, Momentum, RMSprop
+from ..optimizers import AdamW
 from ..regularization import ClipByGlobalNorm, WeightDecay
+from .optimizer_kernels import OPTIMIZER_KERNELS
 
 __all__ = ["FlatLayout", "FlatUpdate", "flush_subnormals", "FLUSH_EVERY"]
 
-#: The rules whose math is elementwise over the parameters (or a sum over all of them).
-FLAT_RULES = frozenset(
-    {GradientDescent, Momentum, RMSprop, Adam, AdamW, WeightDecay, ClipByGlobalNorm}
-)
+#: The transformations whose math is elementwise (or a sum over all entries): they run on the
+#: flat arrays as they are (exact types: a subclass may change the math).
+FLAT_TRANSFORMS = frozenset({WeightDecay, ClipByGlobalNorm})
 
 #: Every how many updates the optimiser state's subnormal entries are set to zero.
 FLUSH_EVERY = 16
 
 
-def flush_subnormals(x: np.ndarray) -> None:
+def flush_subnormals(
+    x: np.ndarray, work: np.ndarray | None = None, mask: np.ndarray | None = None
+) -> None:
     """Set, in place, every entry of ``x`` smaller in magnitude than the dtype's smallest
     normal number (``np.finfo(x.dtype).tiny``: about 1.2e-38 in float32, 2.2e-308 in
     float64) to zero.
@@ -60,8 +57,12 @@ def flush_subnormals(x: np.ndarray) -> None:
     decays geometrically (:math:`m \\leftarrow \\beta_1 m`) into the subnormal range, where
     arithmetic is many times slower on some CPUs. Such values change nothing that matters:
     a first moment of 1e-39 moves a parameter by about 1e-34.
+
+    ``work`` (shaped and typed as ``x``) and ``mask`` (bool, shaped as ``x``) are arrays to
+    compute in, when the caller has them.
     """
-    np.copyto(x, 0, where=np.abs(x) < np.finfo(x.dtype).tiny)
+    magnitude = np.abs(x, out=work)
+    np.copyto(x, 0, where=np.less(magnitude, np.finfo(x.dtype).tiny, out=mask))
 
 
 class FlatLayout:
@@ -130,7 +131,7 @@ class FlatUpdate:
         The layers' parameter arrays (updated in place), in the network's order.
     layout : FlatLayout
     grad_flat : ndarray, shape (layout.size,)
-        The flat gradients the layer kernels write.
+        The flat gradients the layer kernels write (never modified here).
     flush_every : int, default FLUSH_EVERY
         Every how many updates the state's subnormal entries are set to zero (0: never).
     """
@@ -146,50 +147,61 @@ class FlatUpdate:
         self.chain = optimizer if isinstance(optimizer, Chain) else None
         self.optimizer = optimizer.optimizer if self.chain else optimizer
         self.params, self.layout, self.flush_every = params, layout, flush_every
-        self.grads = layout.group_views(grad_flat)
-        self.dtype = grad_flat.dtype
-        parts = [*(self.chain.transforms if self.chain else ()), self.optimizer]
-        self.flat = [type(part) in FLAT_RULES for part in parts]
-        self.reads_params = any(getattr(part, "reads_params", True) for part in parts)
-        self._param_flat = np.empty_like(grad_flat) if self.reads_params else None
-        self.record: Any = None  # the per-parameter record handed to the optimiser
-        self.flat_state: Any = None  # the same state, flat
+        self.grad_flat, self.grads = grad_flat, layout.group_views(grad_flat)
+        self.kernel = OPTIMIZER_KERNELS.get(type(self.optimizer))
+        transforms = self.chain.transforms if self.chain else []
+        self.flat_transforms = [type(t) in FLAT_TRANSFORMS for t in transforms]
+        reads = any(getattr(t, "reads_params", True) for t in transforms)
+        self._param_flat = np.empty_like(grad_flat) if reads else None
+        self._transformed = np.empty_like(grad_flat) if transforms else None
+        self.scratch = np.empty_like(grad_flat)
+        self._steps = self._per_param(self.scratch)
+        self._mask: np.ndarray | None = None
+        self.record: Any = None  # the per-parameter state record handed to the optimiser
+        self.buffers: dict[str, np.ndarray] = {}  # the same state, flat
+
+    def _per_param(self, flat: np.ndarray) -> list[np.ndarray]:
+        return self.layout.split(self.layout.group_views(flat))
 
     def __call__(self) -> None:
         """One update: the chain's transformations, then the optimiser's rule."""
-        params = self._gathered_params() if self.reads_params else ()
-        grads = self.grads
-        if self.chain is not None:
-            grads = self._transform(grads, params)
+        grad = self.grad_flat if self.chain is None else self._transform()
         opt = self.optimizer
-        if not self.flat[-1]:
-            opt.step(self.params, self.layout.split(grads))
+        if self.kernel is None:
+            opt.step(self.params, self._per_param(grad))
             return
         if opt.state is not self.record or self.record is None:
             self._adopt_state()
-        updates, state = opt.update(grads, self.flat_state, params)
-        for p, u in zip(self.params, self.layout.split(updates)):
-            p += u  # θ ← θ + Δθ
-        if self.flush_every and state.count % self.flush_every == 0:
-            for name in state.buffer_names():
-                for buffer in getattr(state, name):
-                    flush_subnormals(buffer)
-        self._set_state(state)
+        record = self.record
+        lr = opt.learning_rate_at(record.count)
+        if type(opt) is AdamW:
+            for p, d in zip(self.params, opt.decay.terms(self.params)):
+                if d is not None:
+                    p -= lr * d  # θ ← θ − μλθ (decoupled decay)
+        self.kernel(grad, self.buffers, self.scratch, opt, lr, record.count + 1)
+        for p, s in zip(self.params, self._steps):
+            p -= s
+        record.count += 1
+        if self.flush_every and record.count % self.flush_every == 0:
+            if self._mask is None:
+                self._mask = np.empty(self.scratch.shape, dtype=bool)
+            for buffer in self.buffers.values():
+                flush_subnormals(buffer, self.scratch, self._mask)
 
-    def _gathered_params(self) -> list[np.ndarray]:
-        """The parameters copied into flat storage, as one array per kind."""
-        flat = self._param_flat
-        for view, p in zip(self.layout.split(self.layout.group_views(flat)), self.params):
-            view[...] = p
-        return self.layout.group_views(flat)
-
-    def _transform(self, grads: list, params: Sequence) -> list:
-        """The chain's transformations, each the reference rule (on flat arrays when built
-        in, per parameter otherwise); their states stay on the chain."""
-        chain = self.chain
+    def _transform(self) -> np.ndarray:
+        """The chain's transformations, each its reference rule (on the flat arrays when
+        built in, per parameter otherwise); their states stay on the chain. The flat
+        transformed gradient (``grad_flat`` itself when nothing changed it)."""
+        chain, layout = self.chain, self.layout
+        params: Sequence[np.ndarray] = ()
+        if self._param_flat is not None:
+            params = layout.group_views(self._param_flat)
+            for view, p in zip(layout.split(params), self.params):
+                view[...] = p
+        grads = self.grads
         for i, transform in enumerate(chain.transforms):
             state = chain.transform_states[i]
-            if self.flat[i]:
+            if self.flat_transforms[i]:
                 if state is None:
                     state = transform.init(grads)
                 grads, chain.transform_states[i] = transform.update(grads, state, params)
@@ -197,33 +209,30 @@ class FlatUpdate:
             if state is None:
                 state = transform.init(self.params)
             per_param, chain.transform_states[i] = transform.update(
-                self.layout.split(grads), state, self.params
+                layout.split(grads), state, self.params
             )
-            grads = self.layout.join(per_param, self.dtype)
-        return grads
+            grads = layout.join(per_param, self.grad_flat.dtype)
+        if all(g is h for g, h in zip(grads, self.grads)):
+            return self.grad_flat
+        for view, g in zip(layout.group_views(self._transformed), grads):
+            view[...] = g
+        return self._transformed
 
     def _adopt_state(self) -> None:
-        """Flat state from the optimiser's own (a fitting state is copied in; otherwise
-        zero buffers, the count kept)."""
+        """Flat buffers for the optimiser's state (a fitting state is copied in; otherwise
+        zero buffers, the count kept), and its record pointed at views of them."""
         opt = self.optimizer
         state, count = opt.state, opt.step_count
-        fits = isinstance(state, opt.state_type) and all(
-            [(a.shape, a.dtype) for a in getattr(state, name)]
-            == [(p.shape, p.dtype) for p in self.params]
-            for name in opt.state_names
-        )
-        if fits:
-            buffers = [self.layout.join(getattr(state, n), self.dtype) for n in opt.state_names]
-            flat = opt.state_type(count, *buffers)
-        else:
-            flat = opt.init(self.grads)
-            flat.count = count
-        self._set_state(flat)
-
-    def _set_state(self, flat: State) -> None:
-        """Keep ``flat`` and give the optimiser its per-parameter views."""
-        names = flat.buffer_names()
-        split = self.layout.split
-        self.flat_state = flat
-        self.record = type(flat)(flat.count, *(split(getattr(flat, n)) for n in names))
-        self.optimizer.state = self.record
+        record = opt.state_type(count)
+        for name in opt.state_names:
+            flat = np.zeros_like(self.grad_flat)
+            views = self._per_param(flat)
+            old = getattr(state, name, None) if isinstance(state, opt.state_type) else None
+            if old is not None and [(a.shape, a.dtype) for a in old] == [
+                (p.shape, p.dtype) for p in self.params
+            ]:
+                for view, value in zip(views, old):
+                    view[...] = value
+            setattr(record, name, views)
+            self.buffers[name] = flat
+        opt.state = self.record = record
