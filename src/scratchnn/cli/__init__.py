@@ -11,7 +11,7 @@ interrupted (``"interrupted": true`` in the JSON), no figure is written, exit co
 command says is described in :mod:`scratchnn.cli._feedback`.
 
 The subcommands are the parts of :mod:`scratchnn.cli._registry`, in series order, then
-``all`` (:mod:`scratchnn.cli.all`), which runs them.
+``all`` (:mod:`scratchnn.cli.all_parts`), which runs them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Sequence, TextIO
 
 from .._version import __version__
-from . import all as _all
+from . import all_parts
 from . import report as _report
 from ._common import Parser, RunInterrupted, UsageError
 from ._feedback import ERROR, check_out_dir, deliver_figures, finish
@@ -51,7 +51,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     parser.add_argument("--version", action="version", version=f"scratchnn {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = {**PARTS, "all": _all, "report": _report}
+    modules = {**PARTS, "all": all_parts, "report": _report}
     for module in modules.values():
         module.register(subparsers)
     return parser, modules
