@@ -12,8 +12,7 @@ import pytest
 
 import scratchnn.plotting._show
 from checks import single_error_line
-from scratchnn.cli import _feedback, main
-from scratchnn.cli import all as cli_all
+from scratchnn.cli import _feedback, all_parts, main
 from scratchnn.cli._registry import PARTS
 from scratchnn.tutorial import part1, softmax
 
@@ -24,7 +23,7 @@ PART1_FIGURES = ["samples", "loss", "gradient_descent", "fitted_line"]
 @pytest.fixture
 def cheap_all(monkeypatch):
     """``scratchnn all`` over the two parts without training (fast)."""
-    monkeypatch.setattr(cli_all, "PARTS", {k: PARTS[k] for k in ("logistic", "softmax")})
+    monkeypatch.setattr(all_parts, "PARTS", {k: PARTS[k] for k in ("logistic", "softmax")})
 
 
 # --- which files were written ---------------------------------------------------------

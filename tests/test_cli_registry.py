@@ -46,7 +46,7 @@ def test_every_tutorial_part_has_a_subcommand():
 def test_parser_offers_the_parts_in_order_then_all_and_report():
     parser, modules = build_parser()
     assert _subcommand_names(parser) == [*SERIES, "all", "report"] == list(modules)
-    assert modules["all"] is scratchnn.cli.all
+    assert modules["all"] is scratchnn.cli.all_parts
 
 
 def _imports(path: Path):
@@ -78,9 +78,9 @@ def test_no_cli_submodule_imports_the_cli_package():
                 assert "cli" not in names, path.name
 
 
-def test_importing_cli_all_first_works_in_a_fresh_interpreter():
+def test_importing_cli_all_parts_first_works_in_a_fresh_interpreter():
     code = (
-        "import scratchnn.cli.all as a, sys\n"
+        "import scratchnn.cli.all_parts as a, sys\n"
         "assert list(a.PARTS) == sys.modules['scratchnn.cli._registry'].COMMANDS\n"
         "print(' '.join(a.PARTS))\n"
     )

@@ -1,7 +1,29 @@
-"""``python -m scratchnn``."""
+"""The ``scratchnn`` command (the console script) and ``python -m scratchnn``.
+
+:func:`main` imports the command line itself, so that Ctrl-C while it is imported (most of
+the start-up: matplotlib and the parts) ends like Ctrl-C anywhere else before there are
+results: one line on stderr, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130, not a
+traceback. (Ctrl-C while Python itself starts, or while ``import scratchnn`` loads NumPy
+before this module runs, still gets Python's own traceback.)
+"""
 
 import sys
 
-from .cli import main
+#: The line Ctrl-C before any result ends with (:data:`scratchnn.cli._common.INTERRUPTED`,
+#: written out here so that this module imports nothing).
+INTERRUPTED = "scratchnn: interrupted (Ctrl-C)"
 
-sys.exit(main())
+
+def main() -> int:
+    """Import and run the command line (:func:`scratchnn.cli.main`); return its exit code,
+    or 130 when Ctrl-C interrupts the import."""
+    try:
+        from .cli import main as run
+    except KeyboardInterrupt:
+        sys.stderr.write(INTERRUPTED + "\n")
+        return 130
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

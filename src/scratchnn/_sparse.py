@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ._blas import all_finite
+from ._validation import all_finite
 
 __all__ = ["is_sparse", "as_sparse_input", "USABLE_FORMATS"]
 

@@ -7,11 +7,13 @@ them; without either it says once how to get them. Bad input gives one line on s
 closed pipe (``scratchnn all | head -1``) ends quietly with exit code 0. Ctrl-C stops a
 run at the end of the current update: the results so far are printed, marked as
 interrupted (``"interrupted": true`` in the JSON), no figure is written, exit code 130.
+Ctrl-C before there are results (start-up, loading data, Part 5's gradient check) ends
+with one line, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130 too.
 ``--iterations`` and ``--epochs`` have upper limits (see ``--help``). What else the
 command says is described in :mod:`scratchnn.cli._feedback`.
 
 The subcommands are the parts of :mod:`scratchnn.cli._registry`, in series order, then
-``all`` (:mod:`scratchnn.cli.all`), which runs them.
+``all`` (:mod:`scratchnn.cli.all_parts`), which runs them.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from types import ModuleType
 from typing import Sequence, TextIO
 
 from .._version import __version__
-from . import all as _all
+from . import all_parts
 from . import report as _report
-from ._common import Parser, RunInterrupted, UsageError
+from ._common import INTERRUPTED, Parser, RunInterrupted, UsageError
 from ._feedback import ERROR, check_out_dir, deliver_figures, finish
 from ._registry import COMMANDS, PARTS
 
@@ -51,7 +53,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     parser.add_argument("--version", action="version", version=f"scratchnn {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = {**PARTS, "all": _all, "report": _report}
+    modules = {**PARTS, "all": all_parts, "report": _report}
     for module in modules.values():
         module.register(subparsers)
     return parser, modules
@@ -74,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success (also when the reader of stdout goes away), 2 for bad input (one line
         on stderr; ``scratchnn`` alone first prints its usage), 130 when interrupted
         (Ctrl-C: what was computed so far is printed, marked as interrupted, and no figure
-        is written).
+        is written; before there is anything to print, one line says so).
     """
     out, err = sys.stdout, sys.stderr
     with warnings.catch_warnings():
@@ -92,8 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             err.write(f"{ERROR}{message}\n")
             return 2
         except (KeyboardInterrupt, RunInterrupted) as exc:
-            _flush(out)
-            err.write(f"scratchnn: {exc or 'interrupted (Ctrl-C)'}\n")
+            _flush(out)  # a bare KeyboardInterrupt: before any result (loading data …)
+            err.write(f"scratchnn: {str(exc) or INTERRUPTED}\n")
             return 130
     return 0
 

@@ -17,6 +17,7 @@ __all__ = [
     "Parser",
     "UsageError",
     "RunInterrupted",
+    "INTERRUPTED",
     "MAX_ITERATIONS",
     "MAX_EPOCHS",
     "at_most",
@@ -37,6 +38,11 @@ class UsageError(Exception):
 
 class RunInterrupted(Exception):
     """Ctrl-C ended a run early; its partial results have been printed (exit code 130)."""
+
+
+#: What the command says (``scratchnn: interrupted (Ctrl-C)``, exit code 130) when Ctrl-C
+#: comes before there is anything to print: start-up, loading data, Part 5's gradient check.
+INTERRUPTED = "interrupted (Ctrl-C)"
 
 
 #: The most ``--iterations`` a part accepts: every iteration is kept for the tables and
