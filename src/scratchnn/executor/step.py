@@ -117,7 +117,7 @@ class TrainingStep:
         # to the first layer, which need not compute the gradient of its input
         last = len(self.slots) - (2 if self.fused else 1)
         self._backward_slots = [(self.slots[i], i > 0) for i in range(last, -1, -1)]
-        # by input shape: the forward passes; the loss pass, its factor and backward passes
+        # by input shape: the forward passes; the loss pass and the backward passes
         self._forwards: dict[tuple, list] = {}
         self._backwards: dict[tuple, tuple] = {}
         self._params = params  # held, so that no other array can take their ids
@@ -201,12 +201,10 @@ class TrainingStep:
         plan = self._backwards.get(_plan_key(x))
         if plan is None:
             return self._first_backward(_plan_key(x), y, t, w)
-        loss, factor, passes = plan
+        loss, passes = plan
         value, g = loss(self.logits, y, t, w)
         for backward in passes:
             g = backward(g)
-        if factor != 1.0:
-            self.grad_flat *= factor
         return value
 
     def prepare(self, x: Any, t: Any, w: Any = None) -> float:
@@ -303,18 +301,14 @@ class TrainingStep:
     ) -> float:
         """Loss and backward passes of a new input shape, made and run (its forward pass
         was made just before: no more shapes than forward passes)."""
-        loss, owned, factor = loss_pass(
-            self.loss, self.slots[-1], y, self.fused, self.grad_flat.size
-        )
+        loss, owned = loss_pass(self.loss, self.slots[-1], y, self.fused)
         value, g = loss(self.logits, y, t, w)
         passes = []
         for slot, need_input in self._backward_slots:
             backward, owned = slot.kernel.backward(slot, g, owned, need_input)
             g = backward(g)
             passes.append(backward)
-        self._backwards[shape] = (loss, factor, passes)
-        if factor != 1.0:
-            self.grad_flat *= factor
+        self._backwards[shape] = (loss, passes)
         return value
 
     def _drop_plans(self) -> None:

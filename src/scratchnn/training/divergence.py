@@ -13,7 +13,17 @@ __all__ = ["DivergenceCheck"]
 class DivergenceCheck(Callback):
     """Stop with :class:`TrainingDivergedError` when a batch loss, or an epoch's training or
     validation loss, is NaN or infinite (a learning rate too high, most often). A batch is
-    checked before its update, so the parameters keep their last finite values."""
+    checked before its update, so the parameters keep their last finite values.
+
+    Parameters
+    ----------
+    initial_loss : bool, default True
+        Whether the training loss before training (index 0 of the history) is measured:
+        not with ``epoch_loss="batches"``, whose entry 0 is NaN for "not measured".
+    """
+
+    def __init__(self, initial_loss: bool = True) -> None:
+        self.initial_loss = initial_loss
 
     def on_train_begin(self, context: TrainingContext) -> None:
         self.on_epoch_end(context)
@@ -23,7 +33,7 @@ class DivergenceCheck(Callback):
 
     def on_epoch_end(self, context: TrainingContext) -> None:
         history = context.history
-        if context.epoch or not math.isnan(history.train_loss[0]):  # NaN: not evaluated
+        if context.epoch or self.initial_loss:
             self._check(history.train_loss[-1], "training loss", context, 0)
         if history.validation_loss:
             self._check(history.validation_loss[-1], "validation loss", context, 0)

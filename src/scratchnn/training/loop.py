@@ -193,7 +193,8 @@ def train(
     recorder = Recorder(data, resolve_metrics(metrics), epoch_loss, record_params, step, full_batch)
     history = History(batches_per_epoch=len(batches))
     context = TrainingContext(network, loss, optimizer, history, epochs)
-    hooks = CallbackList([recorder, DivergenceCheck(), *grad_norms, *hooks])
+    check = DivergenceCheck(initial_loss=not recorder.batch_means)
+    hooks = CallbackList([recorder, check, *grad_norms, *hooks])
     return _loop(step, context, hooks, data, batches, shuffle, rng)
 
 
