@@ -21,9 +21,7 @@ __all__ = ["loss_pass"]
 LossPass = Callable[[Any, np.ndarray, np.ndarray, Any], tuple[float, Any]]
 
 
-def loss_pass(
-    loss: Loss, slot: Slot, y: np.ndarray, fused: bool
-) -> tuple[LossPass, bool]:
+def loss_pass(loss: Loss, slot: Slot, y: np.ndarray, fused: bool) -> tuple[LossPass, bool]:
     """``(run, owned)`` for outputs shaped like ``y`` of the last layer's ``slot``:
     ``run(z, y, t, w)`` gives the loss and ``g``, the gradient that starts backpropagation;
     ``owned``: ``g`` is an executor buffer. With ``fused``, ``g`` is the gradient at the input

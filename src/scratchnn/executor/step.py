@@ -29,7 +29,7 @@ from .flat_update import FLUSH_EVERY, FlatLayout, FlatUpdate
 from .layer_kernels import Slot
 from .loss_kernels import loss_pass
 
-__all__ = ["TrainingStep", "check_training_objects", "MAX_PLANS"]
+__all__ = ["Step", "TrainingStep", "check_training_objects", "MAX_PLANS"]
 
 #: Batch shapes whose passes (and buffers) a step keeps before it drops them all: training
 #: batches (two sizes), the training set and the validation set take four.
@@ -51,7 +51,37 @@ def _plan_key(x: Any) -> tuple:
     return x.shape if isinstance(x, np.ndarray) else ("sparse", *x.shape)
 
 
-class TrainingStep:
+class Step:
+    """What every training step shares: one call runs the batch's loss and gradients, then the
+    update. Subclasses implement :meth:`loss_and_gradients` and :meth:`update`."""
+
+    def __call__(self, x: Any, t: Any, w: Any = None) -> float:
+        """Forward, loss, backward and update on the batch ``(x, t)`` (sample weights ``w``,
+        shape (N,), or None); the loss before the update.
+
+        Raises
+        ------
+        FloatingPointError
+            If the loss is NaN or infinite (the batch holds NaN or infinity, or training
+            diverged); the parameters are then left as they were.
+        """
+        value = self.loss_and_gradients(x, t, w)
+        if not math.isfinite(value):
+            raise FloatingPointError(
+                f"the loss is {value}: the batch holds NaN or infinity, or training diverged "
+                "(is the learning rate too high?); the parameters were not updated"
+            )
+        self.update()
+        return value
+
+    def loss_and_gradients(self, x: Any, t: Any, w: Any = None) -> float:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def update(self) -> None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+
+class TrainingStep(Step):
     """``network``, ``loss`` and ``optimizer`` as one fast training step.
 
     Parameters
@@ -156,25 +186,6 @@ class TrainingStep:
         return True
 
     # -- the step ---------------------------------------------------------------------------
-    def __call__(self, x: Any, t: Any, w: Any = None) -> float:
-        """Forward, loss, backward and update on the batch ``(x, t)`` (sample weights ``w``,
-        shape (N,), or None); the loss before it.
-
-        Raises
-        ------
-        FloatingPointError
-            If the loss is NaN or infinite (the batch holds NaN or infinity, or training
-            diverged); the parameters are then left as they were.
-        """
-        value = self.loss_and_gradients(x, t, w)
-        if not math.isfinite(value):
-            raise FloatingPointError(
-                f"the loss is {value}: the batch holds NaN or infinity, or training diverged "
-                "(is the learning rate too high?); the parameters were not updated"
-            )
-        self.update()
-        return value
-
     def loss_and_gradients(self, x: Any, t: Any, w: Any = None) -> float:
         """The loss of batch ``(x, t)`` with sample weights ``w`` (None: all ones); every
         gradient into ``layer.grads``.

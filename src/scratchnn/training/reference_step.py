@@ -11,13 +11,13 @@ equivalence suite holds the two paths equal.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from .._sparse import is_sparse
 from .._validation import as_float_array
+from ..executor.step import Step
 from ..losses import Loss
 from ..network import Sequential
 from ..optimizer_base import Optimizer
@@ -25,7 +25,7 @@ from ..optimizer_base import Optimizer
 __all__ = ["ReferenceStep"]
 
 
-class ReferenceStep:
+class ReferenceStep(Step):
     """``network``, ``loss`` and ``optimizer`` as one training step on the plain path.
 
     Parameters
@@ -40,23 +40,6 @@ class ReferenceStep:
     def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
         self.network, self.loss, self.optimizer = network, loss, optimizer
         self._output: np.ndarray | None = None
-
-    def __call__(self, x: Any, t: Any, w: Any = None) -> float:
-        """Forward, loss, backward and update on the batch ``(x, t)``; the loss before it.
-
-        Raises
-        ------
-        FloatingPointError
-            If the loss is NaN or infinite; the parameters are then left as they were.
-        """
-        value = self.loss_and_gradients(x, t, w)
-        if not math.isfinite(value):
-            raise FloatingPointError(
-                f"the loss is {value}: the batch holds NaN or infinity, or training diverged "
-                "(is the learning rate too high?); the parameters were not updated"
-            )
-        self.update()
-        return value
 
     def loss_and_gradients(self, x: Any, t: Any, w: Any = None) -> float:
         """The loss of batch ``(x, t)`` with sample weights ``w``; every gradient into
