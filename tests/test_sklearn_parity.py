@@ -7,7 +7,6 @@ Every expected value comes from ``sklearn.neural_network`` itself.
 """
 
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from sklearn.utils import gen_batches
 
 from scratchnn import TrainingDivergedError
 from scratchnn.estimators import MLPClassifier, MLPRegressor
+from scratchnn.estimators._stochastic import _split
 from scratchnn.optimizers import Adam, optimizer_from_config
 from scratchnn.training import split_batches
 
@@ -199,10 +199,9 @@ def test_binary_validation_split_is_stratified():
         clf.fit(X, y)
     assert clf.history_.batches_per_epoch == 1 and clf.t_ == 2 * 90
     # the split itself, drawn as fit draws it
-    clf._rng = np.random.RandomState(0)
     T = y[:, None].astype(float)
-    split = clf._split(X, T, None, SimpleNamespace(validation_fraction=0.1))
-    _, T_train, _, (X_val, T_val) = split
+    split = _split(clf, X, T, None, 0.1, np.random.RandomState(0), True)
+    _, T_train, _, (X_val, T_val, _) = split
     assert len(X_val) == 10 and T_val.sum() == 2 and T_train.sum() == 18
     reference = sknn.MLPClassifier((3,), early_stopping=True, max_iter=2, random_state=0)
     with warnings.catch_warnings():
