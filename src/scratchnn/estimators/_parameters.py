@@ -151,10 +151,14 @@ class Boolean:
 
 @dataclass(frozen=True)
 class RandomState:
-    """None, an int, a NumPy ``RandomState`` or ``Generator``; returned unchanged."""
+    """None, an int in [0, 2**32 - 1] (a ``RandomState`` seed), a NumPy ``RandomState`` or
+    ``Generator``; returned unchanged."""
 
     def check(self, value: Any, name: str) -> Any:
-        return check_random_state(value, name)
+        value = check_random_state(value, name)
+        if isinstance(value, numbers.Integral):  # a RandomState seed, as scikit-learn's
+            check_int(value, name, low=0, high=2**32 - 1)
+        return value
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn import config_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches, shuffle
@@ -247,7 +248,8 @@ def _split(
         return X, T, W, None
     stratify = T > 0.5 if est._is_classifier and T.shape[1] == 1 else None
     arrays = (X, T) if W is None else (X, T, W)
-    parts = train_test_split(*arrays, random_state=rng, test_size=fraction, stratify=stratify)
+    with config_context(skip_parameter_validation=True):  # as in scikit-learn's fit
+        parts = train_test_split(*arrays, random_state=rng, test_size=fraction, stratify=stratify)
     if parts[1].shape[0] < 2:
         raise ValueError(TOO_SMALL)
     if W is None:
