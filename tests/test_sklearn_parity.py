@@ -13,13 +13,11 @@ import pytest
 from sklearn import neural_network as sknn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
-from sklearn.utils import gen_batches
 
 from scratchnn import TrainingDivergedError
 from scratchnn.estimators import MLPClassifier, MLPRegressor
 from scratchnn.estimators._stochastic import _split
 from scratchnn.optimizers import Adam, optimizer_from_config
-from scratchnn.training import split_batches
 
 TOL = 1e-10
 
@@ -116,13 +114,6 @@ def test_reproduces_sklearn_with_every_activation_and_auto_batches(activation):
     ours, theirs, X, y = DATA["multiclass"]
     settings = dict(hidden_layer_sizes=(6,), activation=activation, random_state=4, max_iter=25)
     _assert_same_fit(*_fit_both(ours, theirs, X, y, learning_rate_init=0.01, **settings))
-
-
-def test_batches_are_sklearns():
-    for n, size in [(103, 16), (92, 16), (10, 3), (7, 7), (5, 200)]:
-        assert split_batches(n, min(size, n), "fill") == list(gen_batches(n, min(size, n)))
-    # the engine's own rule spreads the remainder instead
-    assert [s.stop - s.start for s in split_batches(10, 3)] == [4, 3, 3]
 
 
 def test_adam_epsilon_hat_is_sklearns_adam():

@@ -5,8 +5,9 @@ They follow scikit-learn's conventions and parameter names (those of
 they work in ``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` and pass
 ``sklearn.utils.estimator_checks.check_estimator``. Inside, an estimator is configuration of
 the engine: ``fit`` builds a :class:`~scratchnn.network.Sequential` of
-:class:`~scratchnn.layers.Linear` layers and activations, and trains it with
-:func:`scratchnn.training.train`. The trained network is ``network_``.
+:class:`~scratchnn.layers.Linear` layers and activations, and trains it with the engine's
+:class:`~scratchnn.executor.TrainingStep` in scikit-learn's own loop. The trained network is
+``network_``.
 
 With ``solver="sgd"`` or ``"adam"`` a fit is scikit-learn's, number for number: for the same
 int ``random_state`` the same initial weights, validation split and batch order, the same
@@ -67,8 +68,8 @@ Differences from scikit-learn
 * A classifier refuses ``y`` with one class (there is nothing to learn; scikit-learn fits a
   network that always predicts it).
 * ``random_state=None`` draws from a fresh ``numpy.random.default_rng()``, never from NumPy's
-  global state; a ``numpy.random.Generator`` is accepted too (it seeds the ``RandomState``
-  scikit-learn's ``train_test_split`` needs).
+  global state; a ``numpy.random.Generator`` is accepted too (it draws the initial weights,
+  then seeds the ``RandomState`` scikit-learn's ``train_test_split`` and ``shuffle`` need).
 * A warm-started ``fit`` with ``early_stopping`` whose epochs never beat the previous best
   validation score restores the previous best weights; scikit-learn keeps the last ones (its
   copy of the best weights is then the live weight list).

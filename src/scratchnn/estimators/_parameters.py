@@ -363,8 +363,11 @@ ATTRIBUTES_DOC = """
         The engine optimiser with its state (continued by ``partial_fit``); None after a
         ``solver="lbfgs"`` fit.
     history_ : scratchnn.History
-        What :func:`scratchnn.train` recorded during the last ``fit``/``partial_fit``
-        (``"lbfgs"``: ``train_metrics["objective"]``, :math:`J` of every iteration).
+        The last ``fit``/``partial_fit`` in the engine's record: ``batch_loss`` (every
+        update's engine loss), ``train_metrics["objective"]`` (``loss_curve_``'s values of
+        the call) and, with ``early_stopping``, ``validation_metrics["score"]``; index 0
+        (before training) is NaN, not measured (``"lbfgs"``: :math:`J` of every iteration,
+        index 0 the initial one).
     coefs_, intercepts_ : list of ndarray
         The network's weight matrices and biases, layer by layer (the arrays themselves).
     loss_ : float
