@@ -255,9 +255,10 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         if not hasattr(self, "_best_params"):
             self._no_improvement_count = 0
             self._best_params = [p.copy() for p in self.network_.parameters()]
-        if params["early_stopping"] and self.validation_scores_ is None:  # turned on
+        early = params["early_stopping"] and params["solver"] != "lbfgs"
+        if early and self.validation_scores_ is None:  # turned on
             self.validation_scores_, self.best_validation_score_ = [], -math.inf
-        if not params["early_stopping"] and self.best_loss_ is None:  # turned off
+        if not early and self.best_loss_ is None:  # turned off
             self.best_loss_ = math.inf
 
     def _validate_data_and_targets(

@@ -115,10 +115,12 @@ def fit_stochastic(
                 value = step.loss_and_gradients(X[rows], T[rows], wb)
                 if not math.isfinite(value):
                     _diverged(est, X, T, value, epoch, k, history)
-                objective = _reported(est, value) + decay.penalty(weights, b)  # before the step
-                for grad, term in zip(step.grad_views, decay.terms(weights, batch_weight=b)):
-                    if term is not None:
-                        grad += term  # the L2 gradient α W / b
+                objective = _reported(est, value)
+                if decay.weight_decay:  # the L2 term (before the step) and its gradient α W / b
+                    objective += decay.penalty(weights, b)
+                    for grad, term in zip(step.grad_views, decay.terms(weights, batch_weight=b)):
+                        if term is not None:
+                            grad += term
                 step.update()
                 history.batch_loss.append(value)
                 accumulated += objective * (batch.stop - batch.start)
@@ -151,14 +153,14 @@ def _finish(
             "Training interrupted by the user (Ctrl-C) after "
             f"{est.n_iter_} epoch(s); the model keeps its last complete update",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of fit or partial_fit
         )
     elif not incremental and not stopped and est.n_iter_ == params["max_iter"]:
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({params['max_iter']}) reached and the "
             "optimization hasn't converged yet.",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of fit or partial_fit
         )
 
 
