@@ -260,3 +260,22 @@ def test_the_tested_scikit_learn_versions_are_declared():
 
     minor = ".".join(sklearn.__version__.split(".")[:2])
     assert minor in scratchnn.estimators.SKLEARN_TESTED  # the parity tests ran on it
+
+
+@pytest.mark.parametrize("version, warns", [("1.9.0", False), ("1.10.0", True), ("1.8.2", True)])
+def test_other_scikit_learn_versions_warn_on_import(version, warns):
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings, sklearn\n"
+        f"sklearn.__version__ = {version!r}\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    import scratchnn.estimators\n"
+        "print(sum('reproduces scikit-learn 1.9' in str(w.message) for w in caught))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert int(out.strip().splitlines()[-1]) == int(warns)

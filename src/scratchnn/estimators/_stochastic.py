@@ -49,6 +49,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches, shuffle
 
+from .._sparse import as_sparse_input, is_sparse
 from ..executor import TrainingStep
 from ..regularization import WeightDecay
 from ..schedules import InverseScaling
@@ -81,7 +82,7 @@ def fit_stochastic(
     est : MLPClassifier or MLPRegressor
         With its network, loss and optimiser (``optimizer_``) ready, ``_rng`` drawn.
     X, T : arrays, shape (n_samples, n_features) and (n_samples, n_outputs)
-        Validated inputs (dense or CSR) and the network's targets.
+        Validated inputs (dense, CSR or CSC) and the network's targets.
     W : ndarray, shape (n_samples,), or None
         Sample weights.
     params : dict
@@ -89,6 +90,8 @@ def fit_stochastic(
     incremental : bool
         ``partial_fit``: one epoch, no validation split, no convergence warning.
     """
+    if is_sparse(X):  # row batches X[rows] are cheap in CSR (a CSC X is converted once)
+        X = as_sparse_input(X, "X", rows=True, check_finite=False)
     early = params["early_stopping"] and not incremental
     rng = _legacy(est._rng)  # the split and the shuffling draw from it, in this order
     X, T, W, validation = _split(est, X, T, W, params["validation_fraction"], rng, early)
