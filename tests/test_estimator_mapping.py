@@ -80,13 +80,12 @@ def test_one_batch_is_sklearns_backprop(problem):
     settings = dict(hidden_layer_sizes=(6,), alpha=0.7, max_iter=2, random_state=0)
     if problem == "poisson":
         settings["loss"] = "poisson"
-    pair = (MLPClassifier, sknn.MLPClassifier) if problem.startswith("multi") else None
-    if problem in ("multi-output", "poisson"):
-        pair = (MLPRegressor, sknn.MLPRegressor)
+    regression = problem in ("multi-output", "poisson")
+    pair = (MLPRegressor, sknn.MLPRegressor) if regression else (MLPClassifier, sknn.MLPClassifier)
     ours, theirs = _fitted_pair(*pair, X, y, **settings)
     w = rng.uniform(0.0, 3.0, size=15)
     Xb, yb = X[:15], y[:15]
-    Tb = theirs._label_binarizer.transform(yb) if pair[0] is MLPClassifier else yb
+    Tb = yb if regression else theirs._label_binarizer.transform(yb)
     Tb = np.asarray(Tb, dtype=float).reshape(15, -1)
     n = len(theirs.coefs_)
     activations = [Xb] + [None] * n
