@@ -15,8 +15,10 @@ the engine's: :class:`~scratchnn.training.FlatObjective` (the SciPy objective,
 :mod:`scratchnn.training.scipy_objective`) on the network, with the estimator's loss (already
 scikit-learn's convention, :mod:`._parameters`) and the L2 term :math:`\\lambda = \\alpha / N`
 (:math:`\\alpha / \\sum_i w_i` with sample weights: ``WeightDecay(alpha, per_batch=True)``
-on one batch of all the samples). As scikit-learn's, it runs in float64 whatever ``X``'s
-dtype (SciPy's parameter vector is float64; a float32 ``X`` gives float64 ``coefs_``).
+on one batch of all the samples). As scikit-learn's, it computes in float64 whatever
+``X``'s dtype, from weights drawn in ``X``'s dtype and a starting vector of that dtype, so
+SciPy evaluates at points rounded to it: a float32 ``X`` takes float32-rounded steps and
+ends with float64 ``coefs_``.
 
 Fitted attributes, as scikit-learn sets them: ``n_iter_`` = ``min(nit, max_iter)`` of this
 fit, ``loss_`` = :math:`J` at the solution, ``t_`` unchanged; when SciPy stops without
@@ -39,6 +41,9 @@ Differences from scikit-learn, deliberate:
 * ``MLPRegressor(solver="lbfgs")`` has no ``partial_fit`` either; scikit-learn's means to
   hide it too, but its ``available_if`` test is the method ``_check_solver`` rather than
   its result, so there the method shows and runs a whole L-BFGS fit.
+* The loss is computed exactly from the output layer's input, where scikit-learn clips the
+  probabilities: at saturation the line search sees other values (the module docs of
+  :mod:`scratchnn.estimators` list this among the deliberate differences).
 * A loss or weights that become NaN or infinite raise
   :class:`~scratchnn.training.TrainingDivergedError` (a ``ValueError``) advising to scale
   the inputs, as scikit-learn's ``ValueError`` does.
