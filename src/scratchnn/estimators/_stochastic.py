@@ -101,9 +101,9 @@ def fit_stochastic(
     decay = WeightDecay(0.0 if params["solver"] == "adamw" else params["alpha"], per_batch=True)
     weights = est.network_.parameters()
     history = History(batches_per_epoch=math.ceil(n / batch_size))
-    history.train_metrics["objective"], history.validation_metrics["score"] = [math.nan], []
+    history.train_metrics["objective"] = [math.nan]  # index 0, before training: not measured
     if early:
-        history.validation_metrics["score"].append(math.nan)
+        history.validation_metrics["score"] = [math.nan]
     order, stopped = np.arange(n), False
     est.n_iter_ = 0
     with deferred_sigint() as interrupt, np.errstate(over="ignore", invalid="ignore"):
