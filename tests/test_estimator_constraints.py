@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from scratchnn.estimators import MLPClassifier, MLPRegressor
-from scratchnn.estimators._constraints import PARAMETER_CONSTRAINTS, REGRESSOR_ONLY, check_params
+from scratchnn.estimators._parameters import PARAMETER_CONSTRAINTS, REGRESSOR_ONLY, check_params
 
 
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
@@ -67,8 +67,8 @@ BAD = [
     ({"verbose": -1}, ValueError, "verbose must be an integer >= 0, got -1"),
     ({"n_iter_no_change": -np.inf}, TypeError, "n_iter_no_change must be an integer"),
     ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be an integer >= 1, got 0"),
-    ({"momentum": 1.0}, ValueError, r"momentum must be a finite number in \[0, 1\), got 1.0"),
-    ({"validation_fraction": 0.0}, ValueError, r"validation_fraction must be .* in \(0, 1\)"),
+    ({"momentum": 1.5}, ValueError, r"momentum must be a finite number in \[0, 1\], got 1.5"),
+    ({"validation_fraction": 1.0}, ValueError, r"validation_fraction must be .* in \[0, 1\)"),
     ({"epsilon": np.nan}, ValueError, "epsilon must be a finite number"),
     (
         {"solver": "newton"},

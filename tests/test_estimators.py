@@ -340,7 +340,10 @@ def test_regressor_early_stopping_uses_r2():
     ).fit(X, y)
     assert reg.n_iter_ < 200
     assert 0.5 < reg.best_validation_score_ <= 1.0
-    assert reg.best_validation_score_ == max(reg.history_.validation_metrics["score"])
+    assert reg.best_validation_score_ == max(reg.validation_scores_)
+    # history_ follows the engine's History: index 0 (before training) was not measured
+    assert np.isnan(reg.history_.validation_metrics["score"][0])
+    assert reg.history_.validation_metrics["score"][1:] == reg.validation_scores_
 
 
 def test_regressor_validation_score_is_sklearns_r2():
@@ -348,13 +351,17 @@ def test_regressor_validation_score_is_sklearns_r2():
 
     rng = np.random.default_rng(0)
     t, y = rng.normal(size=(30, 3)), rng.normal(size=(30, 3))
+    w = rng.uniform(0.5, 2.0, size=30)
     score = MLPRegressor()._validation_score
-    assert score(y, t) == pytest.approx(r2_score(t, y), rel=1e-12)
-    assert score(y[:, :1], t[:, :1]) == pytest.approx(r2_score(t[:, 0], y[:, 0]), rel=1e-12)
+    assert score(y, t, None) == pytest.approx(r2_score(t, y), rel=1e-12)
+    assert score(y, t, w) == pytest.approx(r2_score(t, y, sample_weight=w), rel=1e-12)
+    assert score(y[:, :1], t[:, :1], None) == pytest.approx(r2_score(t[:, 0], y[:, 0]), rel=1e-12)
     t[:, 1] = 2.0  # a constant output: 1 when predicted exactly, else 0 (force_finite)
-    assert score(y, t) == pytest.approx(r2_score(t, y), rel=1e-12)
+    assert score(y, t, None) == pytest.approx(r2_score(t, y), rel=1e-12)
     y[:, 1] = 2.0
-    assert score(y, t) == pytest.approx(r2_score(t, y), rel=1e-12)
+    assert score(y, t, None) == pytest.approx(r2_score(t, y), rel=1e-12)
+    y[0, 0] = np.inf  # non-finite predictions score NaN, as scikit-learn's
+    assert np.isnan(score(y, t, None))
 
 
 def test_multioutput_regression_and_shapes():
@@ -454,6 +461,37 @@ def test_ctrl_c_stops_training_and_leaves_a_usable_model(iris, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_float32_dtypes_are_sklearns(iris, solver):
+    """The dtypes of the weights and of the predictions for float32 and float64 ``X`` are
+    the installed scikit-learn's: a float32 network answers float64 ``X`` in float64, and
+    L-BFGS on float32 ``X`` ends with float64 weights (SciPy's vector)."""
+    from sklearn import neural_network as sknn
+
+    X, y = iris
+    X32 = X.astype(np.float32)
+    settings = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pairs = [
+            (MLPClassifier(**settings).fit(X32, y), sknn.MLPClassifier(**settings).fit(X32, y)),
+            (
+                MLPRegressor(**settings).fit(X32, X[:, 0]),
+                sknn.MLPRegressor(**settings).fit(X32, X[:, 0]),
+            ),
+        ]
+    for ours, theirs in pairs:
+        assert [c.dtype for c in ours.coefs_ + ours.intercepts_] == [
+            c.dtype for c in theirs.coefs_ + theirs.intercepts_
+        ]
+        for data in (X32, X):
+            assert ours.predict(data).dtype == theirs.predict(data).dtype
+            if hasattr(theirs, "predict_proba"):
+                assert ours.predict_proba(data).dtype == theirs.predict_proba(data).dtype
+        if not ours._is_classifier:  # the same network answers both (to X's rounding)
+            np.testing.assert_allclose(ours.predict(X), ours.predict(X32), rtol=1e-5, atol=1e-5)
+
+
 def test_float32_preserved(iris):
     X, y = iris
     X32 = X.astype(np.float32)
@@ -463,7 +501,6 @@ def test_float32_preserved(iris):
     assert clf.predict_proba(X32).dtype == np.float32
     reg = MLPRegressor((8,), max_iter=5, random_state=0).fit(X32, X32[:, 0])
     assert reg.predict(X32).dtype == np.float32
-    assert reg.predict(X).dtype == np.float32  # the network's dtype
     assert MLPRegressor((8,), max_iter=5).fit(X, y).predict(X).dtype == np.float64
     assert MLPRegressor((8,), max_iter=5).fit(X.astype(int), y).coefs_[0].dtype == np.float64
 
@@ -536,7 +573,7 @@ def test_save_load_round_trip(tmp_path, iris):
     np.testing.assert_array_equal(loaded.classes_, clf.classes_)
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
-    assert loaded.predict_proba(X).dtype == np.float32
+    assert loaded.predict_proba(X.astype(np.float32)).dtype == np.float32
     assert loaded.loss_curve_ == clf.loss_curve_ and loaded.n_iter_ == clf.n_iter_
     assert loaded.score(X, names) == clf.score(X, names)
     # the optimiser state travels too: one more epoch gives the same weights
@@ -632,7 +669,7 @@ BAD_INPUT = {
     ),
     "batch_size": (lambda c, X, y: MLPClassifier(batch_size=0).fit(X, y), ValueError, "batch_size"),
     "max_iter": (lambda c, X, y: MLPClassifier(max_iter=0).fit(X, y), ValueError, "max_iter"),
-    "momentum": (lambda c, X, y: MLPClassifier(momentum=1.0).fit(X, y), ValueError, "momentum"),
+    "momentum": (lambda c, X, y: MLPClassifier(momentum=1.5).fit(X, y), ValueError, "momentum"),
     "validation_fraction": (
         lambda c, X, y: MLPClassifier(validation_fraction=1.0).fit(X, y),
         ValueError,

@@ -336,7 +336,7 @@ def test_registry_and_config():
         (lambda: Adam(epsilon=0), ValueError, "epsilon"),
         (lambda: RMSprop(rho=1.5), ValueError, "rho"),
         (lambda: AdamW(weight_decay=-1), ValueError, "weight_decay"),
-        (lambda: GradientDescent(momentum=1.0), ValueError, "momentum"),
+        (lambda: GradientDescent(momentum=1.5), ValueError, "momentum"),
         (lambda: GradientDescent(nesterov=True), ValueError, "nesterov"),
         (lambda: GradientDescent(float("inf")), ValueError, "learning_rate"),
     ],

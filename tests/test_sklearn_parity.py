@@ -7,19 +7,17 @@ Every expected value comes from ``sklearn.neural_network`` itself.
 """
 
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from sklearn import neural_network as sknn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
-from sklearn.utils import gen_batches
 
 from scratchnn import TrainingDivergedError
 from scratchnn.estimators import MLPClassifier, MLPRegressor
+from scratchnn.estimators._stochastic import _split
 from scratchnn.optimizers import Adam, optimizer_from_config
-from scratchnn.training import split_batches
 
 TOL = 1e-10
 
@@ -118,13 +116,6 @@ def test_reproduces_sklearn_with_every_activation_and_auto_batches(activation):
     _assert_same_fit(*_fit_both(ours, theirs, X, y, learning_rate_init=0.01, **settings))
 
 
-def test_batches_are_sklearns():
-    for n, size in [(103, 16), (92, 16), (10, 3), (7, 7), (5, 200)]:
-        assert split_batches(n, min(size, n), "fill") == list(gen_batches(n, min(size, n)))
-    # the engine's own rule spreads the remainder instead
-    assert [s.stop - s.start for s in split_batches(10, 3)] == [4, 3, 3]
-
-
 def test_adam_epsilon_hat_is_sklearns_adam():
     rng = np.random.default_rng(0)
     params = [rng.normal(size=(3, 2)), rng.normal(size=2)]
@@ -199,10 +190,9 @@ def test_binary_validation_split_is_stratified():
         clf.fit(X, y)
     assert clf.history_.batches_per_epoch == 1 and clf.t_ == 2 * 90
     # the split itself, drawn as fit draws it
-    clf._rng = np.random.RandomState(0)
     T = y[:, None].astype(float)
-    split = clf._split(X, T, None, SimpleNamespace(validation_fraction=0.1))
-    _, T_train, _, (X_val, T_val) = split
+    split = _split(clf, X, T, None, 0.1, np.random.RandomState(0), True)
+    _, T_train, _, (X_val, T_val, _) = split
     assert len(X_val) == 10 and T_val.sum() == 2 and T_train.sum() == 18
     reference = sknn.MLPClassifier((3,), early_stopping=True, max_iter=2, random_state=0)
     with warnings.catch_warnings():

@@ -385,7 +385,9 @@ def test_estimator_float32_sparse_input():
     X, y = _classification()
     model = MLPClassifier((4,), max_iter=5, random_state=0).fit(sp.csr_matrix(X, dtype="f4"), y)
     assert model.coefs_[0].dtype == np.float32
-    assert model.predict_proba(sp.csc_matrix(X)).dtype == np.float32
+    assert model.predict_proba(sp.csc_matrix(X, dtype="f4")).dtype == np.float32
+    # float64 input is answered in float64, as scikit-learn's products do
+    assert model.predict_proba(sp.csc_matrix(X)).dtype == np.float64
 
 
 def test_estimator_rejects_nan_in_sparse_input():

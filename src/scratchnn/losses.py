@@ -9,6 +9,10 @@ Every loss takes the network output ``y`` and targets ``t`` of the same shape
   the weighted mean :math:`\\sum_i w_i \\ell_i / \\sum_i w_i` (scikit-learn's definition);
 * ``"sum"`` does not divide (Part 2's summed gradient, Part 4's summed cross-entropy).
 
+Under ``"mean"``, ``outputs="mean"`` also divides by the number of outputs and ``"sum"``
+adds the outputs of a sample (the categorical cross-entropy's default). scikit-learn's MLP
+sums them: its losses are these with ``outputs="sum"`` (``MSE`` also with ``half=True``).
+
 Each loss has its value and its gradient :math:`\\partial\\xi/\\partial y`, one NumPy expression
 each. The cross-entropies and the Poisson deviance are paired with the output activation
 they fuse with (``fused_activation``: the canonical link). When a network ends in that
@@ -77,15 +81,22 @@ class Loss:
     Parameters
     ----------
     reduction : {"mean", "sum"}, default "mean"
+    outputs : {"mean", "sum"}, optional
+        With ``reduction="mean"``: divide by the number of outputs too (``"mean"``) or add
+        the outputs of each sample (``"sum"``); the default is the class's
+        (:attr:`per_output`). Ignored by ``reduction="sum"``.
     """
 
     #: Output activation class whose gradient fuses with this loss, if any.
     fused_activation: type[Layer] | None = None
-    #: Whether ``"mean"`` also divides by the number of outputs (else by samples only).
+    #: Whether ``"mean"`` also divides by the number of outputs (else by samples only): the
+    #: class's default of ``outputs``, replaced per instance by ``outputs=``.
     per_output: bool = True
 
-    def __init__(self, reduction: str = "mean") -> None:
+    def __init__(self, reduction: str = "mean", *, outputs: str | None = None) -> None:
         self.reduction = check_choice(reduction, "reduction", _REDUCTIONS)
+        if outputs is not None:
+            self.per_output = check_choice(outputs, "outputs", _REDUCTIONS) == "mean"
 
     def _check(self, y: np.ndarray, t: np.ndarray) -> None:
         if y.shape != t.shape:
@@ -150,7 +161,10 @@ class Loss:
         squared error). Called once per training run on the whole target array."""
 
     def get_config(self) -> dict[str, Any]:
-        return {"reduction": self.reduction}
+        config: dict[str, Any] = {"reduction": self.reduction}
+        if self.per_output != type(self).per_output:  # only when not the class's default
+            config["outputs"] = "mean" if self.per_output else "sum"
+        return config
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -160,8 +174,10 @@ class Loss:
 class _FusedLoss(Loss):
     """A loss with a canonical output activation, optionally taking its input directly."""
 
-    def __init__(self, reduction: str = "mean", *, from_logits: bool = False) -> None:
-        super().__init__(reduction)
+    def __init__(
+        self, reduction: str = "mean", *, from_logits: bool = False, outputs: str | None = None
+    ) -> None:
+        super().__init__(reduction, outputs=outputs)
         if not isinstance(from_logits, (bool, np.bool_)):
             raise TypeError(f"from_logits must be True or False, got {from_logits!r}")
         self.from_logits = bool(from_logits)
@@ -194,16 +210,51 @@ class _FusedLoss(Loss):
 
 
 class MSE(Loss):
-    """Squared error, averaged over all elements or summed.
+    """Squared error, averaged over all elements or summed; optionally halved.
 
     .. math::
 
-        \\xi = \\frac{1}{n} \\sum_{i,k} w_i (y_{ik} - t_{ik})^2, \\qquad
-        \\frac{\\partial\\xi}{\\partial y_{ik}} = \\frac{2}{n} w_i (y_{ik} - t_{ik}),
+        \\xi = \\frac{1}{c\\,n} \\sum_{i,k} w_i (y_{ik} - t_{ik})^2, \\qquad
+        \\frac{\\partial\\xi}{\\partial y_{ik}} = \\frac{2}{c\\,n} w_i (y_{ik} - t_{ik}),
 
     with :math:`n = n_{outputs} \\sum_i w_i` (:math:`N \\cdot n_{outputs}` unweighted) for
-    ``"mean"`` and :math:`n = 1` for ``"sum"``.
+    ``"mean"`` (:math:`\\sum_i w_i` with ``outputs="sum"``), :math:`n = 1` for ``"sum"``, and
+    :math:`c = 2` with ``half=True`` (else 1).
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum"}, default "mean"
+    outputs : {"mean", "sum"}, optional
+        See :class:`Loss` (default ``"mean"``).
+    half : bool, default False
+        The half squared error :math:`\\tfrac12 (y - t)^2`, whose gradient is :math:`y - t`
+        (scikit-learn's regression loss). The factor is part of the normaliser
+        (:meth:`normaliser` returns :math:`c\\,n`), as every path divides by it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, t = np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros((2, 2))
+    >>> MSE()(y, t), MSE(half=True, outputs="sum")(y, t), MSE(half=True)(y, t)
+    (7.5, 7.5, 3.75)
     """
+
+    def __init__(self, reduction: str = "mean", *, outputs: str | None = None, half=False) -> None:
+        super().__init__(reduction, outputs=outputs)
+        if not isinstance(half, (bool, np.bool_)):
+            raise TypeError(f"half must be True or False, got {half!r}")
+        self.half = bool(half)
+
+    def normaliser(self, y: np.ndarray, w: np.ndarray | None = None) -> float:
+        """:math:`c\\,n`: :meth:`Loss.normaliser` times 2 with ``half=True``."""
+        n = super().normaliser(y, w)
+        return 2 * n if self.half else n
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        if self.half:
+            config["half"] = True
+        return config
 
     def elementwise(self, y, t):
         return (y - t) ** 2

@@ -122,7 +122,8 @@ class GradientDescent(Optimizer):
     ----------
     learning_rate : float or callable, default 0.01
     momentum : float, default 0
-        :math:`\\lambda` in [0, 1).
+        :math:`\\lambda` in [0, 1] (1 keeps every past gradient undamped, as scikit-learn
+        allows; below 1 is what converges).
     nesterov : bool, default False
 
     Attributes
@@ -135,7 +136,7 @@ class GradientDescent(Optimizer):
         self, learning_rate: LearningRate = 0.01, momentum: float = 0.0, nesterov: bool = False
     ) -> None:
         super().__init__(learning_rate)
-        momentum = check_real(momentum, "momentum", "[0, 1)")
+        momentum = check_real(momentum, "momentum", "[0, 1]")
         if nesterov and momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum > 0")
         self.momentum = momentum
@@ -170,7 +171,7 @@ class Momentum(GradientDescent):
     ----------
     learning_rate : float or callable
     momentum : float, default 0.9
-        :math:`\\lambda` in [0, 1).
+        :math:`\\lambda` in [0, 1].
     nesterov : bool, default False
     """
 

@@ -38,45 +38,99 @@ class WeightDecay:
         :math:`\\lambda \\ge 0`.
     decay_biases : bool, default False
         Decay 1-D parameters (biases) too.
+    per_batch : bool, default False
+        Divide :math:`\\lambda` by each batch's size :math:`b` (with sample weights, their
+        sum): the penalty :math:`\\frac{\\lambda}{2b}\\lVert\\theta\\rVert^2` joins the
+        *summed* loss of the batch before a mean loss divides both by :math:`b`, so its
+        gradient is :math:`\\lambda\\theta / b`. This is scikit-learn's ``alpha``
+        (:math:`\\lambda = \\alpha`), whose regularisation weighs more on a smaller batch.
+        :meth:`terms`, :meth:`penalty` and :meth:`update` then need ``batch_weight`` =
+        :math:`b`; ``train`` and :func:`~scratchnn.optimizers.chain` do not pass it, so such a
+        decay is applied by a loop that knows its batches (the estimators').
 
-    Notes
-    -----
-    scikit-learn's ``alpha`` penalises :math:`\\frac{\\alpha}{2 n}\\lVert W\\rVert^2` for a
-    batch of ``n`` samples with a mean loss, i.e. :math:`\\lambda = \\alpha / n`.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W, b = np.ones((2, 2)), np.ones(2)
+    >>> WeightDecay(0.5).penalty([W, b])  # 0.5 / 2 * 4: the bias does not decay
+    1.0
+    >>> WeightDecay(0.5, per_batch=True).terms([W, b], batch_weight=4.0)[0]
+    array([[0.125, 0.125],
+           [0.125, 0.125]])
     """
 
     #: :meth:`update` reads ``params`` (see :class:`~scratchnn.optimizer_base.Optimizer`).
     reads_params = True
 
-    def __init__(self, weight_decay: float, decay_biases: bool = False) -> None:
+    def __init__(
+        self, weight_decay: float, decay_biases: bool = False, *, per_batch: bool = False
+    ) -> None:
         self.weight_decay = check_real(weight_decay, "weight_decay", "[0, inf)")
         self.decay_biases = bool(decay_biases)
+        self.per_batch = bool(per_batch)
 
     def decays(self, param: np.ndarray) -> bool:
         """Whether ``param`` decays (a matrix, or any array with ``decay_biases``)."""
         return self.decay_biases or param.ndim >= 2
 
-    def terms(self, params: Sequence[np.ndarray]) -> list[np.ndarray | None]:
-        """:math:`\\lambda\\theta` for every decayed parameter, None for the others."""
-        return [self.weight_decay * p if self.decays(p) else None for p in params]
+    def coefficient(self, batch_weight: float | None = None) -> float:
+        """:math:`\\lambda`, or :math:`\\lambda / b` with ``per_batch`` (``batch_weight`` =
+        :math:`b > 0`, required then; ignored otherwise).
 
-    def penalty(self, params: Sequence[np.ndarray]) -> float:
-        """The penalty value :math:`\\frac{\\lambda}{2}\\sum_\\theta \\lVert\\theta\\rVert^2`."""
+        Raises
+        ------
+        ValueError
+            With ``per_batch`` and no positive ``batch_weight``.
+        """
+        if not self.per_batch:
+            return self.weight_decay
+        if batch_weight is None:
+            raise ValueError(
+                "WeightDecay(per_batch=True) needs batch_weight, the batch's size or the sum "
+                "of its sample weights; train() and chain() do not pass it"
+            )
+        return self.weight_decay / check_real(batch_weight, "batch_weight", "(0, inf)")
+
+    def terms(
+        self, params: Sequence[np.ndarray], batch_weight: float | None = None
+    ) -> list[np.ndarray | None]:
+        """:math:`\\lambda\\theta` (over :math:`b` with ``per_batch``) for every decayed
+        parameter, None for the others."""
+        c = self.coefficient(batch_weight)
+        return [c * p if self.decays(p) else None for p in params]
+
+    def penalty(self, params: Sequence[np.ndarray], batch_weight: float | None = None) -> float:
+        """The penalty value :math:`\\frac{\\lambda}{2}\\sum_\\theta \\lVert\\theta\\rVert^2`
+        (over :math:`b` with ``per_batch``)."""
         squares = sum(float(np.vdot(p, p)) for p in params if self.decays(p))  # ‖θ‖² = θ·θ
-        return 0.5 * self.weight_decay * squares
+        return 0.5 * self.coefficient(batch_weight) * squares
 
     def init(self, params: Sequence[np.ndarray]) -> None:
         return None
 
-    def update(self, grads: Sequence[np.ndarray], state: None, params: Sequence[np.ndarray]):
-        grads = [g if d is None else g + d for g, d in zip(grads, self.terms(params))]
+    def update(
+        self,
+        grads: Sequence[np.ndarray],
+        state: None,
+        params: Sequence[np.ndarray],
+        batch_weight: float | None = None,
+    ):
+        """``(grads + terms, state)``: new arrays, the inputs untouched."""
+        grads = [g if d is None else g + d for g, d in zip(grads, self.terms(params, batch_weight))]
         return grads, state
 
     def get_config(self) -> dict[str, Any]:
-        return {"weight_decay": self.weight_decay, "decay_biases": self.decay_biases}
+        config: dict[str, Any] = {
+            "weight_decay": self.weight_decay,
+            "decay_biases": self.decay_biases,
+        }
+        if self.per_batch:
+            config["per_batch"] = True
+        return config
 
     def __repr__(self) -> str:
-        return f"WeightDecay({self.weight_decay!r}, decay_biases={self.decay_biases})"
+        extra = ", per_batch=True" if self.per_batch else ""
+        return f"WeightDecay({self.weight_decay!r}, decay_biases={self.decay_biases}{extra})"
 
 
 def global_norm(arrays: Sequence[np.ndarray]) -> float:

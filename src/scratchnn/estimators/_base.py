@@ -1,15 +1,18 @@
-"""The fit skeleton shared by :class:`MLPClassifier` and :class:`MLPRegressor`.
+"""The estimator shared by :class:`MLPClassifier` and :class:`MLPRegressor`.
 
-``_BaseMLP._fit`` checks the hyperparameters (:mod:`._constraints`), validates the data,
-asks :func:`._mapping.engine_config` how to configure the engine, builds the network (the
-first time) and runs the solver (:mod:`._stochastic`: :func:`scratchnn.training.train` once,
-then scikit-learn's bookkeeping and warnings).
+``fit`` reads top to bottom in two files: :meth:`_BaseMLP._fit` here checks the
+hyperparameters (:mod:`._parameters`), validates the data, builds the network on the first
+fit (or checks that a warm start can continue it), then runs the solver:
+:func:`._stochastic.fit_stochastic` (scikit-learn's epochs) or :func:`._lbfgs.fit_lbfgs`.
+
+What the engine is given (the output layer, the loss with scikit-learn's convention, the
+optimiser) is in :mod:`._parameters`.
 """
 
 from __future__ import annotations
 
+import copy
 import math
-import warnings
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
@@ -29,12 +32,10 @@ except ImportError:  # pragma: no cover - scikit-learn < 1.6
 from .._validation import as_rng
 from ..layers import Layer, Linear
 from ..network import Sequential
-from ..optimizers import Optimizer
-from ._constraints import check_params
 from ._lbfgs import check_stochastic, fit_lbfgs
-from ._mapping import EngineConfig, engine_config
+from ._parameters import HIDDEN, check_params, make_optimizer, output_for
 from ._persistence import PersistenceMixin
-from ._stochastic import StochasticMixin
+from ._stochastic import fit_stochastic
 
 _DTYPES = (np.float64, np.float32)
 #: Sparse formats taken as they are (scikit-learn's MLP's); others are converted to CSR.
@@ -64,12 +65,12 @@ def _reject_strings(value: Any, name: str, what: str) -> None:
         raise TypeError(f"{name} must hold {what}, got strings")
 
 
-class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
+class _BaseMLP(PersistenceMixin, BaseEstimator):
     """Shared implementation of :class:`MLPClassifier` and :class:`MLPRegressor`.
 
     Subclasses define the target handling: ``_validate_targets`` (check ``y`` and encode
-    it as the network's targets), ``_problem_kind`` (a :data:`._mapping.KINDS` name) and
-    ``_validation_score`` (the score early stopping monitors).
+    it as the network's targets), ``_problem_kind`` and ``_validation_score`` (the score
+    early stopping monitors).
     """
 
     _is_classifier: bool
@@ -148,22 +149,20 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
         """``"multiclass"``, ``"binary"``, ``"multilabel-indicator"`` or ``"regression"``."""
         raise NotImplementedError  # pragma: no cover
 
-    def _validation_score(self, y: np.ndarray, t: np.ndarray) -> float:  # pragma: no cover
-        """Score of network outputs ``y`` against targets ``t``, as ``score`` computes it."""
+    def _validation_score(
+        self, y: np.ndarray, t: np.ndarray, w: np.ndarray | None
+    ) -> float:  # pragma: no cover
+        """Score of network outputs ``y`` against targets ``t`` with sample weights ``w``
+        (or None), as ``score`` computes it (NaN for non-finite outputs, as scikit-learn's)."""
         raise NotImplementedError
 
     # -- building blocks ------------------------------------------------------------------
     def _build_network(
-        self,
-        n_features: int,
-        n_outputs: int,
-        dtype: np.dtype,
-        hidden_sizes: tuple[int, ...],
-        config: EngineConfig,
+        self, n_features: int, n_outputs: int, dtype: np.dtype, hidden: tuple[int, ...]
     ) -> Sequential:
         """``Linear`` layers with scikit-learn's initialisation, activations in between."""
-        factor = config.init_factor
-        sizes = [n_features, *hidden_sizes, n_outputs]
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        sizes = [n_features, *hidden, n_outputs]
         layers: list[Layer] = []
         for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):
             init = _uniform(math.sqrt(factor / (fan_in + fan_out)))
@@ -173,13 +172,11 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
                 )
             )
             last = i == len(sizes) - 2
-            layers.append(config.output_layer() if last else config.hidden_activation())
+            layers.append(self._output_layer() if last else HIDDEN[self.activation]())
         return Sequential(layers)
 
-    @staticmethod
-    def _make_optimizer(config: EngineConfig) -> Optimizer:
-        """The engine optimiser, scaled to take scikit-learn's steps."""
-        return config.optimizer(*config.optimizer_args, **config.optimizer_kwargs)
+    def _output_layer(self) -> Layer:
+        return output_for(self._problem_kind(), getattr(self, "loss", "squared_error"))[0]()
 
     @property
     def coefs_(self) -> list[np.ndarray]:
@@ -194,41 +191,75 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
         check_is_fitted(self, "network_")
         return [layer.params["b"] for layer in self.network_.layers if isinstance(layer, Linear)]
 
-    def _forget_activations(self) -> None:
-        """Drop the layers' forward caches, so that the fitted estimator does not keep the
-        last batch's inputs and activations in memory."""
-        self.network_.clear_cache()
-
     # -- fitting --------------------------------------------------------------------------
     def _fit(
         self, X: Any, y: Any, *, incremental: bool, classes: Any = None, sample_weight: Any = None
     ) -> _BaseMLP:
         """``fit`` (``incremental=False``) or one ``partial_fit`` epoch."""
         params = check_params(self.get_params(deep=False))
-        if params["solver"] == "lbfgs":
-            if incremental:
-                check_stochastic(self)  # raises scikit-learn's AttributeError
-            return fit_lbfgs(self, X, y, params, sample_weight)
+        lbfgs = params["solver"] == "lbfgs"
+        if incremental and lbfgs:
+            check_stochastic(self)  # raises scikit-learn's AttributeError
         if incremental and params["early_stopping"]:
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not hasattr(self, "network_") or (not incremental and not params["warm_start"])
+        if not first:
+            self._check_continuable(params)
         X, T = self._validate_data_and_targets(
             X, y, first=first, incremental=incremental, classes=classes
         )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        kind, n = self._problem_kind(), X.shape[0]
-        config = engine_config(params, kind, T.shape[1], n, incremental=incremental)
-        if config.warning is not None:
-            warnings.warn(config.warning, UserWarning, stacklevel=3)
         self._rng = self._make_rng()
         if first:
-            self._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
+            self._initialise(X.shape[1], T.shape[1], X.dtype, params)
+        else:
+            self._continue(params)
+        if lbfgs:
+            # scikit-learn's L-BFGS runs on SciPy's float64 vector, whatever X's dtype
+            self.network_.astype(np.float64)
+            fit_lbfgs(self, X, T, sample_weight, params)
+            return self
+        if self.network_.dtype != X.dtype:
+            self.network_.astype(X.dtype)
         if not incremental or getattr(self, "optimizer_", None) is None:
-            self.optimizer_ = self._make_optimizer(config)
-            self._progress().learning_rate = params["learning_rate_init"]
-        self._fit_stochastic(X, T, config, incremental, sample_weight)
+            self.optimizer_ = make_optimizer(params)
+        fit_stochastic(self, X, T, sample_weight, params, incremental)
         return self
+
+    def _check_continuable(self, params: dict[str, Any]) -> None:
+        """A warm start or ``partial_fit`` continues the fitted network: refuse parameters
+        it cannot honour (other hidden layers, another regression loss), with a clear error."""
+        sizes = tuple(layer.n_out for layer in self.network_.layers[0:-2:2])
+        if params["hidden_layer_sizes"] != sizes:
+            raise ValueError(
+                f"hidden_layer_sizes={params['hidden_layer_sizes']} cannot continue the fitted "
+                f"network, whose hidden layers are {sizes}: fit with warm_start=False to "
+                "train a new network"
+            )
+        if self._output_layer().__class__ is not type(self.network_.layers[-1]):
+            raise ValueError(
+                f"loss={self.loss!r} cannot continue the network fitted with output "
+                f"{self.out_activation_!r}: fit with warm_start=False to train a new network"
+            )
+
+    def _continue(self, params: dict[str, Any]) -> None:
+        """Apply what a warm start can change: the hidden activation (the weights stay, as in
+        scikit-learn, which reads ``activation`` at every forward pass)."""
+        layers = self.network_.layers
+        hidden = HIDDEN[params["activation"]]
+        for i in range(1, len(layers) - 1, 2):
+            if type(layers[i]) is not hidden:
+                layers[i] = hidden()
+        # the end-of-epoch state (not saved by ``save``: rebuilt as after a restore)
+        if not hasattr(self, "_best_params"):
+            self._no_improvement_count = 0
+            self._best_params = [p.copy() for p in self.network_.parameters()]
+        early = params["early_stopping"] and params["solver"] != "lbfgs"
+        if early and self.validation_scores_ is None:  # turned on
+            self.validation_scores_, self.best_validation_score_ = [], -math.inf
+        if not early and self.best_loss_ is None:  # turned off
+            self.best_loss_ = math.inf
 
     def _validate_data_and_targets(
         self, X: Any, y: Any, *, first: bool, incremental: bool, classes: Any
@@ -256,26 +287,26 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
         return X, T
 
     def _initialise(
-        self,
-        n_features: int,
-        n_outputs: int,
-        dtype: np.dtype,
-        hidden_sizes: tuple[int, ...],
-        config: EngineConfig,
+        self, n_features: int, n_outputs: int, dtype: np.dtype, params: dict[str, Any]
     ) -> None:
-        """A fresh network, loss and bookkeeping (the first fit, or one without warm start)."""
+        """A fresh network, loss and bookkeeping (the first fit, or one without warm start),
+        as scikit-learn's ``_initialize``."""
         self.n_outputs_ = n_outputs
-        self.out_activation_ = config.out_activation
-        self._loss = config.loss()
-        self._loss_scale = config.loss_scale
-        self.network_ = self._build_network(n_features, n_outputs, dtype, hidden_sizes, config)
-        self.n_layers_ = len(hidden_sizes) + 2
-        early = config.validation_fraction is not None
+        _, self.out_activation_, self._loss = output_for(
+            self._problem_kind(), params.get("loss", "squared_error")
+        )
+        hidden = params["hidden_layer_sizes"]
+        self.network_ = self._build_network(n_features, n_outputs, dtype, hidden)
+        self.n_layers_ = len(hidden) + 2
+        self.optimizer_ = None
+        self.t_ = self.n_iter_ = 0
         self.loss_curve_: list[float] = []
+        early = params["early_stopping"] and params["solver"] != "lbfgs"
         self.validation_scores_: list[float] | None = [] if early else None
-        self._new_progress(early)
-        self.t_ = 0
-        self.n_iter_ = 0
+        self.best_loss_: float | None = None if early else math.inf
+        self.best_validation_score_: float | None = -math.inf if early else None
+        self._no_improvement_count = 0
+        self._best_params = [p.copy() for p in self.network_.parameters()]
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_BaseMLP":
         """Train the network on ``(X, y)`` for at most ``max_iter`` epochs.
@@ -315,10 +346,15 @@ class _BaseMLP(StochasticMixin, PersistenceMixin, BaseEstimator):
         return self._fit(X, y, incremental=False, sample_weight=sample_weight)
 
     def _forward(self, X: Any) -> np.ndarray:
-        """Validated network output, shape (n_samples, n_outputs_)."""
+        """Validated network output, shape (n_samples, n_outputs_), in the wider of ``X``'s
+        and the network's dtypes (float64 ``X`` on a float32 network gives float64, as
+        scikit-learn's products do)."""
         check_is_fitted(self, "network_")
         _reject_strings(X, "X", "real numbers (features)")
         X = validate_data(self, X, dtype=_DTYPES, accept_sparse=_SPARSE, reset=False)
-        y = self.network_.predict(X)
-        self._forget_activations()
+        network = self.network_
+        if np.result_type(X.dtype, network.dtype) != network.dtype:
+            network = copy.deepcopy(network).astype(X.dtype)
+        y = network.predict(X)
+        network.clear_cache()
         return y

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from ._base import _BaseMLP
-from ._docstrings import _ATTRIBUTES, _PARAMETERS
 from ._lbfgs import check_stochastic
+from ._parameters import ATTRIBUTES_DOC, PARAMETERS_DOC
 
 __all__ = ["MLPClassifier"]
 
@@ -38,11 +40,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     docs for how the hyperparameters map to the engine.
 
     Parameters
-    ----------{_PARAMETERS}
+    ----------{PARAMETERS_DOC}
     Attributes
     ----------
     classes_ : ndarray, shape (n_classes,)
-        The class labels (``arange(n_labels)`` for multi-label ``y``).{_ATTRIBUTES}
+        The class labels (``arange(n_labels)`` for multi-label ``y``).{ATTRIBUTES_DOC}
     out_activation_ : {{"softmax", "logistic"}}
 
     Examples
@@ -98,10 +100,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             if not multilabel and not incremental:  # a warm start
                 seen = unique_labels(y)
                 if set(seen.tolist()) != set(labels.tolist()):
-                    raise ValueError(
-                        "warm_start can only be used where y has the same classes as in the "
-                        f"previous call to fit. Previously got {labels.tolist()}, y has "
-                        f"{seen.tolist()}"
+                    raise ValueError(  # scikit-learn's words, which users may match
+                        "warm_start can only be used where `y` has the same classes as in the "
+                        f"previous call to fit. Previously got {labels}, `y` has {seen}"
                     )
         if multilabel:
             if y.shape[1] != len(labels):
@@ -122,12 +123,15 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _problem_kind(self) -> str:
         return self._y_type
 
-    def _validation_score(self, y: np.ndarray, t: np.ndarray) -> float:
+    def _validation_score(self, y: np.ndarray, t: np.ndarray, w: np.ndarray | None) -> float:
         """Accuracy of network outputs ``y`` against encoded targets ``t`` (subset accuracy
-        for multi-label), as ``score`` computes it."""
+        for multi-label) weighted by ``w``, as ``score`` (scikit-learn's ``accuracy_score``)
+        computes it; NaN for non-finite outputs, as scikit-learn's."""
+        if not np.isfinite(y).all():
+            return math.nan
         if self._y_type == "multiclass":
-            return float(np.mean(np.argmax(y, axis=1) == np.argmax(t, axis=1)))
-        return float(np.mean(np.all((y > 0.5) == (t > 0.5), axis=1)))
+            return float(accuracy_score(t.argmax(axis=1), y.argmax(axis=1), sample_weight=w))
+        return float(accuracy_score(t > 0.5, y > 0.5, sample_weight=w))
 
     @available_if(check_stochastic)
     def partial_fit(

@@ -11,8 +11,14 @@ split: ``batch_size``, ``shuffle``, ``early_stopping``, ``validation_fraction``,
 ``n_iter_no_change``, ``learning_rate_init`` and the Adam/SGD parameters are ignored) with
 ``scipy.optimize.minimize(method="L-BFGS-B", jac=True)`` and scikit-learn's options:
 ``maxiter=max_iter``, ``maxfun=max_fun``, ``gtol=tol``. The objective and its gradient are
-the engine's: :class:`~scratchnn.training.FlatObjective` on the network, its loss divided by
-the loss scale :math:`s` (:mod:`._mapping`) and the L2 term :math:`\\lambda = \\alpha / N`.
+the engine's: :class:`~scratchnn.training.FlatObjective` (the SciPy objective,
+:mod:`scratchnn.training.scipy_objective`) on the network, with the estimator's loss (already
+scikit-learn's convention, :mod:`._parameters`) and the L2 term :math:`\\lambda = \\alpha / N`
+(:math:`\\alpha / \\sum_i w_i` with sample weights: ``WeightDecay(alpha, per_batch=True)``
+on one batch of all the samples). As scikit-learn's, it computes in float64 whatever
+``X``'s dtype, from weights drawn in ``X``'s dtype and a starting vector of that dtype, so
+SciPy evaluates at points rounded to it: a float32 ``X`` takes float32-rounded steps and
+ends with float64 ``coefs_``.
 
 Fitted attributes, as scikit-learn sets them: ``n_iter_`` = ``min(nit, max_iter)`` of this
 fit, ``loss_`` = :math:`J` at the solution, ``t_`` unchanged; when SciPy stops without
@@ -35,6 +41,9 @@ Differences from scikit-learn, deliberate:
 * ``MLPRegressor(solver="lbfgs")`` has no ``partial_fit`` either; scikit-learn's means to
   hide it too, but its ``available_if`` test is the method ``_check_solver`` rather than
   its result, so there the method shows and runs a whole L-BFGS fit.
+* The loss is computed exactly from the output layer's input, where scikit-learn clips the
+  probabilities: at saturation the line search sees other values (the module docs of
+  :mod:`scratchnn.estimators` list this among the deliberate differences).
 * A loss or weights that become NaN or infinite raise
   :class:`~scratchnn.training.TrainingDivergedError` (a ``ValueError``) advising to scale
   the inputs, as scikit-learn's ``ValueError`` does.
@@ -50,19 +59,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.optimize import OptimizeResult, minimize
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import _check_sample_weight
 
+from ..regularization import WeightDecay
 from ..training import FlatObjective, History, TrainingDivergedError
-from ._mapping import OBJECTIVE, engine_config
 
 if TYPE_CHECKING:
     from ._base import _BaseMLP
 
 __all__ = ["fit_lbfgs", "check_stochastic"]
 
-#: The parameters that ``"lbfgs"`` ignores, neutralised before configuring the engine (so
-#: that no validation split is made and no batch-size warning is given).
-_IGNORED = {"early_stopping": False, "batch_size": "auto"}
+#: The name of :math:`J` in ``history_.train_metrics``.
+OBJECTIVE = "objective"
 
 
 def check_stochastic(estimator: Any) -> bool:
@@ -76,66 +83,54 @@ def check_stochastic(estimator: Any) -> bool:
 
 
 def fit_lbfgs(
-    estimator: _BaseMLP, X: Any, y: Any, params: dict[str, Any], sample_weight: Any = None
-) -> _BaseMLP:
-    """``fit`` with ``solver="lbfgs"``: validate, initialise (or warm-start), minimise.
+    est: _BaseMLP, X: Any, T: np.ndarray, W: np.ndarray | None, params: dict[str, Any]
+) -> None:
+    """``fit`` with ``solver="lbfgs"``: minimise from the current (float64) weights.
 
     Parameters
     ----------
-    estimator : MLPClassifier or MLPRegressor
-    X, y : array_like
-        As given to ``fit``.
+    est : MLPClassifier or MLPRegressor
+        Initialised or warm-started; its network float64.
+    X, T : arrays, shape (n_samples, n_features) and (n_samples, n_outputs)
+        Validated inputs (dense, CSR or CSC) and the network's targets.
+    W : ndarray, shape (n_samples,), or None
+        Sample weights: the loss is their weighted mean, and the L2 term is divided by
+        their sum instead of the number of samples, as scikit-learn's.
     params : dict
-        The checked hyperparameters (:func:`._constraints.check_params`).
-    sample_weight : array_like, shape (n_samples,), optional
-        The loss is the weighted mean, and the L2 term is divided by the weights' sum
-        instead of the number of samples, as scikit-learn's.
-
-    Returns
-    -------
-    estimator
-        Fitted: the network holds L-BFGS-B's solution.
+        The checked hyperparameters.
 
     Raises
     ------
     TrainingDivergedError
         When the objective or the weights become NaN or infinite.
     """
-    first = not hasattr(estimator, "network_") or not params["warm_start"]
-    X, T = estimator._validate_data_and_targets(X, y, first=first, incremental=False, classes=None)
-    config = engine_config(
-        {**params, **_IGNORED}, estimator._problem_kind(), T.shape[1], X.shape[0], incremental=False
-    )
-    estimator._rng = estimator._make_rng()
-    if first:
-        estimator._initialise(X.shape[1], T.shape[1], X.dtype, params["hidden_layer_sizes"], config)
-    elif estimator.network_.dtype != X.dtype:
-        estimator.network_.astype(X.dtype)
-    estimator.optimizer_ = None  # L-BFGS keeps no state between fits
-    weight_sum = float(X.shape[0])
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        weight_sum = float(np.sum(sample_weight))
+    est.optimizer_ = None  # L-BFGS keeps no state between fits
+    weight_sum = float(X.shape[0]) if W is None else float(np.sum(W))
+    decay = WeightDecay(params["alpha"], per_batch=True)
     objective = FlatObjective(
-        estimator.network_,
-        estimator._loss,
+        est.network_,
+        est._loss,
         X,
         T,
-        l2=float(params["alpha"]) / weight_sum,
-        scale=1.0 / estimator._loss_scale,
-        sample_weight=sample_weight,
+        l2=decay.coefficient(weight_sum),
+        sample_weight=W,
     )
     try:
-        result, curve = _minimize(objective, params)
+        result, curve = _minimize(objective, params, X.dtype)
     finally:
-        estimator._forget_activations()
-    _record(estimator, result, curve, int(params["max_iter"]))
-    return estimator
+        est.network_.clear_cache()
+    _record(est, result, curve, int(params["max_iter"]))
 
 
-def _minimize(objective: FlatObjective, params: dict[str, Any]) -> tuple[OptimizeResult, list]:
+def _minimize(
+    objective: FlatObjective, params: dict[str, Any], dtype: np.dtype
+) -> tuple[OptimizeResult, list]:
     """L-BFGS-B with scikit-learn's options; the result, in the network, and :math:`J` of
-    every iteration (index 0: the initial parameters)."""
+    every iteration (index 0: the initial parameters).
+
+    The starting vector has ``X``'s ``dtype``, as scikit-learn's (it packs the weights drawn
+    in that dtype): SciPy then evaluates the objective at points rounded to it, so a float32
+    ``X`` takes float32-rounded steps, computed in float64, ending at a float64 solution."""
     curve: list[float] = []
     verbose = bool(params["verbose"])
 
@@ -153,7 +148,7 @@ def _minimize(objective: FlatObjective, params: dict[str, Any]) -> tuple[Optimiz
     with np.errstate(over="ignore", invalid="ignore"):  # a divergence raises in _record
         result = minimize(
             fun,
-            objective.pack(),
+            objective.pack().astype(dtype),
             method="L-BFGS-B",
             jac=True,
             callback=callback,

@@ -8,10 +8,17 @@ pickle is involved.
 Loading checks the metadata against the network before the estimator is returned (the
 types and ranges of the fitted attributes; ``n_features_in_``, ``n_outputs_`` and
 ``n_layers_`` against the layers; ``hidden_layer_sizes`` and ``activation`` against them;
-the classifier's ``classes_`` and ``y_type`` against the outputs; the output layer, loss
-and loss scale against the kind of problem; the optimiser against ``solver``), so that a
-crafted or damaged file is refused with a :class:`~scratchnn.checkpoint.CheckpointError`
-naming the field, rather than making ``predict`` fail or answer wrongly.
+the classifier's ``classes_`` and ``y_type`` against the outputs; the output layer and loss
+against the kind of problem; the optimiser against ``solver``), so that a crafted or damaged
+file is refused with a :class:`~scratchnn.checkpoint.CheckpointError` naming the field,
+rather than making ``predict`` fail or answer wrongly.
+
+Files written before the engine had scikit-learn's loss convention (their state holds a
+``loss_scale`` :math:`s`) trained the engine's default loss, :math:`s` times scikit-learn's,
+with the optimiser scaled to compensate (the learning rate :math:`\\mu / s` for sgd, the
+``epsilon`` times :math:`s` for the others). :func:`_upgrade` turns them into today's form
+on loading: the loss with scikit-learn's convention and the optimiser unscaled, so that
+``partial_fit`` continues them exactly.
 """
 
 from __future__ import annotations
@@ -28,8 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from ..checkpoint import save as save_checkpoint
 from ..layers import Linear
-from ._constraints import hidden_layer_sizes
-from ._mapping import ACTIVATIONS, SOLVERS, _output
+from ._parameters import HIDDEN, OPTIMIZERS, hidden_layer_sizes, output_for
 
 __all__ = ["PersistenceMixin"]
 
@@ -75,7 +81,6 @@ class PersistenceMixin:
             "best_loss_": self.best_loss_,
             "validation_scores_": self.validation_scores_,
             "best_validation_score_": self.best_validation_score_,
-            "loss_scale": self._loss_scale,
         }
         arrays = {}
         if hasattr(self, "feature_names_in_"):
@@ -93,7 +98,6 @@ class PersistenceMixin:
         self.loss_curve_ = list(state["loss_curve_"])
         scores = state["validation_scores_"]
         self.validation_scores_ = None if scores is None else list(scores)
-        self._loss_scale = float(state["loss_scale"])
         if "feature_names_in_" in arrays:
             self.feature_names_in_ = arrays["feature_names_in_"].astype(object)
         if self._is_classifier:
@@ -169,6 +173,8 @@ class PersistenceMixin:
             estimator.optimizer_ = checkpoint.optimizer
             estimator._loss = checkpoint.loss
             estimator._set_state(meta["state"], checkpoint.arrays)
+            if "loss_scale" in meta["state"]:
+                _upgrade(estimator, checkpoint, meta["state"]["loss_scale"])
         except Exception as exc:
             raise CheckpointError(
                 f"{path}: malformed {cls.__name__} metadata: {_short(exc)}"
@@ -255,7 +261,7 @@ def _check_layers(est: Any, layers: list, path: Any) -> None:
         "params.hidden_layer_sizes",
         f"= {_short(est.hidden_layer_sizes)}, but the network's hidden layers have {sizes[1:-1]}",
     )
-    hidden = ACTIVATIONS.get(est.activation) if isinstance(est.activation, str) else None
+    hidden = HIDDEN.get(est.activation) if isinstance(est.activation, str) else None
     _require(
         hidden is not None and all(type(a) is hidden for a in activations[:-1]),
         path,
@@ -269,7 +275,7 @@ def _check_layers(est: Any, layers: list, path: Any) -> None:
 
 
 def _check_kind(est: Any, checkpoint: Checkpoint, path: Any) -> None:
-    """The classes, ``y_type``, output layer, loss and loss scale against the outputs."""
+    """The classes, ``y_type``, output layer and loss against the outputs."""
     n_out = est.n_outputs_
     if est._is_classifier:
         kind = est._y_type
@@ -289,7 +295,7 @@ def _check_kind(est: Any, checkpoint: Checkpoint, path: Any) -> None:
     else:
         kind = "regression"
         _require(est.loss in ("squared_error", "poisson"), path, "params.loss", "is not a loss")
-    layer, name, loss, scale = _output(kind, n_out, getattr(est, "loss", "squared_error"))
+    layer, name, loss = output_for(kind, getattr(est, "loss", "squared_error"))
     _require(
         est.out_activation_ == name and type(checkpoint.model.layers[-1]) is layer,
         path,
@@ -298,17 +304,39 @@ def _check_kind(est: Any, checkpoint: Checkpoint, path: Any) -> None:
         f"{type(checkpoint.model.layers[-1]).__name__}, a {kind} model needs {name}",
     )
     _require(
-        type(checkpoint.loss) is loss,
+        repr(checkpoint.loss) == repr(loss),
         path,
         "loss",
-        f"{type(checkpoint.loss).__name__} does not fit a {kind} model (needs {loss.__name__})",
+        f"{checkpoint.loss!r} does not fit a {kind} model (needs {loss!r})",
     )
-    _require(
-        _is_number(est._loss_scale) and math.isclose(est._loss_scale, scale),
-        path,
-        "state.loss_scale",
-        f"= {_short(est._loss_scale)}, a {kind} model with {n_out} outputs has {scale}",
-    )
+
+
+def _upgrade(est: Any, checkpoint: Checkpoint, scale: Any) -> None:
+    """A file of the scaled form (see the module docs) in today's form, in place."""
+    kind = est._y_type if est._is_classifier else "regression"
+    _, _, loss = output_for(kind, getattr(est, "loss", "squared_error"))
+    old = type(loss)(reduction="mean")  # the engine's default convention, which files held
+    if type(checkpoint.loss) is not type(loss) or repr(checkpoint.loss) != repr(old):
+        raise ValueError(f"loss {checkpoint.loss!r} is not the {old!r} of a {kind} model")
+    # the old convention: the engine's loss was s times scikit-learn's
+    n = est.n_outputs_
+    if kind == "multiclass":
+        expected = 1.0
+    elif kind == "regression":
+        expected = (1.0 if est.loss == "poisson" else 2.0) / n
+    else:
+        expected = 1.0 / n
+    if not (_is_number(scale) and math.isclose(scale, expected)):
+        raise ValueError(
+            f"state.loss_scale = {scale!r}, a {kind} model with {n} outputs had {expected}"
+        )
+    scale = float(scale)
+    checkpoint.loss = est._loss = loss
+    optimizer = checkpoint.optimizer
+    if optimizer is not None and est.solver == "sgd":
+        optimizer.learning_rate = optimizer.learning_rate * scale
+    elif optimizer is not None:
+        optimizer.epsilon = optimizer.epsilon / scale
 
 
 def _check_optimizer(est: Any, checkpoint: Checkpoint, path: Any) -> None:
@@ -316,7 +344,7 @@ def _check_optimizer(est: Any, checkpoint: Checkpoint, path: Any) -> None:
     ``n_iter_`` (its state's shapes and dtypes were checked against the parameters by
     :func:`scratchnn.load_checkpoint`)."""
     optimizer = checkpoint.optimizer
-    expected = SOLVERS.get(est.solver) if isinstance(est.solver, str) else None
+    expected = OPTIMIZERS.get(est.solver) if isinstance(est.solver, str) else None
     if est.solver == "lbfgs":
         _require(optimizer is None, path, "optimizer", "must be absent for solver='lbfgs'")
         return

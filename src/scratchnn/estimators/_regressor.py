@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import inspect
+import math
 from typing import Any
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from ._base import _BaseMLP
-from ._docstrings import _ATTRIBUTES, _PARAMETERS
 from ._lbfgs import check_stochastic
+from ._parameters import ATTRIBUTES_DOC, PARAMETERS_DOC
 
 __all__ = ["MLPRegressor"]
 
@@ -20,13 +22,14 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     __doc__ = f"""Multi-layer perceptron regressor on the scratchnn engine.
 
     With ``loss="squared_error"`` the network ends in an ``Identity`` output trained with
-    the engine's ``MSE``, scaled to scikit-learn's half squared error (see the module docs);
+    the engine's ``MSE(half=True, outputs="sum")``, scikit-learn's half squared error;
     with ``loss="poisson"`` in an ``Exp`` output trained with the engine's
-    ``HalfPoissonDeviance`` (scikit-learn's half Poisson deviance, computed from the
-    log-mean: exact). Several outputs (a 2-D ``y``) are supported.
+    ``HalfPoissonDeviance(outputs="sum")`` (scikit-learn's half Poisson deviance, computed
+    from the log-mean: exact). Several outputs (a 2-D ``y``) are supported; as
+    scikit-learn's, the tags do not declare them (``target_tags.multi_output`` is False).
 
     Parameters
-    ----------{_PARAMETERS}
+    ----------{PARAMETERS_DOC}
     loss : {{"squared_error", "poisson"}}, default "squared_error"
         Keyword-only here: scikit-learn takes it as its first positional argument, which
         would make ``MLPRegressor((32,))`` set the loss; ours keeps ``hidden_layer_sizes``
@@ -34,7 +37,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         scikit-learn gives NaN losses).
 
     Attributes
-    ----------{_ATTRIBUTES}
+    ----------{ATTRIBUTES_DOC}
     out_activation_ : "identity" or "exp"
 
     Examples
@@ -69,14 +72,6 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         ]
     )
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
-    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
-        return {"multioutput": True}
-
     def _validate_targets(
         self, y: np.ndarray, dtype: np.dtype, *, first: bool, incremental: bool, classes: Any
     ) -> np.ndarray:
@@ -97,16 +92,13 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def _problem_kind(self) -> str:
         return "regression"
 
-    def _validation_score(self, y: np.ndarray, t: np.ndarray) -> float:
-        """:math:`R^2 = 1 - \\sum (t - y)^2 / \\sum (t - \\bar t)^2` of outputs ``y`` against
-        targets ``t``, averaged over the outputs, as ``score`` (scikit-learn's ``r2_score``)
-        computes it; an output with constant targets scores 1 if predicted exactly, else 0."""
-        residual = np.sum(np.square(t - y), axis=0)
-        total = np.sum(np.square(t - t.mean(axis=0)), axis=0)
-        constant = total == 0
-        scores = np.where(constant, (residual == 0).astype(float), 0.0)
-        scores[~constant] = 1.0 - residual[~constant] / total[~constant]
-        return float(np.mean(scores))
+    def _validation_score(self, y: np.ndarray, t: np.ndarray, w: np.ndarray | None) -> float:
+        """:math:`R^2` of outputs ``y`` against targets ``t`` weighted by ``w``, averaged
+        over the outputs, as ``score`` (scikit-learn's ``r2_score``) computes it; NaN for
+        non-finite outputs, as scikit-learn's."""
+        if not np.isfinite(y).all():
+            return math.nan
+        return float(r2_score(t, y, sample_weight=w))
 
     @available_if(check_stochastic)
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> "MLPRegressor":

@@ -9,12 +9,12 @@ from .callbacks import (
     FunctionCallback,
     TrainingContext,
 )
-from .flat import FlatObjective
 from .history import History, TrainingDivergedError
 from .loop import train
 from .metrics import METRICS, accuracy
 from .progress import ProgressBar
 from .reference_step import ReferenceStep
+from .scipy_objective import FlatObjective
 
 __all__ = [
     "History",

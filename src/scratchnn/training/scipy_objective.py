@@ -1,14 +1,16 @@
-"""A network's loss on a whole data set as a function of one flat parameter vector.
+"""The objective SciPy's optimisers take: a network's loss on a whole data set as a function
+of one flat parameter vector (``scipy.optimize.minimize(..., jac=True)``).
 
 Quasi-Newton methods such as SciPy's L-BFGS-B see a model as a function
 :math:`f: \\mathbb{R}^P \\to \\mathbb{R}` and its gradient. :class:`FlatObjective` gives them
 
 .. math::
 
-    f(\\theta) = c\\,\\xi\\big(\\mathrm{net}_\\theta(X), T\\big)
+    f(\\theta) = \\xi\\big(\\mathrm{net}_\\theta(X), T\\big)
         + \\frac{\\lambda}{2} \\sum_l \\lVert W_l \\rVert^2,
 
-the engine loss :math:`\\xi` on all of ``(x, t)`` scaled by ``scale`` :math:`c`, plus an L2
+the engine loss :math:`\\xi` on all of ``(x, t)`` (its convention is the loss's own, e.g.
+``outputs="sum"``), plus an L2
 penalty :math:`\\lambda` = ``l2`` on the weight matrices (not the biases, as
 :class:`~scratchnn.regularization.WeightDecay`). The vector :math:`\\theta` lists the
 network's parameters in their stable order (:meth:`~scratchnn.network.Sequential.parameters`:
@@ -41,7 +43,7 @@ __all__ = ["FlatObjective"]
 
 
 class FlatObjective:
-    """``f(theta) -> (value, gradient)`` of a network's scaled, penalised loss on ``(x, t)``.
+    """``f(theta) -> (value, gradient)`` of a network's penalised loss on ``(x, t)``.
 
     Parameters
     ----------
@@ -53,10 +55,10 @@ class FlatObjective:
     t : array_like, shape (N, n_out)
         The targets, likewise.
     l2 : float, default 0
-        :math:`\\lambda \\ge 0` of the penalty :math:`\\frac{\\lambda}{2}\\sum\\lVert W\\rVert^2`.
-    scale : float, default 1
-        :math:`c > 0`, the factor of the loss (e.g. to turn the engine's mean over outputs
-        into a sum over them).
+        :math:`\\lambda \\ge 0` of the penalty :math:`\\frac{\\lambda}{2}\\sum\\lVert W\\rVert^2`
+        (:class:`~scratchnn.regularization.WeightDecay`).
+    sample_weight : array_like, shape (N,), optional
+        Non-negative weights of the samples (the loss's weighted mean).
 
     Attributes
     ----------
@@ -79,7 +81,7 @@ class FlatObjective:
     TypeError
         If ``network`` or ``loss`` is not a scratchnn one.
     ValueError
-        For a network with dropout, a negative ``l2``, a non-positive ``scale``, or ``x``,
+        For a network with dropout, a negative ``l2``, or ``x``,
         ``t`` of the wrong shape, empty or not finite.
     """
 
@@ -91,7 +93,6 @@ class FlatObjective:
         t: Any,
         *,
         l2: float = 0.0,
-        scale: float = 1.0,
         sample_weight: Any = None,
     ) -> None:
         check_training_objects(network, loss, GradientDescent())
@@ -101,7 +102,6 @@ class FlatObjective:
                 "deterministic; remove them or use train() instead"
             )
         self.l2 = check_real(l2, "l2", "[0, inf)")
-        self.scale = check_real(scale, "scale", "(0, inf)")
         self.network, self.loss = network, loss
         self._params = network.parameters()
         dtype = self._params[0].dtype if self._params else np.dtype(np.float64)
@@ -126,7 +126,6 @@ class FlatObjective:
         self._decay = WeightDecay(self.l2)
         ends = np.cumsum([p.size for p in self._params])
         self.slices = [slice(int(e - p.size), int(e)) for p, e in zip(self._params, ends)]
-        self._decayed = [(p, s) for p, s in zip(self._params, self.slices) if self._decay.decays(p)]
         self.size = int(ends[-1]) if self._params else 0
         self.n_calls = 0
 
@@ -158,12 +157,13 @@ class FlatObjective:
         """
         self.unpack(theta)
         self.n_calls += 1
-        value = self.scale * self._step.loss_and_gradients(self.x, self.t, self.w)
-        grad = np.empty(self.size, dtype=np.float64)
+        value = self._step.loss_and_gradients(self.x, self.t, self.w)
+        grad = np.empty(self.size, dtype=np.float64)  # the parameters' order, not the step's
         for g, s in zip(self._step.grad_views, self.slices):
-            np.multiply(g.ravel(), self.scale, out=grad[s])
+            grad[s] = g.ravel()
         if self.l2:
             value += self._decay.penalty(self._params)
-            for p, s in self._decayed:
-                grad[s] += self.l2 * p.ravel()  # ∇ of λ/2 ‖W‖² is λW
+            for s, term in zip(self.slices, self._decay.terms(self._params)):
+                if term is not None:
+                    grad[s] += term.ravel()  # the gradient of λ/2 ‖W‖², λW
         return float(value), grad
