@@ -666,6 +666,8 @@ def test_bad_training_data(change, error, match):
         ({"callbacks": [3]}, TypeError, r"callbacks\[0\]"),
         ({"rng": "seed", "shuffle": True}, TypeError, "rng"),
         ({"epochs": 1.5}, TypeError, "epochs"),
+        ({"shuffle": "cumulative"}, TypeError, "shuffle must be a bool"),
+        ({"shuffle": 1}, TypeError, "shuffle must be a bool"),
     ],
 )
 def test_bad_training_options(kwargs, error, match):

@@ -45,9 +45,7 @@ class EpochBatches:
     sample weights ``W``.
 
     Fixed batches are views of ``X`` and ``T``: nothing is copied. Shuffled batches follow
-    one permutation of the samples an epoch, ``order = rng.permutation(N)`` (with
-    ``cumulative=True``, ``order = order[rng.permutation(N)]``: every epoch permutes the
-    previous epoch's order, as scikit-learn's MLP does); batch ``k`` holds the
+    one permutation of the samples an epoch, ``order = rng.permutation(N)``; batch ``k`` holds the
     samples ``order[batches[k]]``, gathered row by row (``np.take``) into two buffers that
     every batch reuses. So a shuffled epoch copies the training set once, in batch-sized
     pieces that stay in cache for the forward pass, and allocates only the permutation: no
@@ -70,8 +68,6 @@ class EpochBatches:
         Draws the permutations (used only when ``shuffle``).
     W : ndarray, shape (N,), optional
         Sample weights: every batch then carries its samples' weights, ``(x, t, w)``.
-    cumulative : bool, default False
-        Permute the previous epoch's order instead of the samples' own.
     """
 
     def __init__(
@@ -82,11 +78,9 @@ class EpochBatches:
         shuffle: bool,
         rng: Any,
         W: np.ndarray | None = None,
-        cumulative: bool = False,
     ) -> None:
         self.X, self.T, self.batches, self.shuffle, self.rng = X, T, batches, shuffle, rng
-        self.W, self.cumulative = W, cumulative
-        self._order: np.ndarray | None = None
+        self.W = W
         self._buffers: tuple[np.ndarray | None, ...] | None = None
 
     def epoch(self) -> Iterator[tuple[np.ndarray, ...]]:
@@ -101,10 +95,6 @@ class EpochBatches:
                 yield tuple(a[s] for a in arrays)
             return
         order = self.rng.permutation(self.X.shape[0])
-        if self.cumulative:
-            if self._order is not None:
-                order = self._order[order]
-            self._order = order
         buffers = self._gather_buffers(arrays)
         for s in self.batches:
             rows = order[s]

@@ -50,7 +50,7 @@ def train(
     *,
     epochs: int,
     batch_size: int | None = None,
-    shuffle: bool | str = False,
+    shuffle: bool = False,
     rng: Any = None,
     validation_data: tuple[Any, Any] | None = None,
     validation_fraction: float | None = None,
@@ -93,10 +93,9 @@ def train(
     batch_size : int or None, default None
         Samples per update; None is full-batch gradient descent (one update an epoch, the
         "iterations" of Parts 1–4), 1 online learning.
-    shuffle : bool or "cumulative", default False
-        True: permute the samples with ``rng`` before every epoch. "cumulative": each epoch
-        permutes the previous epoch's order instead (scikit-learn's MLP). False: fixed
-        batches visited in the same order every epoch.
+    shuffle : bool, default False
+        True: permute the samples with ``rng`` before every epoch. False: fixed batches
+        visited in the same order every epoch.
     rng : None, int, Generator or RandomState, default None
         The source of the shuffling and of the validation split; an int or None seeds a new
         ``numpy.random.default_rng``.
@@ -209,20 +208,18 @@ def _user_hooks(callbacks: Sequence, early_stopping: Any, verbose: Any) -> list[
 
 
 def _check_batching(batch_size: Any, batch_split: Any, shuffle: Any) -> tuple[int | None, str]:
-    """Checked ``batch_size`` and ``batch_split``; ``shuffle`` a bool or "cumulative"."""
+    """Checked ``batch_size`` and ``batch_split``; TypeError unless ``shuffle`` is a bool."""
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", low=1)
-    if isinstance(shuffle, str):
-        check_choice(shuffle, "shuffle", ("cumulative",))
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be a bool, got {shuffle!r}")
     return batch_size, check_choice(batch_split, "batch_split", BATCH_SPLITS)
 
 
 def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
     """Epochs → batches → loss and gradients → update → callbacks."""
     history, optimizer = context.history, context.optimizer
-    source = EpochBatches(
-        data.X, data.T, batches, bool(shuffle), rng, data.W, cumulative=shuffle == "cumulative"
-    )
+    source = EpochBatches(data.X, data.T, batches, bool(shuffle), rng, data.W)
     # Overflow to inf/NaN is detected (DivergenceCheck names where), not warned about.
     with np.errstate(over="ignore", invalid="ignore"), deferred_sigint() as sigint:
         try:
