@@ -12,9 +12,10 @@ batches (fixed, in order) go through
 
 and both must raise the same error at the same epoch and batch (or none), and have the same
 parameters after every update: to the dtype's rounding relative to the tensor's magnitude,
-plus a few times the plain path's own rounding noise on the problem (measured by running it
-again on the problem rounded otherwise: where a gradient cancels to almost nothing, any
-difference in rounding is amplified, by Adam's normalised step above all).
+plus a few times the plain path's own rounding noise on the problem (:mod:`rounding_noise`:
+the plain path run again on the problem rounded otherwise; where a gradient cancels to
+almost nothing, any difference in rounding is amplified, by Adam's normalised step above
+all).
 """
 
 from __future__ import annotations
@@ -29,15 +30,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scratchnn as nn
+from rounding_noise import PERTURBATIONS, GradientNoise, assert_same, perturbed
 from scratchnn.training import History, TrainingDivergedError, split_batches
 from scratchnn.training.callbacks import TrainingContext
-
-#: Relative tolerance of each dtype, times the largest magnitude of the tensor compared.
-RTOL = {np.float32: 1e-4, np.float64: 1e-10}
-
-#: How many times the plain path's own rounding noise (:func:`_assert_same`) a difference
-#: may be.
-NOISE = 4
 
 #: Every exponent ``k`` a tensor's magnitude ``10**k`` may take.
 EXPONENTS = st.integers(-30, 30)
@@ -97,6 +92,7 @@ def plain_train(
     decay_biases: bool = False,
     clip_norm: float | None = None,
     callbacks: Sequence[nn.Callback] = (),
+    first: Sequence[Any] = (),
 ) -> None:
     """The plain path: what :func:`scratchnn.train` does (fixed batches, no shuffling),
     written on the reference API.
@@ -104,10 +100,12 @@ def plain_train(
     The loss over the whole training set is checked before training and after every epoch,
     and every batch loss before its update, as ``train``'s divergence check does: a
     non-finite one raises :class:`TrainingDivergedError` naming the epoch and batch (0: the
-    end-of-epoch evaluation). The callbacks' ``on_batch_end`` runs after every update. When
-    ``train(..., fast=False)`` exists, it can take this function's place.
+    end-of-epoch evaluation). The callbacks' ``on_batch_end`` runs after every update.
+    ``first``: gradient transformations applied before all others (the suite's
+    :class:`rounding_noise.GradientNoise`). When ``train(..., fast=False)`` exists, it can take this
+    function's place (without ``first``).
     """
-    transforms: list[Any] = []
+    transforms: list[Any] = list(first)
     if weight_decay:
         transforms.append(nn.WeightDecay(weight_decay, decay_biases))
     if clip_norm is not None:
@@ -192,97 +190,6 @@ def _outcome(path: Callable, net, loss, optimizer, X, T, options: dict) -> tuple
     return None, trajectory.steps
 
 
-#: How :func:`_perturbed` rounds a problem otherwise.
-PERTURBATIONS = ("params", "reverse", "inputs", "targets")
-
-
-def _perturbed(net, X: np.ndarray, T: np.ndarray, batch_size, kind: str):
-    """A copy of the network and the data, the same problem rounded otherwise (what a
-    rounding error does to it).
-
-    ``"params"`` moves every initial parameter by a random fraction of its last digit;
-    ``"reverse"`` reverses the rows of every batch (the same mean losses and gradients,
-    summed in another order); ``"inputs"`` moves every input by a random fraction of its
-    last digit; ``"targets"`` moves real targets by a random fraction of the last digit of
-    the larger of them and the network's initial outputs (as rounding ``y - t`` does), and
-    0/1 targets by a few epsilons towards each other, by row (rows of two classes still sum
-    to 1).
-    """
-    rng = np.random.default_rng(0)
-    copied = copy.deepcopy(net)
-    if kind == "params":
-        for p in copied.parameters():
-            p[...] = _jitter(p, rng)
-        return copied, X, T
-    if kind == "inputs":
-        return copied, _jitter(X, rng), T
-    if kind == "targets":
-        if np.all((T == 0) | (T == 1)):
-            shift = rng.uniform(1.0, 4.0, (T.shape[0], 1)) * np.finfo(T.dtype).eps
-            return copied, X, (T * (1 - shift) + (1 - T) * shift).astype(T.dtype)
-        with np.errstate(over="ignore", invalid="ignore"):
-            size = np.maximum(np.abs(T), np.abs(net.predict(X)))  # y - t is rounded so
-        size = np.where(np.isfinite(size), size, np.abs(T)).astype(T.dtype)
-        return copied, X, (T + rng.uniform(-1.0, 1.0, T.shape) * np.spacing(size)).astype(T.dtype)
-    batches = split_batches(X.shape[0], batch_size)
-    order = np.concatenate([np.arange(s.start, s.stop)[::-1] for s in batches])
-    return copied, X[order], T[order]
-
-
-def _jitter(a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """``a`` with every entry moved by a random fraction of its last digit."""
-    return (a + rng.uniform(-1.0, 1.0, a.shape) * np.spacing(a)).astype(a.dtype)
-
-
-def _assert_same(fast: tuple, plain: tuple, again: list, names: list, initial: list) -> None:
-    """The same error (or none), and the same parameters after every update.
-
-    ``again`` holds the plain path on the same problem rounded otherwise (:func:`_perturbed`):
-    how far they are from ``plain`` is the rounding noise of the problem (the plain path
-    against itself). A difference in rounding becomes large where a gradient cancels to
-    almost nothing, and Adam's normalised step turns it into a step of the learning rate's
-    size. So ``fast`` must have the error of ``plain`` (or of one of
-    ``again`` where they differ), and parameters within ``RTOL`` times the largest magnitude
-    the tensor has had so far plus ``NOISE`` times that noise; non-finite entries equal.
-    """
-    (fast_error, fast_steps), (plain_error, plain_steps) = fast, plain
-    errors = [plain_error, *(error for error, _ in again)]
-    assert fast_error in errors, f"train raised {fast_error}, the plain loop {plain_error}"
-    assert fast_error is None or fast_error[0] is TrainingDivergedError, (
-        f"both paths raised {fast_error}"
-    )
-    n = min(len(steps) for _, steps in [fast, plain, *again])
-    scales = [float(np.max(np.abs(p))) for p in initial]
-    for k in range(n):
-        for i, (a, b) in enumerate(zip(fast_steps[k], plain_steps[k])):
-            where = f"{names[i]} after update {k + 1}"
-            assert a.dtype == b.dtype == initial[i].dtype, (where, a.dtype, b.dtype)
-            others = [steps[k][i] for _, steps in again]
-            finite = np.isfinite(a) & np.isfinite(b)
-            if not np.array_equal(a[~finite], b[~finite], equal_nan=True):
-                assert any(np.array_equal(a, c, equal_nan=True) for c in others), where
-                continue
-            noise = max(_largest(b, finite & np.isfinite(c), minus=c) for c in others)
-            scales[i] = max(scales[i], _largest(a, finite))
-            rtol = RTOL[a.dtype.type]
-            np.testing.assert_allclose(
-                a[finite],
-                b[finite],
-                rtol=rtol,
-                atol=rtol * scales[i] + NOISE * noise,
-                err_msg=f"{where}: train (actual) against the plain loop (desired)",
-            )
-
-
-def _largest(a: np.ndarray, where: np.ndarray, minus: np.ndarray | None = None) -> float:
-    """The largest magnitude of ``a`` (of ``a - minus``, in float64) where ``where`` is true;
-    0 where it is nowhere."""
-    values = a[where].astype(np.float64)
-    if minus is not None:
-        values -= minus[where]
-    return float(np.max(np.abs(values), initial=0.0))
-
-
 def run_both(name, optimizer, dtype, exponents, seed, **options) -> None:
     """Train copies of one drawn problem on both paths (and on the plain path again, for
     every perturbation); require the same outcome."""
@@ -296,10 +203,12 @@ def run_both(name, optimizer, dtype, exponents, seed, **options) -> None:
     plain = _outcome(plain_train, copy.deepcopy(net), loss, OPTIMIZERS[optimizer](), X, T, options)
     again = []
     for kind in PERTURBATIONS:
-        net_again, X_again, T_again = _perturbed(net, X, T, options.get("batch_size"), kind)
+        net_again, X_again, T_again = perturbed(net, X, T, options.get("batch_size"), kind)
+        first = [GradientNoise(net_again, N_SAMPLES, seed=0)] if kind == "gradients" else []
         opt = OPTIMIZERS[optimizer]()
-        again.append(_outcome(plain_train, net_again, loss, opt, X_again, T_again, options))
-    _assert_same(fast, plain, again, names, initial)
+        options_again = {**options, "first": first}
+        again.append(_outcome(plain_train, net_again, loss, opt, X_again, T_again, options_again))
+    assert_same(fast, plain, again, names, initial)
 
 
 @st.composite
