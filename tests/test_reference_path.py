@@ -132,8 +132,9 @@ class _KeepOutputs(nn.Callback):
         self.received, self.copies = [], []
 
     def on_before_update(self, context: TrainingContext) -> None:
-        self.received.append(context.outputs)
-        self.copies.append(context.outputs.copy())
+        for received in (context.outputs, context.targets, context.weights):
+            self.received.append(received)
+            self.copies.append(received.copy())
 
 
 @pytest.mark.parametrize("fast", [True, False])
@@ -155,11 +156,15 @@ def test_callbacks_and_metrics_keep_what_they_receive(fast):
         T,
         epochs=3,
         batch_size=5,
+        shuffle=True,  # batches gathered into buffers that every batch reuses
+        rng=0,
+        sample_weight=np.arange(1.0, 21.0),
+        epoch_loss="batches",  # the metrics see every batch's outputs
         callbacks=[keep],
         metrics={"mean": remember},
         fast=fast,
     )
-    assert len(keep.received) == 12
+    assert len(keep.received) == 3 * 12 and len(seen) == 3 * 4  # no measure before training
     for received, copied in zip(keep.received, keep.copies):
         np.testing.assert_array_equal(received, copied)
     for received, copied in seen:

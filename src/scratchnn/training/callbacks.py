@@ -9,7 +9,7 @@ and runs after every epoch (:class:`FunctionCallback`); a true return value stop
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -50,10 +50,11 @@ class TrainingContext:
     learning_rate : float
         Learning rate of the current batch's update.
     outputs, targets : ndarray
-        The current batch's network outputs (before its update; a copy, yours to keep) and
-        targets.
+        The current batch's network outputs (before its update) and targets: each read
+        gives a new copy, yours to keep (the training loop reuses its buffers).
     weights : ndarray or None
-        The current batch's sample weights (``train(..., sample_weight=...)``), else None.
+        The current batch's sample weights (``train(..., sample_weight=...)``), else None;
+        a copy as well.
     """
 
     network: Sequential
@@ -65,9 +66,23 @@ class TrainingContext:
     batch: int = 0
     batch_loss: float = math.nan
     learning_rate: float = math.nan
-    outputs: Any = None
-    targets: Any = None
-    weights: Any = None
+    #: The source of :attr:`outputs`: a function returning a copy (the step's
+    #: ``last_output``), or None.
+    output_source: Callable[[], Any] | None = field(default=None, repr=False)
+    batch_targets: Any = field(default=None, repr=False)
+    batch_weights: Any = field(default=None, repr=False)
+
+    @property
+    def outputs(self) -> Any:
+        return None if self.output_source is None else self.output_source()
+
+    @property
+    def targets(self) -> Any:
+        return None if self.batch_targets is None else self.batch_targets.copy()
+
+    @property
+    def weights(self) -> Any:
+        return None if self.batch_weights is None else self.batch_weights.copy()
 
 
 class Callback:

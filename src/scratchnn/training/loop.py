@@ -227,11 +227,11 @@ def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
             for epoch in range(1, context.epochs + 1):
                 context.epoch = epoch
                 for b, batch in enumerate(source.epoch(), start=1):
-                    context.batch, context.targets = b, batch[1]
-                    context.weights = batch[2] if len(batch) > 2 else None
+                    context.batch, context.batch_targets = b, batch[1]
+                    context.batch_weights = batch[2] if len(batch) > 2 else None
                     context.learning_rate = optimizer.current_learning_rate
                     context.batch_loss = step.loss_and_gradients(*batch)
-                    context.outputs = step.last_output()
+                    context.output_source = step.last_output
                     hooks.on_before_update(context)
                     step.update()
                     hooks.on_batch_end(context)

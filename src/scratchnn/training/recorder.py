@@ -65,7 +65,7 @@ class Recorder(Callback):
     def on_before_update(self, context: TrainingContext) -> None:
         """Batch means are of the parameters the batch loss was measured with."""
         if self.batch_means:
-            n_b = context.targets.shape[0]
+            n_b = context.batch_targets.shape[0]
             mean = context.loss.reduction == "mean"
             self._total += context.batch_loss * n_b if mean else context.batch_loss
             for name, fn in self.metrics:
