@@ -106,7 +106,7 @@ def test_ctrl_c_before_part5_trains_in_json_mode_prints_nothing(tmp_path):
     _check_one_line(code, out, err)
 
 
-@pytest.mark.parametrize("module", ["scratchnn.cli", "matplotlib.figure"])
+@pytest.mark.parametrize("module", ["numpy", "scratchnn.cli", "matplotlib.figure"])
 def test_ctrl_c_during_start_up_says_interrupted(module):
     code, out, err = _interrupt_inside(SLOW_IMPORT.format(module=module), ["logistic"])
     _check_one_line(code, out, err)
@@ -125,6 +125,15 @@ def test_a_keyboard_interrupt_before_any_result_is_one_line(monkeypatch, capsys)
 
 def test_the_entry_point_says_what_the_command_line_says():
     assert entry.INTERRUPTED == f"scratchnn: {INTERRUPTED}" == LINE
+
+
+def test_importing_the_package_imports_nothing_heavy():
+    """The package root loads its names on first use, so the entry point's ``try`` covers
+    NumPy's import too."""
+    code = "import sys, scratchnn; print(sorted({'numpy', 'matplotlib'} & set(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_the_console_script_is_the_entry_point():

@@ -1,10 +1,10 @@
 """The ``scratchnn`` command (the console script) and ``python -m scratchnn``.
 
-:func:`main` imports the command line itself, so that Ctrl-C while it is imported (most of
-the start-up: matplotlib and the parts) ends like Ctrl-C anywhere else before there are
-results: one line on stderr, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130, not a
-traceback. (Ctrl-C while Python itself starts, or while ``import scratchnn`` loads NumPy
-before this module runs, still gets Python's own traceback.)
+:func:`main` imports the command line itself, so that Ctrl-C while it is imported (the whole
+start-up: NumPy, matplotlib and the parts; ``import scratchnn`` loads nothing heavy before
+this module runs) ends like Ctrl-C anywhere else before there are results: one line on
+stderr, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130, not a traceback. (Ctrl-C
+while the Python interpreter itself starts still gets Python's own message.)
 """
 
 import sys
