@@ -1,7 +1,7 @@
 """The optimiser base class: the learning rate and the stateful front over ``init``/``update``.
 
 The update rules themselves are in :mod:`scratchnn.optimizers`, their state records in
-:mod:`scratchnn.optimizer_state`, and :func:`~scratchnn.chain.chain` composes gradient
+:mod:`scratchnn.optimizer_state`, and :func:`~scratchnn.composition.chain` composes gradient
 transformations with an optimiser.
 """
 

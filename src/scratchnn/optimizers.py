@@ -51,7 +51,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._validation import check_real
-from .chain import Chain, chain
+from .composition import Chain, chain
 from .optimizer_base import LearningRate, Optimizer
 from .optimizer_state import AdamState, MomentumState, RMSpropState, State
 from .regularization import WeightDecay

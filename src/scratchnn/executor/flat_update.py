@@ -30,7 +30,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..chain import Chain
+from ..composition import Chain
 from ..optimizer_base import Optimizer
 from ..optimizers import AdamW
 from ..regularization import ClipByGlobalNorm, WeightDecay
@@ -126,7 +126,7 @@ class FlatUpdate:
     Parameters
     ----------
     optimizer : Optimizer
-        A plain optimiser or a :class:`~scratchnn.chain.Chain`.
+        A plain optimiser or a :class:`~scratchnn.composition.Chain`.
     params : list of ndarray
         The layers' parameter arrays (updated in place), in the network's order.
     layout : FlatLayout

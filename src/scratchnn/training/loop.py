@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .._validation import check_choice, check_int, check_real
-from ..chain import Chain, chain
+from ..composition import Chain, chain
 from ..executor import TrainingStep
 from ..executor.step import check_training_objects
 from ..losses import Loss

@@ -33,7 +33,7 @@ class ReferenceStep(Step):
     network : Sequential
     loss : Loss
     optimizer : Optimizer
-        Any optimiser or :func:`~scratchnn.chain.chain`; :meth:`Optimizer.step
+        Any optimiser or :func:`~scratchnn.composition.chain`; :meth:`Optimizer.step
         <scratchnn.optimizer_base.Optimizer.step>` updates the parameters.
     """
 
