@@ -274,3 +274,15 @@ def test_other_scikit_learn_versions_warn_on_import(version, warns):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert int(out.strip().splitlines()[-1]) == int(warns)
+
+
+def test_the_epoch_permutation_draws_as_sklearns_shuffle():
+    from sklearn.utils import shuffle
+
+    from scratchnn.estimators._stochastic import _permuted
+
+    ours, theirs = np.random.RandomState(3), np.random.RandomState(3)
+    a = b = np.arange(17)
+    for _ in range(4):  # every epoch permutes the previous order, from the same RandomState
+        a, b = _permuted(a, ours), shuffle(b, random_state=theirs)
+        np.testing.assert_array_equal(a, b)
