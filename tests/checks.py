@@ -1,5 +1,10 @@
 """Assertions shared by the tests of every part's command line and figures."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import matplotlib.image as mpimg
@@ -23,3 +28,34 @@ def assert_figure_file(path: Path, min_std: float = 0.05) -> None:
     else:
         image = mpimg.imread(path)
         assert image.ndim == 3 and image[..., :3].std() > min_std, path
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def interrupt_child(
+    code: str, argv: list[str], ready: str, delay: float = 0.0, timeout: float = 120
+) -> tuple[int, str, str]:
+    """Run ``python -c code argv`` on this checkout's ``src``; once the child writes the line
+    ``ready`` on stderr (and ``delay`` seconds later, while it still runs), send it SIGINT.
+    Return its exit code, stdout and the rest of its stderr."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "MPLBACKEND": "Agg"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        first = process.stderr.readline()
+        assert first == ready + "\n", first + process.stderr.read()
+        time.sleep(delay)
+        assert process.poll() is None, "the child ended before it could be interrupted"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, out, err

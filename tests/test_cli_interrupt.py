@@ -8,18 +8,13 @@ traceback and no figure written.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from checks import single_error_line
+from checks import interrupt_child, single_error_line
 from scratchnn import datasets
 from scratchnn.cli import build_parser, main
 from scratchnn.cli import logistic as cli_logistic
@@ -41,26 +36,7 @@ INTERRUPTED = "scratchnn: interrupted (Ctrl-C); no figures written"
 def _interrupt(argv: list[str], delay: float) -> tuple[int, str, str]:
     """Run ``scratchnn argv``, send SIGINT ``delay`` seconds after it is ready; return the
     exit code, stdout and stderr."""
-    env = {**os.environ, "PYTHONPATH": str(SRC), "MPLBACKEND": "Agg"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUNNER, *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        first = process.stderr.readline()
-        assert first == "ready\n", first
-        time.sleep(delay)
-        assert process.poll() is None, "the run ended before it could be interrupted"
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return process.returncode, out, err
+    return interrupt_child(RUNNER, argv, "ready", delay)
 
 
 def _check_interrupted_stderr(err: str, last: str = INTERRUPTED) -> None:

@@ -9,7 +9,6 @@ time, as a user's Ctrl-C would.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import scratchnn.__main__ as entry
+from checks import interrupt_child
 from scratchnn.cli import logistic as cli_logistic
 from scratchnn.cli import main
 from scratchnn.cli._common import INTERRUPTED
@@ -60,24 +60,7 @@ sys.exit(main())
 
 def _interrupt_inside(script: str, argv: list[str]) -> tuple[int, str, str]:
     """Run ``script`` with ``argv``; send SIGINT once it says it is inside the slow step."""
-    env = {**os.environ, "PYTHONPATH": str(SRC), "MPLBACKEND": "Agg"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script), *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        first = process.stderr.readline()
-        assert first == "inside\n", first + process.stderr.read()
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return process.returncode, out, err
+    return interrupt_child(textwrap.dedent(script), argv, "inside", timeout=60)
 
 
 def _check_one_line(code: int, out: str, err: str) -> None:
