@@ -12,8 +12,9 @@
 #     lazy package root resolves; the modules that need the [dask] extra are first listed as
 #     skipped in the core venv, then imported after `pip install 'wheel[dask]'`
 #     (--no-dask: skipped, and said so);
-#   * every file of src/scratchnn (modules, templates, py.typed) is in the wheel, and the
-#     wheel holds nothing else but its .dist-info.
+#   * every file of src/scratchnn that git tracks (modules, templates, py.typed) is in the
+#     wheel, and the wheel holds nothing else but its .dist-info.
+# The last two are .ci/installed_package.py, run by the wheel's venv in isolated mode (-I).
 #
 # Usage: .ci/check_wheel.sh [--dist DIR] [--no-dask]
 #   --dist DIR  keep the sdist and the wheel in DIR (make dist); default: a temporary directory
@@ -74,70 +75,24 @@ step "scratchnn report --out report"
 "$WORK/venv/bin/scratchnn" report --out report
 grep -q '<html' report/index.html || { echo "report/index.html is no HTML page" >&2; exit 1; }
 
-# The modules that import an optional extra at import time, and why they are skipped
-# in the core venv.
+# The modules that import an optional extra at import time (skipped in the core venv).
 NEEDS_DASK="scratchnn.scaling._plugin"
-import_all() {  # $1: modules to skip (space-separated), with the reason in $2
-    "$VPY" -I - "$1" "$2" "$WORK/venv" <<'EOF'
-import importlib
-import pkgutil
-import sys
-from pathlib import Path
-
-skip, reason, venv = sys.argv[1].split(), sys.argv[2], Path(sys.argv[3]).resolve()
-import scratchnn
-
-where = Path(scratchnn.__file__).resolve()
-if venv not in where.parents:
-    sys.exit(f"scratchnn imported from {where}, not from the venv {venv}")
-names = ["scratchnn"] + [m.name for m in pkgutil.walk_packages(scratchnn.__path__, "scratchnn.")]
-failed = []
-for name in names:
-    if name in skip:
-        print(f"skipped  {name}: {reason}")
-        continue
-    try:
-        importlib.import_module(name)
-    except Exception as error:  # noqa: BLE001 - every failure is reported, then fails
-        failed.append(f"{name}: {type(error).__name__}: {error}")
-missing = [n for n in scratchnn.__all__ if not hasattr(scratchnn, n)]
-print(f"imported {len(names) - len(skip)} modules from {where.parent}")
-print(f"resolved {len(scratchnn.__all__) - len(missing)} names of scratchnn.__all__")
-if failed or missing:
-    sys.exit("\n".join(failed + [f"scratchnn.{n} does not resolve" for n in missing]))
-EOF
-}
+CHECK=$ROOT/.ci/installed_package.py
 
 step "import every module of the installed package (core only)"
-import_all "$NEEDS_DASK" "needs the [dask] extra (distributed), not installed here"
+"$VPY" -I "$CHECK" imports --skip $NEEDS_DASK \
+    --reason "needs the [dask] extra (distributed), not installed here"
 
 if [ "$DASK" -eq 1 ]; then
     step "install the [dask] extra and import every module"
     "$VPY" -m pip install --quiet "$WHEEL[dask]"
-    import_all "" ""
+    "$VPY" -I "$CHECK" imports
 else
     echo "skipped: the [dask] extra (--no-dask); $NEEDS_DASK not imported"
 fi
 
 step "the wheel holds every file of src/scratchnn and nothing else"
 cd "$ROOT"
-"$VPY" -I - "$WHEEL" "$ROOT/src" <<'EOF'
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
-
-wheel, src = sys.argv[1], Path(sys.argv[2])
-listed = subprocess.run(
-    ["git", "ls-files", "scratchnn"], cwd=src, capture_output=True, text=True, check=True
-).stdout.split()
-expected = set(listed)
-names = zipfile.ZipFile(wheel).namelist()
-inside = {n for n in names if ".dist-info/" not in n}
-lacking, extra = sorted(expected - inside), sorted(inside - expected)
-print(f"{len(inside)} package files in {Path(wheel).name}, {len(expected)} in git")
-if lacking or extra:
-    sys.exit(f"missing from the wheel: {lacking}\nnot in src/scratchnn: {extra}")
-EOF
+"$VPY" -I "$CHECK" files "$WHEEL" "$ROOT/src"
 echo
 echo "check_wheel: OK in ${SECONDS}s ($(basename "$SDIST"), $(basename "$WHEEL"))"
