@@ -4,7 +4,8 @@
 # editable install, no repository on sys.path: every command runs from a temporary directory
 # with PYTHONPATH unset) and run it there:
 #
-#   * `scratchnn --version` says the version in src/scratchnn/_version.py;
+#   * `scratchnn --version` says the version in src/scratchnn/_version.py, which has its
+#     section in CHANGELOG.md;
 #   * `scratchnn part1 --out DIR` writes its four figures;
 #   * `scratchnn report --out DIR` writes index.html (fails if the Jinja template, package
 #     data, is missing from the wheel);
@@ -50,6 +51,8 @@ rm -f "$DIST"/scratchnn-*
 "$WORK/tools/bin/python" -m build --outdir "$DIST" "$ROOT" >"$WORK/build.log" 2>&1 \
     || { cat "$WORK/build.log"; exit 1; }
 VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' src/scratchnn/_version.py)
+grep -q "^## \[$VERSION\] - " CHANGELOG.md \
+    || { echo "CHANGELOG.md has no '## [$VERSION] - DATE' section" >&2; exit 1; }
 SDIST="$DIST/scratchnn-$VERSION.tar.gz"
 WHEEL="$DIST/scratchnn-$VERSION-py3-none-any.whl"
 ls "$SDIST" "$WHEEL"
