@@ -16,7 +16,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dask]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# make demo installs the core package alone, with its own stamp: no test or Dask extras (those
+# come with make test / make check), so a fresh clone's first run is quick.
+DEMO_STAMP := $(VENV)/.installed-core
+
+$(DEMO_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(VENV)/bin/scratchnn all --out out
 	$(VENV)/bin/scratchnn report --out out
 
@@ -55,6 +65,12 @@ $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 # current NumPy: unset for this command only; RESULTS.md records the BLAS kernel that ran.
 bench: $(BENCH_STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BENCH_PY) -m benchmarks $(BENCH_ARGS)
+
+# make dist: the sdist and the wheel in dist/, checked as CI does (.ci/check_wheel.sh: twine,
+# the wheel installed into a throwaway venv and its commands run there).
+.PHONY: dist
+dist:
+	PYTHON=$(PYTHON) .ci/check_wheel.sh --dist dist
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) out build src/*.egg-info .pytest_cache

@@ -1,3 +1,3 @@
 """The library's version, in a module that imports nothing so that any module can use it."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
