@@ -50,8 +50,8 @@ def _non_interactive_backends() -> set[str]:
     except ImportError:  # pragma: no cover - older matplotlib
         from matplotlib import rcsetup
 
-        # only matplotlib < 3.9 has it, not the stubs of the matplotlib mypy reads
-        return {name.lower() for name in rcsetup.non_interactive_bk}  # type: ignore[attr-defined]
+        # only matplotlib < 3.9 has it: looked up by name, whichever stubs the checker reads
+        return {name.lower() for name in getattr(rcsetup, "non_interactive_bk")}
 
 
 def is_interactive(backend: str) -> bool:
