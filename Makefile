@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean bench notebooks
+.PHONY: demo check test lint types format clean bench notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,21 @@ $(NB_STAMP): $(STAMP)
 notebooks: $(NB_STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
-test: lint
-	MPLBACKEND=Agg $(PY) -m pytest -q
+# pytest-xdist workers for `check` and `test` (`make test WORKERS=auto`: one per core).
+WORKERS ?= 2
+# The quick loop: lint, format check, types and the fast tier (every test not marked `slow`:
+# notebook kernels, the browser, the Dask cluster, child processes, sweeps).
+check: lint types
+	MPLBACKEND=Agg $(PY) -m pytest -q -m "not slow" -n $(WORKERS) --dist loadscope
+
+# Everything (CI's command): lint, format check, types, the whole suite in parallel, a module's
+# tests on one worker (module fixtures, the kernels, the cluster, the browser set up once),
+# and the 15 slowest tests listed.
+test: lint types
+	MPLBACKEND=Agg $(PY) -m pytest -q -n $(WORKERS) --dist loadscope --durations=15
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks examples

@@ -22,6 +22,9 @@ threadpoolctl = pytest.importorskip("threadpoolctl")
 
 from benchmarks import run  # noqa: E402
 
+# slow: runs every benchmark workload once
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def quick_results(tmp_path_factory):

@@ -30,9 +30,13 @@ from scratchnn.estimators import MLPClassifier
 from scratchnn.losses import CategoricalCrossEntropy
 from scratchnn.optimizers import Adam
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32", reason="the child limits its memory with resource.setrlimit (POSIX)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        sys.platform == "win32",
+        reason="the child limits its memory with resource.setrlimit (POSIX)",
+    ),
+    pytest.mark.slow,  # fuzzing, the files loaded in child processes
+]
 
 #: The child's address-space limit and the budget it loads with.
 MEMORY_LIMIT = 2**30

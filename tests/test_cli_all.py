@@ -2,9 +2,12 @@
 
 import json
 
+import pytest
+
 from scratchnn.cli import COMMANDS, main
 
 
+@pytest.mark.slow  # the whole series
 def test_all_runs_every_part_in_order(tmp_path, capsys):
     assert main(["all", "--json", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()

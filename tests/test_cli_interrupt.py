@@ -21,6 +21,9 @@ from scratchnn.cli import logistic as cli_logistic
 from scratchnn.cli import part5 as cli_part5
 from scratchnn.cli._common import MAX_EPOCHS, MAX_ITERATIONS, UsageError
 
+# slow: each test interrupts a child process running the CLI
+pytestmark = pytest.mark.slow
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Imports the whole command line, says "ready" on stderr, then runs it: the signal sent

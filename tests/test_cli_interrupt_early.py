@@ -22,6 +22,9 @@ from scratchnn.cli import logistic as cli_logistic
 from scratchnn.cli import main
 from scratchnn.cli._common import INTERRUPTED
 
+# slow: each test interrupts the CLI starting in a child process
+pytestmark = pytest.mark.slow
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 ROOT = SRC.parent
 LINE = "scratchnn: interrupted (Ctrl-C)"

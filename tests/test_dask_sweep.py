@@ -33,6 +33,9 @@ from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E4
 from scratchnn.estimators import MLPClassifier  # noqa: E402
 from scratchnn.scaling import blas_threads, limit_blas_threads, one_blas_thread  # noqa: E402
 
+# slow: a local Dask cluster (scheduler and worker processes)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 

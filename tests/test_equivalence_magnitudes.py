@@ -228,12 +228,14 @@ def cases(draw, dtype):
     }
 
 
+@pytest.mark.slow  # 3000 random networks
 @settings(max_examples=3000, deadline=None)
 @given(case=cases(np.float64))
 def test_float64_at_every_magnitude(case):
     run_both(**case)
 
 
+@pytest.mark.slow  # 3000 random networks
 @settings(max_examples=3000, deadline=None)
 @given(case=cases(np.float32))
 def test_float32_at_every_magnitude(case):

@@ -257,6 +257,7 @@ def test_the_tested_scikit_learn_versions_are_declared():
     assert minor in scratchnn.estimators.SKLEARN_TESTED  # the parity tests ran on it
 
 
+@pytest.mark.slow  # a fresh interpreter per version
 @pytest.mark.parametrize("version, warns", [("1.9.0", False), ("1.10.0", True), ("1.8.2", True)])
 def test_other_scikit_learn_versions_warn_on_import(version, warns):
     import subprocess

@@ -41,6 +41,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # scikit-learn's whole estimator check suite, twice
 @parametrize_with_checks(
     [
         MLPClassifier((8,), learning_rate_init=0.05, max_iter=50, random_state=0),

@@ -10,6 +10,9 @@ from matplotlib.figure import Figure
 from figure_geometry import drawn, legend_overlaps, plotted_points, points_outside_axes
 from scratchnn.tutorial import logistic, part1, part2, part3, part4, part5, softmax
 
+# slow: every part run and drawn at eleven settings (seconds each)
+pytestmark = pytest.mark.slow
+
 #: (module, settings): a few non-default settings per part, each far from the tutorial's.
 CASES = [
     (logistic, dict(z_min=-2.0, z_max=3.0, n_points=50)),

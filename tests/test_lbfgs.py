@@ -416,6 +416,7 @@ def test_save_and_load(tmp_path):
     assert loaded.loss_curve_ == ours.loss_curve_ and loaded.n_iter_ == ours.n_iter_
 
 
+@pytest.mark.slow  # scikit-learn's whole estimator check suite
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
 def test_check_estimator_with_lbfgs(cls):
     with warnings.catch_warnings():

@@ -28,6 +28,9 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E4
 
 from scratchnn.tutorial.series import SERIES  # noqa: E402
 
+# slow: every notebook runs top to bottom in a Jupyter kernel
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SRC = ROOT / "src"

@@ -282,6 +282,7 @@ def _write_dataset(store, n, n_features, chunk, reference):
         reference.partial_fit(x, t, classes=[0, 1, 2])
 
 
+@pytest.mark.slow  # a child process under a memory limit streams a larger dataset
 def test_streams_a_dataset_larger_than_the_memory_allowed(tmp_path):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     if not Path("/proc/self/status").exists():
@@ -338,6 +339,7 @@ def _without_times(lines):
     return [line.split(" (")[0] for line in lines]
 
 
+@pytest.mark.slow  # the example script on Dask
 def test_example_runs_quick_on_dask_and_reuses_its_data(tmp_path, capsys):
     data_dir = tmp_path / "d"
     first = _example("--quick", "--format", "dask", "--dir", str(data_dir), cwd=tmp_path)

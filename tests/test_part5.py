@@ -286,6 +286,7 @@ def test_cli_bad_input(argv, fragment, capsys):
     assert fragment in single_error_line(capsys)
 
 
+@pytest.mark.slow  # the CLI in a child process, the full Part 5 training
 def test_entry_point():
     proc = subprocess.run(
         [sys.executable, "-m", "scratchnn", "part5", "--epochs", "1", "--json"],

@@ -97,7 +97,15 @@ def test_the_readme_has_commands_to_run():
     assert any("|" in command for command, _ in COMMANDS)  # a pipeline
 
 
-@pytest.mark.parametrize("command, expected", COMMANDS, ids=[c for c, _ in COMMANDS])
+def _tier(command: str) -> pytest.MarkDecorator | tuple[()]:
+    """Part 1's commands (a second each) are fast; the other parts, the series and the
+    report take seconds."""
+    return () if " part1" in command else pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "command, expected", [pytest.param(c, e, id=c, marks=_tier(c)) for c, e in COMMANDS]
+)
 def test_console_command(command, expected, tmp_path):
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))

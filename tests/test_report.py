@@ -36,6 +36,9 @@ from scratchnn.report import (
 from scratchnn.report.content import CAPTIONS, SUMMARIES
 from scratchnn.tutorial.series import SERIES
 
+# slow: the module's fixture runs the whole series to build the page
+pytestmark = pytest.mark.slow
+
 NAMES = [post.name for post in SERIES]
 ROOT = Path(__file__).resolve().parents[1]
 

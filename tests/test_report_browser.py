@@ -23,6 +23,9 @@ import pytest
 from report_checks import assert_key_number, lookup
 from scratchnn.tutorial.series import SERIES
 
+# slow: the page is opened in headless Chromium
+pytestmark = pytest.mark.slow
+
 NAMES = [post.name for post in SERIES]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 DRIVERS = ("chromedriver",)

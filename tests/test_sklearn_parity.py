@@ -90,6 +90,7 @@ def _assert_same_fit(a, b):
         np.testing.assert_array_equal(a.classes_, b.classes_)
 
 
+@pytest.mark.slow  # a parity sweep: every problem, solver and stopping rule
 @pytest.mark.parametrize("early_stopping", [False, True], ids=["no-es", "es"])
 @pytest.mark.parametrize("solver", list(SOLVERS))
 @pytest.mark.parametrize("problem", list(DATA))

@@ -19,7 +19,7 @@ _SUFFIX = ".tmp"
 STALE_AFTER = 3600.0
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> Path:
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> Path:
     """Write a file through ``write(handle)`` so that it is never left half written.
 
     ``write`` receives a binary handle on a new temporary file in the destination's folder.
@@ -98,7 +98,7 @@ def remove_stale_temporaries(path: str | os.PathLike) -> list[Path]:
     """
     path = Path(path)
     prefix = f".{path.name}."
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix)]
     except OSError:

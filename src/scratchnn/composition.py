@@ -8,7 +8,7 @@ chain, and the scikit-learn estimators use it too.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -45,12 +45,14 @@ class Chain(Optimizer):
     def learning_rate_at(self, count: int) -> float:
         return self.optimizer.learning_rate_at(count)
 
+    # The base class declares a class attribute, the chain reads its optimiser's: a read-only
+    # property over a writable attribute, which mypy rejects (the base never assigns it).
     @property
     def state_type(self) -> type[State]:  # type: ignore[override]
         return self.optimizer.state_type
 
     @property
-    def state(self) -> tuple:  # type: ignore[override]
+    def state(self) -> tuple:
         return (*self.transform_states, self.optimizer.state)
 
     @state.setter
@@ -60,7 +62,7 @@ class Chain(Optimizer):
         *self.transform_states, self.optimizer.state = value
 
     @property
-    def step_count(self) -> int:  # type: ignore[override]
+    def step_count(self) -> int:
         return self.optimizer.step_count
 
     def init(self, params: Arrays) -> tuple:
@@ -87,7 +89,7 @@ class Chain(Optimizer):
     def get_state(self) -> dict[str, Any]:
         return self.optimizer.get_state()
 
-    def set_state(self, step_count: int, buffers: dict[str, Arrays]) -> None:
+    def set_state(self, step_count: int, buffers: Mapping[str, Arrays]) -> None:
         self.optimizer.set_state(step_count, buffers)
 
     def get_config(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ check. Use float64; float32 round-off swamps differences of size :math:`\\epsilo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -279,7 +279,9 @@ def check_loss(
     if fused:
         if getattr(loss, "from_logits", False):
             raise ValueError("fused=True checks a loss of probabilities, not from_logits=True")
-        activation = type(loss).fused_activation()
+        # None for a loss that fuses with nothing: calling it raises TypeError, as before
+        activation_type: Any = type(loss).fused_activation
+        activation = activation_type()
         backprop = loss.fused_gradient(activation.forward(y), t, w)
 
         def f() -> float:

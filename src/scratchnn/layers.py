@@ -165,7 +165,7 @@ class Linear(Layer):
                 initializers.get(bias_init)((self.n_out,), rng, dtype), dtype=dtype
             )
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
-        self._x: np.ndarray | None = None
+        self._x: Any = None  # the last input: an array, or the network's sparse matrix
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
@@ -173,7 +173,9 @@ class Linear(Layer):
             return x @ self.params["W"] + self.params["b"]  # Y = XW + b
         return x @ self.params["W"]  # Y = XW
 
-    def backward(self, grad_y: np.ndarray) -> np.ndarray | None:
+    # None for the network's sparse input (no gradient of the data), where only the first
+    # layer can be: the callers chain arrays, so the base class promises one.
+    def backward(self, grad_y: np.ndarray) -> np.ndarray | None:  # type: ignore[override]
         self.grads["W"][...] = self._x.T @ grad_y  # ∂ξ/∂W = XᵀG (X dense or sparse)
         if self.bias:
             self.grads["b"][...] = grad_y.sum(axis=0)  # ∂ξ/∂b = Σᵢ Gᵢ

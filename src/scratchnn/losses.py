@@ -33,7 +33,7 @@ non-negative counts for the Poisson deviance.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -191,7 +191,8 @@ class _FusedLoss(Loss):
 
     def gradient(self, y: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
         if self.from_logits:
-            return self.fused_gradient(type(self).fused_activation().forward(y), t, w)
+            activation = cast("type[Layer]", type(self).fused_activation)  # every such loss has one
+            return self.fused_gradient(activation().forward(y), t, w)
         return super().gradient(y, t, w)
 
     def _bad_targets(self, t: np.ndarray, name: str, bad: np.ndarray, what: str) -> None:

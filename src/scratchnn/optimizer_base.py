@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -59,11 +59,13 @@ class Optimizer:
         self.state: Any = None
 
     # -- the pure pair ----------------------------------------------------------------------
-    def init(self, params: Arrays) -> State:
+    def init(self, params: Arrays) -> Any:
         """A fresh state for ``params``: count 0 and zero buffers."""
         return self.state_type(0, *(_zeros(params) for _ in self.state_type.buffer_names()))
 
-    def update(self, grads: Arrays, state: State, params: Arrays) -> tuple[list, State]:
+    # The state is each optimiser's own record (its ``state_type``; a tuple for a Chain): typed
+    # ``Any`` here so that subclasses may name their record without breaking the override.
+    def update(self, grads: Arrays, state: Any, params: Arrays) -> tuple[list[np.ndarray], Any]:
         """``(updates, next state)``; the parameters become ``params + updates``."""
         raise NotImplementedError  # pragma: no cover - abstract
 
@@ -146,7 +148,7 @@ class Optimizer:
         buffers = {name: list(getattr(self, name)) for name in self.state_names}
         return {"step_count": self.step_count, "buffers": buffers}
 
-    def set_state(self, step_count: int, buffers: dict[str, Arrays]) -> None:
+    def set_state(self, step_count: int, buffers: Mapping[str, Arrays]) -> None:
         """Restore the state saved by :meth:`get_state` (used by ``scratchnn.load``).
 
         Every buffer list must hold arrays of the same shapes and dtypes, in parameter order.
@@ -175,7 +177,7 @@ class Optimizer:
         """Constructor arguments. A :class:`Schedule` learning rate is described as
         ``{"type": name, "config": {...}}``; any other callable by its ``repr`` (not
         rebuildable)."""
-        lr = self.learning_rate
+        lr: object = self.learning_rate
         if isinstance(lr, Schedule):
             lr = {"type": type(lr).__name__, "config": lr.get_config()}
         elif callable(lr):

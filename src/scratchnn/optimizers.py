@@ -46,7 +46,7 @@ Example
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 
@@ -142,6 +142,8 @@ class GradientDescent(Optimizer):
         self.momentum = momentum
         self.nesterov = bool(nesterov)
 
+    # A class attribute in the base class, the record depends on ``momentum`` here: a read-only
+    # property over a writable attribute, which mypy rejects (nothing assigns it).
     @property
     def state_type(self) -> type[State]:  # type: ignore[override]
         return MomentumState if self.__dict__.get("momentum") else State
@@ -150,7 +152,9 @@ class GradientDescent(Optimizer):
         lr, m = self.learning_rate_at(state.count), self.momentum
         if not m:
             return [-lr * g for g in grads], State(state.count + 1)  # Δθ = −μg
-        velocities = [m * v - lr * g for v, g in zip(state.velocities, grads)]  # M ← λM − μg
+        velocities = [
+            m * v - lr * g for v, g in zip(cast(MomentumState, state).velocities, grads)
+        ]  # M ← λM − μg
         if self.nesterov:
             updates = [m * v - lr * g for v, g in zip(velocities, grads)]  # Δθ = λM − μg
         else:
@@ -276,7 +280,7 @@ class Adam(Optimizer):
         self.epsilon = check_real(epsilon, "epsilon", "(0, inf)")
         self.epsilon_hat = bool(epsilon_hat)
 
-    def update(self, grads: Arrays, state: AdamState, params: Arrays) -> tuple[list, State]:
+    def update(self, grads: Arrays, state: AdamState, params: Arrays) -> tuple[list, AdamState]:
         lr, b1, b2, eps = self.learning_rate_at(state.count), self.beta1, self.beta2, self.epsilon
         t = state.count + 1
         m = [b1 * m + (1 - b1) * g for m, g in zip(state.first_moments, grads)]
@@ -350,7 +354,7 @@ class AdamW(Adam):
     def decay_biases(self) -> bool:
         return self.decay.decay_biases
 
-    def update(self, grads: Arrays, state: AdamState, params: Arrays) -> tuple[list, State]:
+    def update(self, grads: Arrays, state: AdamState, params: Arrays) -> tuple[list, AdamState]:
         lr = self.learning_rate_at(state.count)
         updates, state = super().update(grads, state, params)
         terms = self.decay.terms(params)

@@ -166,8 +166,11 @@ def parse_header(raw: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise CheckpointError(f"{path}: malformed header (not a {FORMAT!r} header)")
     version = header.get("format_version")
-    valid = isinstance(version, int) and not isinstance(version, bool)
-    if not valid or not 1 <= version <= FORMAT_VERSION:
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or not 1 <= version <= FORMAT_VERSION
+    ):
         raise CheckpointError(
             f"{path}: unsupported checkpoint format_version {short(version)} "
             f"(this scratchnn reads 1 to {FORMAT_VERSION})"

@@ -68,7 +68,8 @@ def _build_layer(i: int, spec: Any, entries: dict[str, np.ndarray], path: Path) 
     """Layer ``i`` from its header entry, with its parameters copied from ``entries``."""
     if not isinstance(spec, dict) or not isinstance(spec.get("params"), list):
         raise CheckpointError(f"{path}: malformed header entry for layer {i}: {spec!r}")
-    cls = LAYER_TYPES.get(spec.get("type"))
+    kind: Any = spec.get("type")  # from the file: looked up, not trusted
+    cls = LAYER_TYPES.get(kind)
     if cls is None:
         raise CheckpointError(
             f"{path}: unknown layer type {spec.get('type')!r} for layer {i} "
@@ -150,7 +151,7 @@ def _optimizer_buffers(
 
 
 def _build_optimizer(
-    entries: dict[str, np.ndarray], spec: dict, model: Sequential, path: Path
+    entries: dict[str, np.ndarray], spec: Any, model: Sequential, path: Path
 ) -> Optimizer:
     try:
         optimizer = optimizer_from_config(spec.get("type"), spec.get("config"))

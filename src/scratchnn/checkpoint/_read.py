@@ -24,7 +24,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO, Callable
 
 import numpy as np
 from numpy.lib import format as npy
@@ -53,7 +53,10 @@ MAX_MEMBERS = 100_000
 MAX_INFLATION = 100
 #: The largest ``.npy`` header of a member, in bytes (numpy's default for untrusted files).
 MAX_NPY_HEADER = 10_000
-_HEADER_READERS = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
+_HEADER_READERS: dict[tuple[int, ...], Callable[..., Any]] = {
+    (1, 0): npy.read_array_header_1_0,
+    (2, 0): npy.read_array_header_2_0,
+}
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ class Archive:
             raise CheckpointError(f"{self.path}: entry {key!r} is corrupt: {exc}") from exc
 
 
-def _read_npy_header(stream: BinaryIO) -> tuple[tuple[int, ...], np.dtype, int]:
+def _read_npy_header(stream: IO[bytes]) -> tuple[tuple[int, ...], np.dtype, int]:
     """Shape, dtype and data offset from a ``.npy`` header, after its magic prefix."""
     version = tuple(stream.read(2))
     read_header = _HEADER_READERS.get(version)

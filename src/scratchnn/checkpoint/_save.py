@@ -201,6 +201,6 @@ def save(
             for key, value in entries.items()
         },
     }
-    entries = {HEADER_KEY: encode_header(header), **entries}
+    members: dict[str, Any] = {HEADER_KEY: encode_header(header), **entries}
     path = Path(path)
-    return atomic_write(path, lambda handle: np.savez(handle, **entries))
+    return atomic_write(path, lambda handle: np.savez(handle, **members))

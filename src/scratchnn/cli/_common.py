@@ -154,9 +154,9 @@ def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str, dpi: int =
     applies). ``dpi`` sets the resolution of PNG files; SVG is vector and ignores it.
     """
     out.mkdir(parents=True, exist_ok=True)
-    dpi = dpi if fmt == "png" else None
+    resolution = dpi if fmt == "png" else None
     return [
-        atomic_write(out / f"{name}.{fmt}", partial(fig.savefig, format=fmt, dpi=dpi))
+        atomic_write(out / f"{name}.{fmt}", partial(fig.savefig, format=fmt, dpi=resolution))
         for name, fig in figures.items()
     ]
 

@@ -6,7 +6,7 @@ import argparse
 import io
 import json
 from types import ModuleType
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._common import Parser, RunInterrupted, add_output_options, print_json
 from ._feedback import add_show_option, deliver_figures, finish
@@ -35,7 +35,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     Ctrl-C stops the series in the part it interrupts: the parts done so far and that
     part's partial results are printed (with ``--json``, the object gets ``"interrupted":
     true``), no figure of it is written, and :class:`RunInterrupted` is raised."""
-    collected, figures = {}, {}
+    collected: dict[str, Any] = {}
+    figures: dict[str, Any] = {}
     name = None
     try:
         for name, module in PARTS.items():

@@ -15,7 +15,7 @@ import copy
 import math
 from collections.abc import Callable
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -230,7 +230,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
     def _check_continuable(self, params: dict[str, Any]) -> None:
         """A warm start or ``partial_fit`` continues the fitted network: refuse parameters
         it cannot honour (other hidden layers, another regression loss), with a clear error."""
-        sizes = tuple(layer.n_out for layer in self.network_.layers[0:-2:2])
+        sizes = tuple(cast(Linear, layer).n_out for layer in self.network_.layers[0:-2:2])
         if params["hidden_layer_sizes"] != sizes:
             raise ValueError(
                 f"hidden_layer_sizes={params['hidden_layer_sizes']} cannot continue the fitted "
@@ -300,11 +300,11 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_layers_ = len(hidden) + 2
         self.optimizer_ = None
         self.t_ = self.n_iter_ = 0
-        self.loss_curve_: list[float] = []
+        self.loss_curve_ = []
         early = params["early_stopping"] and params["solver"] != "lbfgs"
-        self.validation_scores_: list[float] | None = [] if early else None
-        self.best_loss_: float | None = None if early else math.inf
-        self.best_validation_score_: float | None = -math.inf if early else None
+        self.validation_scores_ = [] if early else None
+        self.best_loss_ = None if early else math.inf
+        self.best_validation_score_ = -math.inf if early else None
         self._no_improvement_count = 0
         self._best_params = [p.copy() for p in self.network_.parameters()]
 

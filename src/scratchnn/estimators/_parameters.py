@@ -46,7 +46,7 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -177,7 +177,8 @@ class Sizes:
             sizes = tuple(sizes)
         except TypeError:
             raise TypeError(f"{name} must be an int or a sequence of ints, got {value!r}") from None
-        return tuple(self.item.check(s, f"{name}[{i}]") for i, s in enumerate(sizes))
+        # ``item`` is an Int without keywords: its check returns ints
+        return tuple(cast(int, self.item.check(s, f"{name}[{i}]")) for i, s in enumerate(sizes))
 
 
 #: Every hyperparameter and its rule, in the order they are checked.

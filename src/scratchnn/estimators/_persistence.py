@@ -27,7 +27,7 @@ import math
 import numbers
 import os
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -35,6 +35,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from ..checkpoint import save as save_checkpoint
 from ..layers import Linear
+from ..losses import Loss
+from ._fitted import FittedAttributes
 from ._parameters import HIDDEN, OPTIMIZERS, hidden_layer_sizes, output_for
 
 __all__ = ["PersistenceMixin"]
@@ -54,7 +56,7 @@ _SCALARS = (
 )
 
 
-class PersistenceMixin:
+class PersistenceMixin(FittedAttributes):
     """``save`` and ``load`` for :class:`~scratchnn.estimators._base._BaseMLP` subclasses."""
 
     def _json_params(self) -> dict[str, Any]:
@@ -171,7 +173,7 @@ class PersistenceMixin:
             estimator = cls(**params)
             estimator.network_ = checkpoint.model
             estimator.optimizer_ = checkpoint.optimizer
-            estimator._loss = checkpoint.loss
+            estimator._loss = cast(Loss, checkpoint.loss)  # an estimator's file has its loss
             estimator._set_state(meta["state"], checkpoint.arrays)
             if "loss_scale" in meta["state"]:
                 _upgrade(estimator, checkpoint, meta["state"]["loss_scale"])
@@ -332,7 +334,7 @@ def _upgrade(est: Any, checkpoint: Checkpoint, scale: Any) -> None:
         )
     scale = float(scale)
     checkpoint.loss = est._loss = loss
-    optimizer = checkpoint.optimizer
+    optimizer: Any = checkpoint.optimizer  # GradientDescent for sgd, else one with an epsilon
     if optimizer is not None and est.solver == "sgd":
         optimizer.learning_rate = optimizer.learning_rate * scale
     elif optimizer is not None:
@@ -343,7 +345,7 @@ def _check_optimizer(est: Any, checkpoint: Checkpoint, path: Any) -> None:
     """The optimiser's type against ``solver``, its counters against ``t_`` and
     ``n_iter_`` (its state's shapes and dtypes were checked against the parameters by
     :func:`scratchnn.load_checkpoint`)."""
-    optimizer = checkpoint.optimizer
+    optimizer: Any = checkpoint.optimizer  # None, or checked to be of the expected type
     expected = OPTIMIZERS.get(est.solver) if isinstance(est.solver, str) else None
     if est.solver == "lbfgs":
         _require(optimizer is None, path, "optimizer", "must be absent for solver='lbfgs'")

@@ -65,7 +65,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         self.loss = loss
 
     # scikit-learn reads the parameters from the signature: the base's, with ``loss``.
-    __init__.__signature__ = inspect.signature(_BaseMLP.__init__).replace(  # type: ignore
+    # (a function's ``__signature__`` is read by inspect, which mypy's function type lacks)
+    __init__.__signature__ = inspect.signature(_BaseMLP.__init__).replace(  # type: ignore[attr-defined]
         parameters=[
             *inspect.signature(_BaseMLP.__init__).parameters.values(),
             inspect.Parameter("loss", inspect.Parameter.KEYWORD_ONLY, default="squared_error"),

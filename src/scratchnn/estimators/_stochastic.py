@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 import sys
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sklearn import config_context
@@ -57,6 +57,7 @@ from ..training import History, TrainingDivergedError
 from ..training.interrupt import deferred_sigint
 
 if TYPE_CHECKING:
+    from ..optimizer_base import Optimizer
     from ._base import _BaseMLP
 
 __all__ = ["fit_stochastic", "TOO_SMALL"]
@@ -97,7 +98,8 @@ def fit_stochastic(
     X, T, W, validation = _split(est, X, T, W, params["validation_fraction"], rng, early)
     n = X.shape[0]
     batch_size = _batch_size(params["batch_size"], n)
-    step = TrainingStep(est.network_, est._loss, est.optimizer_)
+    # ``fit`` or ``partial_fit`` has just made the optimiser (it is None only for L-BFGS)
+    step = TrainingStep(est.network_, est._loss, cast("Optimizer", est.optimizer_))
     decay = WeightDecay(0.0 if params["solver"] == "adamw" else params["alpha"], per_batch=True)
     weights = est.network_.parameters()
     history = History(batches_per_epoch=math.ceil(n / batch_size))
@@ -187,21 +189,25 @@ def _end_of_epoch(
     history.train_metrics["objective"].append(loss)
     if verbose:
         _say("Iteration %d, loss = %.8f" % (est.n_iter_, loss))
+    # With a validation set (early stopping) the scores are lists and numbers, without one
+    # ``best_loss_`` is a number (``_initialise``); the optimiser exists (a stochastic solver).
     if validation is not None:
         score = est._validation_score(est.network_.predict(validation[0]), *validation[1:])
-        est.validation_scores_.append(score)
+        cast("list[float]", est.validation_scores_).append(score)
         history.validation_metrics["score"].append(score)
         if verbose:
             _say("Validation score: %f" % score)
-        worse = score < est.best_validation_score_ + tol
-        if score > est.best_validation_score_:
+        best_score = cast(float, est.best_validation_score_)
+        worse = score < best_score + tol
+        if score > best_score:
             est.best_validation_score_ = score
             est._best_params = [p.copy() for p in est.network_.parameters()]
     else:
-        worse = loss > est.best_loss_ - tol
-        est.best_loss_ = min(est.best_loss_, loss)
+        best_loss = cast(float, est.best_loss_)
+        worse = loss > best_loss - tol
+        est.best_loss_ = min(best_loss, loss)
     est._no_improvement_count = est._no_improvement_count + 1 if worse else 0
-    sgd, optimizer = params["solver"] == "sgd", est.optimizer_
+    sgd, optimizer = params["solver"] == "sgd", cast("Optimizer", est.optimizer_)
     schedule = params["learning_rate"] if sgd else "constant"
     if schedule == "invscaling":
         rate = InverseScaling(params["learning_rate_init"], params["power_t"])
@@ -214,8 +220,8 @@ def _end_of_epoch(
         tol,
         params["n_iter_no_change"],
     )
-    if schedule == "adaptive" and optimizer.learning_rate > SMALLEST_LEARNING_RATE:
-        optimizer.learning_rate /= ADAPTIVE_FACTOR
+    if schedule == "adaptive" and cast(float, optimizer.learning_rate) > SMALLEST_LEARNING_RATE:
+        optimizer.learning_rate = cast(float, optimizer.learning_rate) / ADAPTIVE_FACTOR
         est._no_improvement_count = 0
         if verbose:
             _say(message + " Setting learning rate to %f" % optimizer.learning_rate)
@@ -275,7 +281,7 @@ def _batch_size(batch_size: int | str, n: int) -> int:
     """``"auto"``: ``min(200, n)``; a larger int is clipped, with scikit-learn's warning."""
     if batch_size == "auto":
         return min(AUTO_BATCH_SIZE, n)
-    if batch_size > n:
+    if cast(int, batch_size) > n:  # an int: the only string the parameter check lets through
         warnings.warn(
             "Got `batch_size` less than 1 or larger than sample size. It is going to be "
             f"clipped (batch_size={batch_size}, {n} training samples)",

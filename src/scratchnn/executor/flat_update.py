@@ -26,7 +26,7 @@ on per-parameter arrays, as the plain path does.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 
@@ -192,7 +192,7 @@ class FlatUpdate:
         """The chain's transformations, each its reference rule (on the flat arrays when
         built in, per parameter otherwise); their states stay on the chain. The flat
         transformed gradient (``grad_flat`` itself when nothing changed it)."""
-        chain, layout = self.chain, self.layout
+        chain, layout = cast(Chain, self.chain), self.layout  # called only with a chain
         params: Sequence[np.ndarray] = ()
         if self._param_flat is not None:
             params = layout.group_views(self._param_flat)
@@ -214,9 +214,10 @@ class FlatUpdate:
             grads = layout.join(per_param, self.grad_flat.dtype)
         if all(g is h for g, h in zip(grads, self.grads)):
             return self.grad_flat
-        for view, g in zip(layout.group_views(self._transformed), grads):
+        transformed = cast(np.ndarray, self._transformed)  # made with the chain's transforms
+        for view, g in zip(layout.group_views(transformed), grads):
             view[...] = g
-        return self._transformed
+        return transformed
 
     def _adopt_state(self) -> None:
         """Flat buffers for the optimiser's state (a fitting state is copied in; otherwise

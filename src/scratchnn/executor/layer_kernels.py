@@ -30,7 +30,7 @@ a sequence of calls that do NumPy's work and nothing else.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import numpy as np
 
@@ -150,7 +150,7 @@ class LinearKernel(LayerKernel):
         if W.shape == (1, 1):
             return self._scalar_backward(slot, W, gW, gb, grad_x), True
         weights = _product(x, g, gW)
-        inputs = _product(g, W, grad_x) if need_input else None
+        inputs = _product(g, W, cast(np.ndarray, grad_x)) if need_input else None
         ones = None
         if gb is not None and g.dtype == gb.dtype and g.dtype.char in "fd":
             ones = slot.buffer("ones", (g.shape[0],), g.dtype)

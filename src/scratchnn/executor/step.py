@@ -16,7 +16,7 @@ Nothing is copied out of or moved in the network: its layers keep their paramete
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -257,7 +257,8 @@ class TrainingStep(Step):
         if w is not None:
             w = self._as_weights(w, t.shape[0])
         if self.fused:
-            return self.loss.value_from_logits(self.logits, t, w), y
+            # ``predict`` has just set the logits (the output layer's input)
+            return self.loss.value_from_logits(cast(np.ndarray, self.logits), t, w), y
         return self.loss.value(y, t, w), y
 
     def update(self) -> None:

@@ -9,6 +9,8 @@ tutorial's look.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -54,7 +56,7 @@ def cover(
     (-0.5, 4.0)
     """
     lo, hi = float(limits[0]), float(limits[1])
-    data = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values] or [[]])
+    data = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values] or [np.empty(0)])
     data = data[np.isfinite(data)]
     if data.size == 0:
         return lo, hi
@@ -78,7 +80,7 @@ def loss_axis(ax: Axes, *values: np.ndarray) -> None:
     logarithmic instead and starts just below the smallest one. The top follows the data.
     Call it after plotting.
     """
-    data = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values] or [[]])
+    data = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values] or [np.empty(0)])
     data = data[np.isfinite(data)]
     positive = data[data > 0]
     if positive.size and data.min() >= 0 and positive.max() / positive.min() > LOG_SPAN:
@@ -110,8 +112,8 @@ def place_legend(ax: Axes, loc: str | int = "best", outside: bool = True, **kwar
     fig = ax.figure.figure  # the root figure, also for an axes on a subfigure
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-    legend = None
-    for candidate in dict.fromkeys((loc, "best")):
+    candidates: list[Any] = list(dict.fromkeys((loc, "best")))  # matplotlib checks ``loc``
+    for candidate in candidates:
         legend = ax.legend(loc=candidate, **kwargs)
         fig.draw_without_rendering()
         if not _hides_data(ax, legend):

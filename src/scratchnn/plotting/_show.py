@@ -28,7 +28,9 @@ class ShowableFigure(Figure):
     (``_repr_png_``), with or without pyplot.
     """
 
-    def show(self, warn: bool = True, block: bool | None = None) -> bool:  # noqa: D417
+    # Figure.show returns None and takes no ``block``: this one also says whether a window
+    # opened and can block, a compatible extension that mypy still reports as an override.
+    def show(self, warn: bool = True, block: bool | None = None) -> bool:  # type: ignore[override]  # noqa: D417
         """Open the figure in a window; see :func:`show` (``warn=False``: no warning when
         there is no display)."""
         return show(self, block=block, warn=warn)
@@ -48,7 +50,8 @@ def _non_interactive_backends() -> set[str]:
     except ImportError:  # pragma: no cover - older matplotlib
         from matplotlib import rcsetup
 
-        return {name.lower() for name in rcsetup.non_interactive_bk}
+        # only matplotlib < 3.9 has it: looked up by name, whichever stubs the checker reads
+        return {name.lower() for name in getattr(rcsetup, "non_interactive_bk")}
 
 
 def is_interactive(backend: str) -> bool:

@@ -6,6 +6,8 @@ Class colours follow the series: red stars are class 0, blue circles class 1.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib import colors
 from matplotlib.figure import Figure
@@ -195,7 +197,7 @@ def projection(
     fig.suptitle("Projection of the input samples $x$ to hidden layer output $h$.")
     limits = x_limits(xs_blue, xs_red)
     x_right = limits[1]
-    dashed = {"linestyles": "--", "alpha": 0.2}
+    dashed: dict[str, Any] = {"linestyles": "--", "alpha": 0.2}
 
     ax_in = fig.add_subplot(gs[1, 0])
     _strip(ax_in, xs_blue, xs_red)

@@ -193,8 +193,8 @@ def train(
     history = History(batches_per_epoch=len(batches))
     context = TrainingContext(network, loss, optimizer, history, epochs)
     check = DivergenceCheck(initial_loss=not recorder.batch_means)
-    hooks = CallbackList([recorder, check, *grad_norms, *hooks])
-    return _loop(step, context, hooks, data, batches, shuffle, rng)
+    callback_list = CallbackList([recorder, check, *grad_norms, *hooks])
+    return _loop(step, context, callback_list, data, batches, shuffle, rng)
 
 
 def _user_hooks(callbacks: Sequence, early_stopping: Any, verbose: Any) -> list[Callback]:

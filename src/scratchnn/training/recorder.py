@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .callbacks import Callback, TrainingContext
 from .data import TrainingData
 from .history import History
 from .metrics import Metric
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Recorder"]
 
@@ -94,7 +97,8 @@ class Recorder(Callback):
             y = self.step.last_output() if self.metrics else None
         else:
             value, y = self.step.evaluate(data.X, data.T, data.W)
-        metrics = {name: float(fn(y, data.T)) for name, fn in self.metrics}
+        # ``y`` is None only without metrics
+        metrics = {name: float(fn(cast("np.ndarray", y), data.T)) for name, fn in self.metrics}
         self._append_train(context.history, value, metrics)
         self._record_rest(context)
 
@@ -111,7 +115,8 @@ class Recorder(Callback):
             value, y_val = self.step.evaluate(data.X_val, data.T_val, data.W_val)
             history.validation_loss.append(value)
             for name, fn in self.metrics:
-                history.validation_metrics[name].append(float(fn(y_val, data.T_val)))
+                t_val = cast("np.ndarray", data.T_val)  # set with X_val
+                history.validation_metrics[name].append(float(fn(y_val, t_val)))
         if self.record_params:
             params = context.network.named_parameters()
             history.params.append({name: p.copy() for name, p in params})

@@ -62,7 +62,7 @@ from matplotlib.figure import Figure
 from .. import datasets, initializers
 from .._validation import check_int, check_real, check_seed
 from ..gradcheck import check_gradients
-from ..layers import Linear, Logistic, Softmax
+from ..layers import Layer, Linear, Logistic, Softmax
 from ..losses import CategoricalCrossEntropy
 from ..network import Sequential
 from ..optimizers import GradientDescent
@@ -97,7 +97,7 @@ def build_network(rng: np.random.RandomState, scale: float = 0.1) -> Sequential:
     """The 64-20-20-10 network; weights ``randn × scale`` drawn from ``rng`` in construction
     order, biases zero."""
     init = initializers.normal(scale)
-    layers = []
+    layers: list[Layer] = []
     sizes = LAYER_SIZES
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(Linear(n_in, n_out, weight_init=init, rng=rng))
