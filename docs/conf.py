@@ -166,9 +166,6 @@ def _series_pages() -> None:
             target.write_text(text, encoding="utf-8")
 
 
-_series_pages()
-
-
 # -- the API reference: every name of every public module's __all__, once ----------------------
 #: The public modules, each with a line on what it holds. A name several modules export is
 #: documented in the first one listed here (the module that defines it).
@@ -236,12 +233,12 @@ def _api_pages() -> None:
         "# API reference\n\nEvery public name of every public module, documented in the module "
         "that defines it.\n\n## The package root\n\n`import scratchnn as nn` gives the names "
         "most programs use; each is documented in its module.\n\n| name | documented as |\n"
-        "|---|---|\n" + "\n".join(rows) + "\n\n## The modules\n\n```{toctree}\n:maxdepth: 1\n\n"
-        + pages + "\n```\n",
+        "|---|---|\n"
+        + "\n".join(rows)
+        + "\n\n## The modules\n\n```{toctree}\n:maxdepth: 1\n\n"
+        + pages
+        + "\n```\n",
     )
-
-
-_api_pages()
 
 
 def _skip_foreign(app, what, name, obj, skip, options):
@@ -253,4 +250,7 @@ def _skip_foreign(app, what, name, obj, skip, options):
 
 
 def setup(app):
+    # The generated pages exist before Sphinx looks for its sources.
+    _series_pages()
+    _api_pages()
     app.connect("autodoc-skip-member", _skip_foreign)

@@ -63,6 +63,7 @@ WRITTEN = {
     "docs/getting-started.md": ["part1_gradient_descent.png"],
     "docs/guide/own-networks.md": ["digits.npz"],
     "docs/guide/estimators.md": ["mlp.npz", "sine.npz"],
+    "docs/guide/checkpoints.md": ["small.npz"],
 }
 
 
