@@ -132,15 +132,11 @@ html_show_sourcelink = False
 
 
 # -- the series: one page per part, the part's notebook with its command and post -------------
-_COMMAND = {
-    "logistic": "scratchnn logistic --out figures",
-    "part1": "scratchnn part1 --out figures",
-    "part2": "scratchnn part2 --out figures",
-    "part3": "scratchnn part3 --out figures",
-    "softmax": "scratchnn softmax --out figures",
-    "part4": "scratchnn part4 --out figures",
-    "part5": "scratchnn part5 --out figures",
-}
+
+_SLIDER = (
+    "*The slider moves in a running notebook (`make notebooks`); this page is static, so it "
+    "shows the code without the slider.*\n"
+)
 
 
 def _series_pages() -> None:
@@ -149,21 +145,25 @@ def _series_pages() -> None:
     for post in SERIES:
         nb = json.loads((ROOT / "notebooks" / f"{post.name}.ipynb").read_text(encoding="utf-8"))
         about = (
-            f"| | |\n|---|---|\n"
-            f"| original post | [{post.title}]({post.url}) |\n"
-            f"| command line | `{_COMMAND[post.name]}` prints the part's results and writes its "
-            f"figures into `figures/` |\n"
-            f"| notebook | `notebooks/{post.name}.ipynb` (`make notebooks` opens it in "
-            f"JupyterLab) |\n\n"
+            f"* **The original post**: [{post.title}]({post.url}).\n"
+            f"* **The command line**: `scratchnn {post.name} --out figures` prints the part's results and "
+            "writes its figures into `figures/` (`--help` lists its options).\n"
+            f"* **The notebook**: `notebooks/{post.name}.ipynb`; `make notebooks` opens it in "
+            "JupyterLab.\n\n"
             "This page is the notebook, executed when the site was built: the figures below "
             "are the ones it draws.\n"
         )
-        cell = {"cell_type": "markdown", "metadata": {}, "source": about}
-        nb["cells"].insert(1, cell)
+        cells = [nb["cells"][0], {"cell_type": "markdown", "metadata": {}, "source": about}]
+        for cell in nb["cells"][1:]:
+            if cell["cell_type"] == "code" and "widgets.interact" in "".join(cell["source"]):
+                # a slider moves only in a live kernel: say so instead of its text form
+                cell = {**cell, "metadata": {**cell["metadata"], "tags": ["remove-output"]}}
+                cells += [cell, {"cell_type": "markdown", "metadata": {}, "source": _SLIDER}]
+            else:
+                cells.append(cell)
+        nb["cells"] = cells
         text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-        target = DOCS / "series" / f"{post.name}.ipynb"
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+        _write(DOCS / "series" / f"{post.name}.ipynb", text)
 
 
 # -- the API reference: every name of every public module's __all__, once ----------------------
