@@ -139,6 +139,10 @@ _SLIDER = (
 )
 
 
+def _markdown_cell(cell_id: str, source: str) -> dict:
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": source}
+
+
 def _series_pages() -> None:
     """Write ``series/<part>.ipynb``: the notebook, with a cell under its title that gives the
     command, the notebook's file and the original post (generated, not committed)."""
@@ -153,12 +157,12 @@ def _series_pages() -> None:
             "This page is the notebook, executed when the site was built: the figures below "
             "are the ones it draws.\n"
         )
-        cells = [nb["cells"][0], {"cell_type": "markdown", "metadata": {}, "source": about}]
+        cells = [nb["cells"][0], _markdown_cell("series-about", about)]
         for cell in nb["cells"][1:]:
             if cell["cell_type"] == "code" and "widgets.interact" in "".join(cell["source"]):
                 # a slider moves only in a live kernel: say so instead of its text form
                 cell = {**cell, "metadata": {**cell["metadata"], "tags": ["remove-output"]}}
-                cells += [cell, {"cell_type": "markdown", "metadata": {}, "source": _SLIDER}]
+                cells += [cell, _markdown_cell(f"series-slider-{len(cells)}", _SLIDER)]
             else:
                 cells.append(cell)
         nb["cells"] = cells
