@@ -1,6 +1,9 @@
 # Two entry points that work on a fresh machine with only python3:
-#   make demo   set up .venv and run the main job (figures into out/)
-#   make test   set up .venv, lint and format-check (ruff), run the whole test suite
+#   make demo   set up .venv with the core package alone and run the main job (figures into out/)
+#   make test   set up .venv (+ test, Dask, docs extras), lint, format-check, types, the whole suite
+#   make check  the quick loop: lint, format check, types and the fast tier (tests not marked slow)
+#   make docs   build the documentation site into docs/_build/html (warnings are errors)
+#   make dist   build the sdist and the wheel and check them as CI does
 #   make notebooks  set up .venv with JupyterLab and open notebooks/ in it
 #   make bench  set up .venv-bench (+ PyTorch CPU, scikit-learn) and run benchmarks/ (RESULTS.md)
 PYTHON ?= python3
@@ -8,12 +11,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo check test lint types format clean bench notebooks
+.PHONY: demo check test lint types format clean bench notebooks docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dask]'
+	$(PY) -m pip install --quiet -e '.[test,dask,docs]'
 	touch $(STAMP)
 
 # make demo installs the core package alone, with its own stamp: no test or Dask extras (those
@@ -86,4 +89,10 @@ dist:
 	PYTHON=$(PYTHON) .ci/check_wheel.sh --dist dist
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) out build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache
+	rm -rf docs/_build docs/api docs/series/*.ipynb
+
+# The documentation site (docs/, Sphinx; its packages come with the test extras, since the
+# tests build it and open it in a browser): the notebooks executed, warnings as errors.
+docs: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m sphinx -W --keep-going -b html docs docs/_build/html

@@ -1,4 +1,8 @@
-"""Every command and example of README.md runs, and prints what the README says it prints.
+"""Every command and example of README.md and of the documentation's pages (docs/, Markdown)
+runs, and prints what the page says it prints.
+
+Each page is a document: README.md, and every ``docs/**/*.md`` but the generated ones (``api/``,
+``_build/``) and those in ``NOT_EXECUTED`` (their examples need a Dask cluster).
 
 * ```console blocks: each ``$ command`` line is run by bash (with ``pipefail``) in a fresh
   temporary directory, ``scratchnn`` replaced by ``<this Python> -m scratchnn`` and
@@ -6,8 +10,8 @@
   lines under a command, up to the next ``$`` line, are its output as a terminal shows it
   (stdout and stderr together); they must equal what it prints, line by line (trailing blanks
   ignored), and it must exit with status 0.
-* ```python blocks run in README order in one namespace (later examples continue earlier
-  ones), in a temporary working directory. The ``#`` comment lines directly under a top-level
+* ```python blocks of a document run in its order in one namespace (later examples continue
+  earlier ones), in a temporary working directory, one namespace and directory per document. The ``#`` comment lines directly under a top-level
   ``print(...)`` statement are what that statement prints; everything a block prints must equal
   those comments, in order.
 * A ```python block whose first line reads ``# <module>.py — <what>`` is an excerpt of the
@@ -38,13 +42,42 @@ from scratchnn.tutorial.series import SERIES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+#: Pages whose examples are not run here: a Dask cluster's (tests/test_dask_sweep.py runs them).
+NOT_EXECUTED = {"docs/scaling.md"}
+GENERATED = ("docs/_build/", "docs/api/")
+
+
+def _documents() -> list[Path]:
+    pages = sorted(DOCS.glob("**/*.md"))
+    names = [p.relative_to(ROOT).as_posix() for p in pages]
+    return [README] + [
+        p for p, n in zip(pages, names) if not n.startswith(GENERATED) and n not in NOT_EXECUTED
+    ]
+
+
+DOCUMENTS = _documents()
+#: Files the examples of a document say they write.
+WRITTEN = {
+    "README.md": ["digits.npz"],
+    "docs/getting-started.md": ["part1_gradient_descent.png"],
+    "docs/guide/own-networks.md": ["digits.npz"],
+    "docs/guide/estimators.md": ["mlp.npz", "sine.npz"],
+    "docs/guide/checkpoints.md": ["small.npz"],
+}
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
 ELIDED = "..."
 EXCERPT = re.compile(r"^# ([\w/]+\.py) — ")
 
 
-def fenced_blocks(language: str) -> list[str]:
-    """The bodies of the README's code blocks fenced as ``language``, in order."""
-    text = README.read_text(encoding="utf-8")
+def fenced_blocks(language: str, document: Path = README) -> list[str]:
+    """The bodies of a document's code blocks fenced as ``language``, in order."""
+    text = document.read_text(encoding="utf-8")
     pattern = rf"^```{language}\n(.*?)^```"
     return re.findall(pattern, text, flags=re.MULTILINE | re.DOTALL)
 
@@ -62,8 +95,8 @@ def assert_output(expected: list[str], printed: str, what: str) -> None:
     actual = [line.rstrip() for line in printed.splitlines()]
     expected = [line.rstrip() for line in expected]
     if not matches(expected, actual):
-        diff = "\n".join(difflib.unified_diff(expected, actual, "README", "printed", lineterm=""))
-        pytest.fail(f"{what}: the output differs from the README's\n{diff}")
+        diff = "\n".join(difflib.unified_diff(expected, actual, "page", "printed", lineterm=""))
+        pytest.fail(f"{what}: the output differs from the page's\n{diff}")
 
 
 # -- console blocks ----------------------------------------------------------------------------
@@ -72,7 +105,8 @@ def assert_output(expected: list[str], printed: str, what: str) -> None:
 def console_commands() -> list[tuple[str, list[str]]]:
     """``(command, expected output lines)`` for every ``$`` line of the console blocks."""
     commands: list[tuple[str, list[str]]] = []
-    for block in fenced_blocks("console"):
+    blocks = [b for doc in DOCUMENTS for b in fenced_blocks("console", doc)]
+    for block in blocks:
         for line in block.splitlines():
             if line.startswith("$ "):
                 commands.append((line[2:], []))
@@ -92,7 +126,7 @@ def runnable(command: str) -> str:
 COMMANDS = console_commands()
 
 
-def test_the_readme_has_commands_to_run():
+def test_the_docs_have_commands_to_run():
     assert len(COMMANDS) >= 4
     assert any("|" in command for command, _ in COMMANDS)  # a pipeline
 
@@ -125,9 +159,9 @@ def test_console_command(command, expected, tmp_path):
 # -- python blocks -----------------------------------------------------------------------------
 
 
-def python_blocks() -> tuple[list[str], list[str]]:
-    """The README's programs and its source excerpts."""
-    blocks = fenced_blocks("python")
+def python_blocks(document: Path) -> tuple[list[str], list[str]]:
+    """A document's programs and its source excerpts."""
+    blocks = fenced_blocks("python", document)
     excerpts = [b for b in blocks if EXCERPT.match(b)]
     return [b for b in blocks if not EXCERPT.match(b)], excerpts
 
@@ -145,47 +179,60 @@ def claimed_output(block: str) -> list[str]:
             if not line.startswith("#"):
                 break
             claims.append(line[2:] if line.startswith("# ") else line[1:])
-        assert claims, f"README: no output shown under {lines[node.lineno - 1]!r}"
+        assert claims, f"no output shown under {lines[node.lineno - 1]!r}"
         claimed.extend(claims)
     return claimed
 
 
-PROGRAMS, EXCERPTS = python_blocks()
+WITH_PROGRAMS = [doc for doc in DOCUMENTS if python_blocks(doc)[0]]
+EXCERPTS = [block for doc in DOCUMENTS for block in python_blocks(doc)[1]]
+
+
+def test_the_readme_and_the_guide_have_examples():
+    assert len(python_blocks(README)[0]) >= 2  # your own network, the scikit-learn drop-in
+    assert sum(len(python_blocks(doc)[0]) for doc in WITH_PROGRAMS) >= 8
+    assert set(WRITTEN) <= {_name(doc) for doc in WITH_PROGRAMS}
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_python_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
-    assert len(PROGRAMS) >= 5
+@pytest.mark.parametrize("document", WITH_PROGRAMS, ids=_name)
+def test_python_examples_print_what_the_page_shows(document, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__readme__"}
-    for i, block in enumerate(PROGRAMS):
+    for i, block in enumerate(python_blocks(document)[0]):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            exec(compile(block, f"README.md[python block {i}]", "exec"), namespace)
+            exec(compile(block, f"{_name(document)}[python block {i}]", "exec"), namespace)
         first = block.strip().splitlines()[0]
         assert_output(claimed_output(block), out.getvalue(), f"python block {i} ({first})")
     # the files the examples say they write
-    for name in ("part1_gradient_descent.png", "digits.npz", "mlp.npz", "sine.npz"):
+    for name in WRITTEN.get(_name(document), []):
         assert (tmp_path / name).is_file(), name
 
 
 def test_source_excerpts_are_the_source():
-    assert EXCERPTS, "the Design section quotes the engine's formulas"
+    assert EXCERPTS, "the guide quotes the engine's formulas"
     for block in EXCERPTS:
         source = None
         for line in block.splitlines():
             header = EXCERPT.match(line)
             if header:
                 path = ROOT / "src" / "scratchnn" / header.group(1)
-                assert path.is_file(), f"README quotes {header.group(1)}, which does not exist"
+                assert path.is_file(), f"a page quotes {header.group(1)}, which does not exist"
                 source = re.sub(r"\s", "", path.read_text(encoding="utf-8"))
                 continue
             code = re.sub(r"\s", "", line.split("  #", 1)[0])
             if code and code not in source:
-                pytest.fail(f"README quotes a line not in {path.name}: {line!r}")
+                pytest.fail(f"a page quotes a line not in {path.name}: {line!r}")
 
 
 # -- what the README must say ------------------------------------------------------------------
+
+
+def test_the_readme_is_the_front_door():
+    """At most 150 lines: what, the two commands, short examples, the parts, where next."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 150, f"README.md has {len(lines)} lines; move the rest into docs/"
 
 
 def test_readme_opens_with_make_demo_and_make_test():
@@ -206,7 +253,7 @@ def test_every_part_links_its_original_post():
 
 
 def test_relative_links_point_into_the_repository():
-    for doc in [README, *sorted((ROOT / "docs").glob("*.md"))]:
+    for doc in DOCUMENTS:
         links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8"))
         for link in links:
             if "://" not in link:

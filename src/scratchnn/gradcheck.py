@@ -267,9 +267,9 @@ def check_loss(
 ) -> GradientCheckReport:
     """Check a loss's gradient alone.
 
-    With ``fused=False`` ``y`` is the network output and :meth:`Loss.gradient` is checked.
+    With ``fused=False`` ``y`` is the network output and :meth:`~scratchnn.losses.Loss.gradient` is checked.
     With ``fused=True`` ``y`` is the *input* ``z`` of the loss's fused activation and
-    :meth:`Loss.fused_gradient` at ``activation(z)`` is checked against differences of
+    :meth:`~scratchnn.losses.Loss.fused_gradient` at ``activation(z)`` is checked against differences of
     ``loss(activation(z), t)``. ``w``: optional sample weights, shape (N,).
     """
     y = np.array(y, dtype=np.float64)

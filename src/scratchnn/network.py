@@ -89,7 +89,7 @@ class Sequential:
         self, x: Any, name: str, *, dtype: Any = None, rows: bool = False, check_finite: bool = True
     ) -> Any:
         """The SciPy sparse input ``x`` checked and converted as
-        :func:`scratchnn._sparse.as_sparse_input` does (CSR or CSC, in ``dtype``, CSR with
+        ``scratchnn._sparse.as_sparse_input`` does (CSR or CSC, in ``dtype``, CSR with
         ``rows``); ValueError unless the first layer is a ``Linear``, the only layer that
         multiplies a sparse matrix."""
         if not isinstance(self.layers[0], Linear):

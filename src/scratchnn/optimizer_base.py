@@ -1,7 +1,7 @@
 """The optimiser base class: the learning rate and the stateful front over ``init``/``update``.
 
 The update rules themselves are in :mod:`scratchnn.optimizers`, their state records in
-:mod:`scratchnn.optimizer_state`, and :func:`~scratchnn.composition.chain` composes gradient
+``scratchnn.optimizer_state``, and :func:`~scratchnn.optimizers.chain` composes gradient
 transformations with an optimiser.
 """
 
@@ -43,7 +43,7 @@ class Optimizer:
 
     Notes
     -----
-    Subclasses name their state record in ``state_type`` (:mod:`scratchnn.optimizer_state`)
+    Subclasses name their state record in ``state_type`` (``scratchnn.optimizer_state``)
     and implement ``update``. ``reads_params`` says whether ``update`` reads ``params``
     (only decoupled weight decay does): the executor gathers them only then.
     """

@@ -5,7 +5,7 @@ A gradient transformation has explicit state, as the optimisers do (optax's shap
 * ``init(params) -> state``;
 * ``update(grads, state, params) -> (grads, state)``: new gradient arrays, never in place.
 
-They compose with an optimiser through :func:`scratchnn.composition.chain`, and the training
+They compose with an optimiser through :func:`scratchnn.optimizers.chain`, and the training
 loop's ``weight_decay`` and ``clip_norm`` arguments build exactly that chain:
 weight decay first, then clipping, so the clipped gradient is the one the optimiser sees.
 :class:`~scratchnn.optimizers.AdamW` reuses :meth:`WeightDecay.terms` for its decoupled decay.

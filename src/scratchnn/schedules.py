@@ -30,7 +30,7 @@ class Schedule:
     """Base class of learning-rate schedules: ``schedule(step) -> float``.
 
     ``step`` is the number of updates done before the one that uses the rate (0, 1, 2 …).
-    Subclasses implement :meth:`__call__` and :meth:`get_config` (the constructor arguments).
+    Subclasses implement ``__call__`` and ``get_config`` (the constructor arguments).
     """
 
     def __call__(self, step: int) -> float:  # pragma: no cover - abstract

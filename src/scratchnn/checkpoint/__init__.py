@@ -51,8 +51,8 @@ Saving is atomic: the archive is written to a temporary file in the destination 
 flushed to disk (``fsync``) and renamed over the destination (``os.replace``), so an
 interrupted save leaves the previous file intact.
 
-Example
--------
+For example:
+
 >>> import numpy as np, tempfile, os
 >>> from scratchnn import Sequential, Linear, Softmax, save, load
 >>> net = Sequential([Linear(4, 3, rng=0), Softmax()])

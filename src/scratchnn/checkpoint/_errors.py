@@ -6,7 +6,7 @@ __all__ = ["CheckpointError", "short"]
 
 
 class CheckpointError(ValueError):
-    """A file is not a checkpoint that :func:`scratchnn.load` can read: not an ``.npz``
+    """A file is not a checkpoint that :func:`scratchnn.checkpoint.load` can read: not an ``.npz``
     archive, corrupt, malformed, beyond the loader's bounds (``max_bytes``, header size and
     nesting), or inconsistent (arrays against the header, an estimator's metadata against
     its network). The message names the file and the field or array at fault.

@@ -42,14 +42,14 @@ __all__ = [
     "check_arrays",
 ]
 
-#: :func:`scratchnn.load`'s default ``max_bytes``: the arrays of a file may declare at most
+#: :func:`scratchnn.checkpoint.load`'s default ``max_bytes``: the arrays of a file may declare at most
 #: 1 GiB in all.
 DEFAULT_MAX_BYTES = 2**30
 #: The most members an archive may have.
 MAX_MEMBERS = 100_000
 
 #: The largest total inflated size of the members, as a multiple of the file's size. Files
-#: written by :func:`scratchnn.save` are not compressed (a ratio of 1).
+#: written by :func:`scratchnn.checkpoint.save` are not compressed (a ratio of 1).
 MAX_INFLATION = 100
 #: The largest ``.npy`` header of a member, in bytes (numpy's default for untrusted files).
 MAX_NPY_HEADER = 10_000

@@ -160,10 +160,10 @@ def save(
         :class:`scratchnn.optimizers.Schedule` (a plain function cannot be saved).
     metadata : dict, optional
         Any JSON-serialisable dict with str keys (hyperparameters, class labels …),
-        returned as :attr:`Checkpoint.metadata`.
+        returned as ``Checkpoint.metadata``.
     arrays : dict of str to array_like, optional
         Extra arrays (numeric, boolean or unicode; no objects), returned as
-        :attr:`Checkpoint.arrays`. Names: letters, digits, ``_``, ``.``, ``-``.
+        ``Checkpoint.arrays``. Names: letters, digits, ``_``, ``.``, ``-``.
 
     Returns
     -------

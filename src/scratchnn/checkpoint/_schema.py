@@ -21,7 +21,7 @@ __all__ = ["MAX_INT", "MAX_NDIM", "check_schema", "declared_elements"]
 MAX_INT = 2**53
 #: The most dimensions an array may declare.
 MAX_NDIM = 32
-#: Constructor arguments that :func:`scratchnn.save` never writes into a layer's config.
+#: Constructor arguments that :func:`scratchnn.checkpoint.save` never writes into a layer's config.
 _NOT_SAVED = frozenset({"rng", "weight_init", "bias_init", "dtype", "self"})
 _ARRAY_NAME = re.compile(r"^(?:\d+\.[A-Za-z_]\w*|optimizer\.[A-Za-z_]\w*\.\d+|extra\..+)$")
 

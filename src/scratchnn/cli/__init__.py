@@ -10,10 +10,10 @@ interrupted (``"interrupted": true`` in the JSON), no figure is written, exit co
 Ctrl-C before there are results (start-up, loading data, Part 5's gradient check) ends
 with one line, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130 too.
 ``--iterations`` and ``--epochs`` have upper limits (see ``--help``). What else the
-command says is described in :mod:`scratchnn.cli._feedback`.
+command says is described in ``scratchnn.cli._feedback``.
 
-The subcommands are the parts of :mod:`scratchnn.cli._registry`, in series order, then
-``all`` (:mod:`scratchnn.cli.all_parts`), which runs them.
+The subcommands are the parts of ``scratchnn.cli._registry``, in series order, then
+``all`` (``scratchnn.cli.all_parts``), which runs them.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     Returns
     -------
     parser : argparse.ArgumentParser
-        Its errors raise :class:`~scratchnn.cli._common.UsageError` instead of exiting.
+        Its errors raise ``UsageError`` instead of exiting.
     modules : dict of str to module
-        Every part of :data:`~scratchnn.cli._registry.PARTS` in series order, then ``all``
+        Every part of ``PARTS`` in series order, then ``all``
         and ``report``.
     """
     parser = Parser(

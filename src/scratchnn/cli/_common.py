@@ -149,7 +149,7 @@ def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str, dpi: int =
     """Save every figure as ``out/<name>.<fmt>``; return the paths.
 
     ``out`` is created if missing. Each file is written atomically
-    (:func:`scratchnn._io.atomic_write`), so an interrupted run never leaves a half-written
+    (``scratchnn._io.atomic_write``), so an interrupted run never leaves a half-written
     figure (nor destroys an older one), with the permissions of a new file (the umask
     applies). ``dpi`` sets the resolution of PNG files; SVG is vector and ignores it.
     """

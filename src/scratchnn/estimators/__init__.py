@@ -14,12 +14,12 @@ int ``random_state`` the same initial weights, validation split and batch order,
 updates, so the same ``loss_curve_``, ``coefs_``, ``intercepts_``, ``n_iter_``, ``t_`` and
 validation scores (to rounding, about 1e-15 in float64), and the same stopping rule, best
 epoch, ``learning_rate`` schedules, warnings and ``verbose`` lines. ``fit`` is
-scikit-learn's ``_fit_stochastic`` on the engine (:mod:`scratchnn.estimators._stochastic`):
+scikit-learn's ``_fit_stochastic`` on the engine (``scratchnn.estimators._stochastic``):
 scikit-learn's own ``train_test_split``, ``shuffle`` and ``gen_batches``, the engine's
 :class:`~scratchnn.executor.TrainingStep` for the loss, gradients and update.
 
 The engine is configured, not corrected: its losses take scikit-learn's convention
-(``outputs="sum"``, the half squared error; :mod:`scratchnn.estimators._parameters` tabulates
+(``outputs="sum"``, the half squared error; ``scratchnn.estimators._parameters`` tabulates
 them), its L2 is ``WeightDecay(alpha, per_batch=True)`` (divided by each batch's size or
 total sample weight, as scikit-learn's), and the optimisers take the hyperparameters as
 they are. With ``solver="adamw"``, ``alpha`` is AdamW's *decoupled* weight decay
@@ -42,7 +42,7 @@ converted to CSR once per fit (mini-batches are rows).
 Differences from scikit-learn
 -----------------------------
 * Solvers: scikit-learn's ``"adam"``, ``"sgd"`` and ``"lbfgs"`` (with ``max_fun``; its
-  differences are listed in :mod:`scratchnn.estimators._lbfgs`), and two more, ``"rmsprop"``
+  differences are listed in ``scratchnn.estimators._lbfgs``), and two more, ``"rmsprop"``
   and ``"adamw"``. Both estimators take ``hidden_layer_sizes`` as their first positional
   argument; the regressor's ``loss`` is keyword-only.
 * ``sample_weight``: as scikit-learn's (weighted batch losses, each batch's L2 term divided
@@ -61,7 +61,7 @@ Differences from scikit-learn
   scikit-learn's does; other ``hidden_layer_sizes`` (or another regression ``loss``) are
   refused with a ``ValueError``, where scikit-learn fails obscurely or trains a mismatched
   network.
-* A diverging fit stops with :class:`scratchnn.TrainingDivergedError` at the first NaN or
+* A diverging fit stops with :class:`~scratchnn.training.TrainingDivergedError` at the first NaN or
   infinite loss (keeping the last finite weights), where scikit-learn carries on to
   non-finite weights: the message says what to do (scale inputs too large for the dtype,
   whatever the learning rate; else lower ``learning_rate_init``, quoted).
@@ -76,8 +76,8 @@ Differences from scikit-learn
 * ``save(path)`` / ``load(path)`` write and read one ``.npz`` file without pickle
   (:mod:`scratchnn.checkpoint`).
 
-Example
--------
+Usage
+-----
 >>> from sklearn.datasets import load_iris
 >>> from scratchnn.estimators import MLPClassifier
 >>> X, y = load_iris(return_X_y=True)

@@ -144,7 +144,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         X : array_like, shape (n_samples, n_features)
         y : array_like, shape (n_samples,) or (n_samples, n_labels)
         sample_weight : array_like, shape (n_samples,), optional
-            As in :meth:`fit`.
+            As in :meth:`~scratchnn.estimators.MLPClassifier.fit`.
         classes : array_like, shape (n_classes,)
             Every class of all calls; required on the first call, ignored (but checked)
             afterwards.

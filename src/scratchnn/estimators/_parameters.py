@@ -307,7 +307,7 @@ PARAMETERS_DOC = """
         size and a smaller last one, as scikit-learn's.
     learning_rate : {"constant", "invscaling", "adaptive"}, default "constant"
         Schedule of ``solver="sgd"`` (ignored by the others): "invscaling" uses
-        ``learning_rate_init / (t_ + 1) ** power_t`` from the second epoch on ("t_" the
+        ``learning_rate_init / (t_ + 1) ** power_t`` from the second epoch on (``t_`` the
         samples seen); "adaptive" divides the rate by 5 whenever ``n_iter_no_change``
         epochs in a row did not improve by ``tol``, and stops once it is at most 1e-6.
     learning_rate_init : float, default 1e-3

@@ -112,7 +112,7 @@ class PersistenceMixin(FittedAttributes):
 
         The network's parameters (in their dtype), the optimiser state (so that
         ``partial_fit`` continues exactly), the hyperparameters and the fitted attributes
-        (``classes_``, ``loss_curve_`` …) are stored with :func:`scratchnn.save`; a
+        (``classes_``, ``loss_curve_`` …) are stored with :func:`scratchnn.checkpoint.save`; a
         ``random_state`` that is not an int is stored as None.
 
         Returns
@@ -146,7 +146,7 @@ class PersistenceMixin(FittedAttributes):
         ----------
         path : str or path-like
         max_bytes : int, default 2**30 (1 GiB)
-            The most bytes the file's arrays may declare (see :func:`scratchnn.load`).
+            The most bytes the file's arrays may declare (see :func:`scratchnn.checkpoint.load`).
 
         Raises
         ------

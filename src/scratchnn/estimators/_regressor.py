@@ -110,7 +110,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         X : array_like, shape (n_samples, n_features)
         y : array_like, shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array_like, shape (n_samples,), optional
-            As in :meth:`fit`.
+            As in :meth:`~scratchnn.estimators.MLPRegressor.fit`.
 
         Returns
         -------

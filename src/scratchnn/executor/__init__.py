@@ -3,12 +3,12 @@
 The layers, losses and optimisers state their math once, in plain NumPy. This package runs
 the same math fast, around those formulas and never instead of them:
 
-* :mod:`.layer_kernels` — each layer's forward and backward in place, into reused buffers,
+* ``.layer_kernels`` — each layer's forward and backward in place, into reused buffers,
   with parameter gradients written straight into one flat array, made once per batch shape;
-* :mod:`.loss_kernels` — the loss value and the gradient that starts backpropagation;
-* :mod:`.flat_update` — the optimisers' and transformations' own update rules, run on flat
+* ``.loss_kernels`` — the loss value and the gradient that starts backpropagation;
+* ``.flat_update`` — the optimisers' and transformations' own update rules, run on flat
   arrays: one NumPy call per operation for the whole network, and the subnormal flush;
-* :mod:`.step` — :class:`TrainingStep`, which puts them together (and fuses the loss with
+* ``.step`` — :class:`TrainingStep`, which puts them together (and fuses the loss with
   the output layer), selected per layer and optimiser type like PyTorch's foreach kernels,
   falling back to the reference code for anything it does not know.
 

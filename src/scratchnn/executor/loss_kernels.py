@@ -1,6 +1,6 @@
 """The loss value and the gradient that starts backpropagation, into reused buffers.
 
-Like the layer kernels (:mod:`.layer_kernels`), :func:`loss_pass` returns the computation for
+Like the layer kernels (``.layer_kernels``), :func:`loss_pass` returns the computation for
 one shape of network output, with its buffers and the loss's normaliser :math:`n` bound; the
 executor keeps it per batch shape.
 """

@@ -7,7 +7,7 @@ takes it again at the next update: on the 2-core AMD EPYC VM of ``benchmarks/RES
 an Adam update of the 784-256-256-10 network (270 k float32 parameters) took 1.9 ms through
 the plain rule on flat arrays against 0.3 ms here, the whole training step 3.8 times as long
 (page faults, not arithmetic: with glibc told to keep its memory, the plain rule took 0.4 ms).
-So the three rules get in-place kernels over the flat buffers of :mod:`.flat_update`, into
+So the three rules get in-place kernels over the flat buffers of ``.flat_update``, into
 arrays the executor owns and reuses; the equivalence suite holds each equal to its rule, on
 random networks and at every magnitude.
 

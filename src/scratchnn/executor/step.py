@@ -94,7 +94,7 @@ class TrainingStep(Step):
 
     flush_every : int, default 16
         Every how many updates the optimiser state's subnormal entries are set to zero (0:
-        never): they are slow to compute with on some CPUs (:mod:`.flat_update`).
+        never): they are slow to compute with on some CPUs (``.flat_update``).
 
     Notes
     -----
@@ -103,11 +103,11 @@ class TrainingStep(Step):
     ``network.astype``, the step binds the new arrays at its next call.
 
     The passes for a shape of input batch are made at its first batch (the kernels' passes
-    with their buffers bound, :mod:`.layer_kernels`) and kept for the next ones, so the
+    with their buffers bound, ``.layer_kernels``) and kept for the next ones, so the
     number of input features is checked once per shape, and the loss's normaliser read.
 
     ``x`` may be a SciPy CSR or CSC matrix when the first layer is a ``Linear``
-    (:mod:`.layer_kernels`: sparse × dense products); sparse batches have passes of their own.
+    (``.layer_kernels``: sparse × dense products); sparse batches have passes of their own.
     """
 
     def __init__(
@@ -165,7 +165,7 @@ class TrainingStep(Step):
     @property
     def flush_every(self) -> int:
         """Every how many updates the optimiser state's subnormal entries are set to zero
-        (0: never; :func:`~.flat_update.flush_subnormals`)."""
+        (0: never; ``flush_subnormals``)."""
         return self._flush_every
 
     @flush_every.setter

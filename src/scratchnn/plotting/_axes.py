@@ -76,7 +76,7 @@ def loss_axis(ax: Axes, *values: np.ndarray) -> None:
     """Put a loss axis (the y axis of ``ax``) on a meaningful floor.
 
     Losses are ≥ 0, so a linear axis starts at 0 (a 0.2 % change of loss is not drawn as a
-    steep drop); when the positive values span more than :data:`LOG_SPAN` the axis is
+    steep drop); when the positive values span more than ``LOG_SPAN`` the axis is
     logarithmic instead and starts just below the smallest one. The top follows the data.
     Call it after plotting.
     """

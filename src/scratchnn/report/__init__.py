@@ -6,8 +6,8 @@ original post; a sidebar links every part. The page loads nothing: figures are `
 URIs, the style is embedded, and each part's ``to_dict()`` is embedded as JSON
 (``<script type="application/json" id="data-PART">``) for whoever wants the numbers.
 
-Examples
---------
+For example:
+
 >>> from scratchnn.report import run_part, write_report
 >>> section = run_part("part1", learning_rate=0.5)  # doctest: +SKIP
 >>> write_report([section], "out")  # doctest: +SKIP

@@ -61,7 +61,7 @@ def embed_figure(name: str, figure: Figure, fmt: str = "png", dpi: float = 100) 
     ----------
     name : str
         The figure's name: its caption and alt text come from
-        :data:`scratchnn.report.content.CAPTIONS`.
+        ``scratchnn.report.content.CAPTIONS``.
     figure : matplotlib.figure.Figure
         The figure (left open; nothing global is touched).
     fmt : {"png", "svg"}

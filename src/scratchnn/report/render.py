@@ -76,7 +76,7 @@ def write_report(
     """Write the page of ``sections`` as ``out/index.html``; return its path.
 
     ``out`` is created if missing. The file is written atomically
-    (:func:`scratchnn._io.atomic_write`): an interrupted run leaves any older page whole.
+    (``scratchnn._io.atomic_write``): an interrupted run leaves any older page whole.
 
     Raises
     ------

@@ -28,7 +28,7 @@ class KeyNumber:
     value : object
         The value itself (a float, int, bool or a list of lists of ints).
     text : str
-        The visible text ("" for a matrix, shown as :attr:`rows`).
+        The visible text ("" for a matrix, shown as ``rows``).
     rows : list of list of str or None
         A matrix's cells, row by row; ``None`` for a single number.
     """
@@ -123,7 +123,7 @@ def _key_number(spec: KeyNumberSpec, data: Mapping[str, Any], part: str) -> KeyN
 
 
 def key_numbers(name: str, data: Mapping[str, Any]) -> list[KeyNumber]:
-    """The key numbers of part ``name`` (:data:`~scratchnn.report.content.KEY_NUMBERS`)
+    """The key numbers of part ``name`` (``KEY_NUMBERS``)
     read from its ``to_dict()``; none for a part not listed.
 
     Raises

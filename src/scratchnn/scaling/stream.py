@@ -68,7 +68,7 @@ def row_chunks(X: Any, chunk_rows: int | None = None) -> list[tuple[int, int]]:
     chunk_rows : int, optional
         Rows per chunk (the last chunk holds the rest). Default: the source's own chunks
         along rows (a Dask array's ``X.chunks[0]``, a Zarr or h5py array's row chunk length),
-        else as many rows as fit in :data:`DEFAULT_CHUNK_BYTES`.
+        else as many rows as fit in ``DEFAULT_CHUNK_BYTES``.
 
     Returns
     -------

@@ -69,7 +69,7 @@ def limit_blas_threads(threads: int = 1) -> dict[str, int]:
 
     The libraries already loaded are limited now (``threadpoolctl.threadpool_limits``; the
     limit is not undone later); those loaded afterwards read the environment variables of
-    :data:`THREAD_ENV`, which are set too. OpenBLAS's and MKL's limits hold for the whole
+    ``THREAD_ENV``, which are set too. OpenBLAS's and MKL's limits hold for the whole
     process; an OpenMP library's (``libgomp``, which NumPy does not use) only for the calling
     thread and threads started after the variables were set.
 
@@ -81,7 +81,7 @@ def limit_blas_threads(threads: int = 1) -> dict[str, int]:
     Returns
     -------
     dict
-        :func:`thread_counts` after the limit.
+        ``thread_counts`` after the limit.
     """
     from threadpoolctl import threadpool_limits
 
@@ -93,7 +93,7 @@ def limit_blas_threads(threads: int = 1) -> dict[str, int]:
 
 
 def blas_threads(client: Any) -> dict[str, dict[str, int]]:
-    """:func:`thread_counts` of every worker of ``client``'s cluster.
+    """``thread_counts`` of every worker of ``client``'s cluster.
 
     Parameters
     ----------
@@ -111,7 +111,7 @@ def one_blas_thread(client: Any, threads: int = 1) -> dict[str, dict[str, int]]:
     """Limit the BLAS and OpenMP thread pools of every worker of ``client``'s cluster, the
     workers running now and those that join later, to ``threads`` (one by default).
 
-    Registers :class:`scratchnn.scaling._plugin.BlasThreads` (a ``distributed.WorkerPlugin``
+    Registers ``scratchnn.scaling._plugin.BlasThreads`` (a ``distributed.WorkerPlugin``
     that calls :func:`limit_blas_threads` in each worker); registering again replaces it.
     Call it once after connecting, before the sweep.
 

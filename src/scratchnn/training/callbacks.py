@@ -66,7 +66,7 @@ class TrainingContext:
     batch: int = 0
     batch_loss: float = math.nan
     learning_rate: float = math.nan
-    #: The source of :attr:`outputs`: a function returning a copy (the step's
+    #: The source of ``outputs``: a function returning a copy (the step's
     #: ``last_output``), or None.
     output_source: Callable[[], Any] | None = field(default=None, repr=False)
     batch_targets: Any = field(default=None, repr=False)

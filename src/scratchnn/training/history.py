@@ -116,7 +116,7 @@ class History:
     def plot(self, batches: bool = True, title: str | None = None) -> Figure:
         """The loss curves by epoch and, on their own axes, the metrics (e.g. accuracy).
 
-        See :func:`scratchnn.plotting.history.plot_history` (``batches``: also the loss of
+        See :func:`scratchnn.plotting.plot_history` (``batches``: also the loss of
         every mini-batch). Returns a :class:`matplotlib.figure.Figure`: save it with
         ``fig.savefig(path)``, show it with ``fig.show()``; Jupyter displays it inline.
 

@@ -116,7 +116,7 @@ def train(
         Keep a copy of every parameter after every epoch in ``history.params``.
     metrics : sequence of str or callable, or mapping of name to callable, default ()
         Per-epoch metrics of the training and validation predictions, e.g.
-        ``("accuracy",)`` (:data:`~.metrics.METRICS`) or ``{"r2": r2}`` with
+        ``("accuracy",)`` (:data:`~scratchnn.training.METRICS`) or ``{"r2": r2}`` with
         ``r2(y, t) -> float``; recorded in ``history.train_metrics`` and
         ``history.validation_metrics``.
     weight_decay : float, default 0
@@ -150,7 +150,7 @@ def train(
     batch_split : {"even", "fill"}, default "even"
         "even": ``max(1, N // batch_size)`` consecutive mini-batches whose sizes differ by at
         most one; "fill": full batches of ``batch_size`` and a smaller last one
-        (scikit-learn's and PyTorch's rule) (:func:`~.batches.split_batches`).
+        (scikit-learn's and PyTorch's rule) (:func:`~scratchnn.training.split_batches`).
     fast : bool, default True
         Run each step on the executor (:class:`~scratchnn.executor.TrainingStep`: in-place
         kernels, flat storage). ``False`` runs the plain path instead

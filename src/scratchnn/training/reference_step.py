@@ -33,8 +33,7 @@ class ReferenceStep(Step):
     network : Sequential
     loss : Loss
     optimizer : Optimizer
-        Any optimiser or :func:`~scratchnn.composition.chain`; :meth:`Optimizer.step
-        <scratchnn.optimizer_base.Optimizer.step>` updates the parameters.
+        Any optimiser or :func:`~scratchnn.optimizers.chain`; :meth:`~scratchnn.optimizers.Optimizer.step` updates the parameters.
     """
 
     def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer) -> None:
@@ -43,7 +42,7 @@ class ReferenceStep(Step):
 
     def loss_and_gradients(self, x: Any, t: Any, w: Any = None) -> float:
         """The loss of batch ``(x, t)`` with sample weights ``w``; every gradient into
-        ``layer.grads`` (:meth:`Sequential.loss_and_gradients`)."""
+        ``layer.grads`` (:meth:`~scratchnn.network.Sequential.loss_and_gradients`)."""
         x, t, w = self._as_batch(x), self._as_float(t, "t"), self._as_weights(w)
         net = self.network
         z, y = net.forward_with_logits(x)
@@ -68,7 +67,7 @@ class ReferenceStep(Step):
         return None if self._output is None else self._output.copy()
 
     def predict(self, x: Any) -> np.ndarray:
-        """The network's output for ``x`` in evaluation mode (:meth:`Sequential.predict`)."""
+        """The network's output for ``x`` in evaluation mode (:meth:`~scratchnn.network.Sequential.predict`)."""
         return self.network.predict(self._as_batch(x))
 
     def evaluate(self, x: Any, t: Any, w: Any = None) -> tuple[float, np.ndarray]:

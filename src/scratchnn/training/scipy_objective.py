@@ -142,7 +142,7 @@ class FlatObjective:
         Raises
         ------
         ValueError
-            If ``theta`` does not hold :attr:`size` numbers.
+            If ``theta`` does not hold ``size`` numbers.
         """
         theta = np.asarray(theta)
         if theta.shape != (self.size,):

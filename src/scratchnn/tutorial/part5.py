@@ -25,7 +25,7 @@ Procedure, drawing from one ``RandomState(seed)`` in the tutorial's order
 4. training with ``GradientDescent(0.1)`` on ``1078 // 25 = 43`` fixed mini-batches
    (``np.array_split``: 3 of 26, then 40 of 25; ``shuffle=False``), visited in the same order
    every epoch, at most 300 epochs, with the validation cost after every epoch and the
-   tutorial's early stopping (:func:`tutorial_early_stopping`: stop when more than 3
+   tutorial's early stopping (``tutorial_early_stopping``: stop when more than 3
    epochs ran and the last three validation costs never decrease);
 5. test accuracy and confusion matrix from the argmax of the network output (counted with
    NumPy; the same as the tutorial's ``sklearn.metrics`` calls).
@@ -168,7 +168,7 @@ def run(
         Re-draw the mini-batches every epoch (the tutorial's batches are fixed).
     patience : int, default 2
         Stop after this many epochs in a row whose validation cost does not decrease
-        (:func:`tutorial_early_stopping`; 2 is the tutorial's rule).
+        (``tutorial_early_stopping``; 2 is the tutorial's rule).
     early_stopping : bool, default True
         False: no early stopping, train ``max_epochs``.
 

@@ -27,7 +27,7 @@ class Part5Result:
     ----------
     seed, learning_rate, batch_size, max_epochs, shuffle : the settings used
     patience, early_stopping : int, bool
-        The early-stopping settings (see :func:`tutorial_early_stopping`); with
+        The early-stopping settings (see ``tutorial_early_stopping``); with
         ``early_stopping=False`` training runs ``max_epochs``.
     n_train, n_validation, n_test : int
         Sizes of the splits (1078, 359, 360).

@@ -1,7 +1,7 @@
 """The parts of Peter Roelants' series "How to implement a neural network", in the order scratchnn runs them.
 
 One record per part: the name scratchnn gives it (the ``scratchnn`` subcommand, the module
-in :mod:`scratchnn.tutorial`, the notebook in ``notebooks/``), the post's title and the
+in ``scratchnn.tutorial``, the notebook in ``notebooks/``), the post's title and the
 address of the original post. The command line, the HTML report, the notebooks and the
 README all take the series from here.
 """
