@@ -252,12 +252,23 @@ def test_every_part_links_its_original_post():
         assert f"]({post.url})" in rows.get(post.name, ""), f"no link to {post.url}"
 
 
+def _generated(target: Path) -> bool:
+    """A page ``docs/conf.py`` writes at every build (not committed: the API reference and the
+    parts' notebooks): a link to it is checked by the build itself (warnings are errors), not
+    here, where it may not exist yet."""
+    docs = ROOT / "docs"
+    api, series = docs / "api", docs / "series"
+    return target.is_relative_to(api) or (target.parent == series and target.suffix == ".ipynb")
+
+
 def test_relative_links_point_into_the_repository():
     for doc in DOCUMENTS:
         links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8"))
         for link in links:
-            if "://" not in link:
-                assert (doc.parent / link).exists(), f"{doc.name} links {link}, which is missing"
+            target = (doc.parent / link).resolve()
+            if "://" in link or _generated(target):
+                continue
+            assert target.exists(), f"{doc.name} links {link}, which is missing"
 
 
 def test_no_citation_of_files_outside_the_repository():
