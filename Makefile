@@ -50,10 +50,12 @@ check: lint types
 	MPLBACKEND=Agg $(PY) -m pytest -q -m "not slow" -n $(WORKERS) --dist loadscope
 
 # Everything (CI's command): lint, format check, types, the whole suite in parallel, a module's
-# tests on one worker (module fixtures, the kernels, the cluster, the browser set up once),
-# and the 15 slowest tests listed.
+# tests on one worker (module fixtures, the cluster, the browser set up once), the 15 slowest
+# tests listed; then the tests that start Jupyter kernels (the notebooks, the docs build) in a
+# process of their own: kernels started from two workers at once hung a run.
 test: lint types
-	MPLBACKEND=Agg $(PY) -m pytest -q -n $(WORKERS) --dist loadscope --durations=15
+	MPLBACKEND=Agg $(PY) -m pytest -q -n $(WORKERS) --dist loadscope --durations=15 -m "not kernels"
+	MPLBACKEND=Agg $(PY) -m pytest -q --durations=5 -m kernels
 
 types: $(STAMP)
 	$(VENV)/bin/mypy

@@ -25,7 +25,8 @@ import pytest
 
 from scratchnn.tutorial.series import SERIES
 
-pytestmark = pytest.mark.slow
+# kernels: Jupyter kernels, run in a pytest of their own (see the marker in pyproject.toml)
+pytestmark = [pytest.mark.slow, pytest.mark.kernels]
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")

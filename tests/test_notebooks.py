@@ -29,7 +29,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E4
 from scratchnn.tutorial.series import SERIES  # noqa: E402
 
 # slow: every notebook runs top to bottom in a Jupyter kernel
-pytestmark = pytest.mark.slow
+# kernels: Jupyter kernels, run in a pytest of their own (see the marker in pyproject.toml)
+pytestmark = [pytest.mark.slow, pytest.mark.kernels]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
