@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -23,14 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from browser import find_chrome, missing, start_chrome
 from scratchnn.tutorial.series import SERIES
 
 # kernels: Jupyter kernels, run in a pytest of their own (see the marker in pyproject.toml)
 pytestmark = [pytest.mark.slow, pytest.mark.kernels]
 
 ROOT = Path(__file__).resolve().parents[1]
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
-DRIVERS = ("chromedriver",)
 DOCS_PACKAGES = ("sphinx", "pydata_sphinx_theme", "numpydoc", "myst_nb", "sphinx_copybutton")
 #: The pages opened: the front page, a page per part of the series, and a page with maths.
 PAGES = [
@@ -42,28 +40,10 @@ PAGES = [
 WITH_MATHS = ["api/generated/scratchnn.optimizers.Adam.html", "series/part1.html"]
 
 
-def _missing(reason: str):
-    if os.environ.get("SCRATCHNN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and SCRATCHNN_REQUIRE_BROWSER=1 requires the browser tests")
-    pytest.skip(reason)
-
-
-def _which(names) -> str | None:
-    return next((path for path in map(shutil.which, names) if path), None)
-
-
 @pytest.fixture(scope="module")
 def chrome():
-    """Selenium's Chrome driver class and service, and the paths of Chromium and its driver."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install -e .[test])")
-    binary, driver_path = _which(BROWSERS), _which(DRIVERS)
-    if binary is None or driver_path is None:
-        _missing("Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)")  # fmt: skip
-    return webdriver, Service, binary, driver_path
+    """Selenium, Chromium and its driver (:func:`browser.find_chrome`)."""
+    return find_chrome()
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +55,7 @@ def site(chrome, tmp_path_factory) -> Path:
         return Path(given).resolve()
     absent = [name for name in DOCS_PACKAGES if importlib.util.find_spec(name) is None]
     if absent:
-        _missing(f"the docs extra is not installed (pip install -e .[docs]): no {absent[0]}")
+        missing(f"the docs extra is not installed (pip install -e .[docs]): no {absent[0]}")
     out = tmp_path_factory.mktemp("site")
     env = dict(os.environ, MPLBACKEND="Agg")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
@@ -88,16 +68,8 @@ def site(chrome, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(chrome, site):
-    webdriver, Service, binary, driver_path = chrome
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1280,900"):  # fmt: skip
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    browser = start_chrome(chrome)
     try:
-        browser.set_page_load_timeout(60)
         yield browser
     finally:
         browser.quit()

@@ -11,8 +11,6 @@ Without Chromium and its driver the module is skipped, unless ``SCRATCHNN_REQUIR
 
 import io
 import json
-import os
-import shutil
 import subprocess
 import sys
 
@@ -20,6 +18,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
+from browser import find_chrome, start_chrome
 from report_checks import assert_key_number, lookup
 from scratchnn.tutorial.series import SERIES
 
@@ -27,37 +26,13 @@ from scratchnn.tutorial.series import SERIES
 pytestmark = pytest.mark.slow
 
 NAMES = [post.name for post in SERIES]
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
-DRIVERS = ("chromedriver",)
 WIDTH, HEIGHT = 1280, 900
-
-
-def _missing(reason: str):
-    if os.environ.get("SCRATCHNN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and SCRATCHNN_REQUIRE_BROWSER=1 requires the browser test")
-    pytest.skip(reason)
-
-
-def _which(names) -> str | None:
-    return next((path for path in map(shutil.which, names) if path), None)
 
 
 @pytest.fixture(scope="module")
 def chrome():
-    """Selenium's Chrome driver class and service, and the paths of Chromium and its driver;
-    checked first, so that a missing browser skips (or fails) before anything runs."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install -e .[test])")
-    binary, driver_path = _which(BROWSERS), _which(DRIVERS)
-    if binary is None or driver_path is None:
-        _missing(
-            "Chromium and chromedriver are needed (Debian: apt-get install chromium "
-            "chromium-driver)"
-        )
-    return webdriver, Service, binary, driver_path
+    """Selenium, Chromium and its driver (:func:`browser.find_chrome`)."""
+    return find_chrome()
 
 
 @pytest.fixture(scope="module")
@@ -82,16 +57,8 @@ def generated(chrome, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(chrome, generated):
     """A headless Chromium with the page loaded, and the console entries of the load."""
-    webdriver, Service, binary, driver_path = chrome
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", f"--window-size={WIDTH},{HEIGHT}"):  # fmt: skip
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver = start_chrome(chrome, WIDTH, HEIGHT)
     try:
-        driver.set_page_load_timeout(60)
         page, _ = generated
         driver.get(page.as_uri())
         state = driver.execute_script("return document.readyState")
