@@ -198,3 +198,35 @@ def test_report_interrupted_writes_no_page(tmp_path):
     assert code == 130
     _check_interrupted_stderr(err, "scratchnn: interrupted (Ctrl-C); no report written")
     assert out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_an_interruption_python_cannot_propagate_is_not_printed(monkeypatch):
+    """Ctrl-C during ``report`` raises wherever Python is, a weakref callback included, where
+    Python prints the exception with a traceback (``sys.unraisablehook``) instead of
+    propagating it: the report's hook keeps that one quiet (``run`` raises it again) and passes
+    any other on."""
+    import gc
+    import sys
+    import weakref
+
+    from scratchnn.cli import report
+    from scratchnn.cli._common import RunInterrupted
+
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: reported.append(info.exc_type))
+
+    class Thing:
+        pass
+
+    def interrupted(ref):
+        raise RunInterrupted("interrupted")
+
+    def broken(ref):
+        raise ValueError("something else")
+
+    with report._interruptible():
+        first, second = Thing(), Thing()
+        refs = [weakref.ref(first, interrupted), weakref.ref(second, broken)]
+        del first, second
+        gc.collect()
+    assert reported == [ValueError] and len(refs) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,11 +32,20 @@ def _interruptible() -> Iterator[list]:
         pressed.append(signum)
         raise RunInterrupted(_INTERRUPTED)
 
-    previous = signal.signal(signal.SIGINT, handler)
+    def unraisable(info) -> None:
+        # The exception raised where Python cannot propagate it (a weakref callback, a
+        # __del__): Python would print it with a traceback; ``pressed`` already says it
+        # happened, and ``run`` raises it again.
+        if not isinstance(info.exc_value, RunInterrupted):
+            previous_hook(info)
+
+    previous, previous_hook = signal.signal(signal.SIGINT, handler), sys.unraisablehook
+    sys.unraisablehook = unraisable
     try:
         yield pressed
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
 
 
 def register(subparsers) -> argparse.ArgumentParser:
