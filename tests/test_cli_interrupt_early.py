@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,31 @@ def test_python_dash_m_runs_the_command(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("scratchnn ")
+
+
+def test_a_ctrl_c_python_could_not_raise_is_delivered_again():
+    """A KeyboardInterrupt raised inside a weakref callback is "unraisable": Python would
+    print it and carry on. The command's hook delivers it to the main thread again."""
+    import gc
+    import weakref
+
+    class Thing:
+        pass
+
+    def pressed(ref):
+        raise KeyboardInterrupt
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = entry._redeliver_ctrl_c
+    try:
+        thing = Thing()
+        ref = weakref.ref(thing, pressed)
+        with pytest.raises(KeyboardInterrupt):
+            del thing
+            gc.collect()
+            end = time.monotonic() + 10
+            while time.monotonic() < end:  # the interrupt arrives within a thread switch
+                pass
+    finally:
+        sys.unraisablehook = previous
+    assert ref() is None
