@@ -61,13 +61,13 @@ from matplotlib.figure import Figure
 
 from .. import datasets, initializers
 from .._validation import check_int, check_real, check_seed
-from ..gradcheck import check_gradients
+from ..gradcheck import GradientCheckReport, check_gradients
 from ..layers import Layer, Linear, Logistic, Softmax
 from ..losses import CategoricalCrossEntropy
 from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part5 as plots
-from ..training import EarlyStopping, accuracy, split_batches, train
+from ..training import EarlyStopping, History, accuracy, split_batches, train
 from .part5_result import Part5Result
 
 __all__ = ["Part5Result", "run", "figures", "build_network", "confusion_matrix", "LAYER_SIZES"]
@@ -208,14 +208,28 @@ def run(
         validation_data=(X_val, T_val),
         early_stopping=stopping,
     )
+    return _result(settings, splits, report, history, network)
+
+
+def _result(
+    settings: dict,
+    splits: dict,
+    report: GradientCheckReport,
+    history: History,
+    network: Sequential,
+) -> Part5Result:
+    """The run's :class:`Part5Result`: the costs of the history, the test set's accuracy
+    and confusion matrix."""
+    X_train, _ = splits["train"]
+    X_test, T_test = splits["test"]
     y_true = np.argmax(T_test, axis=1)
     y_pred = np.argmax(network.predict(X_test), axis=1)
     return Part5Result(
         **settings,
         n_train=X_train.shape[0],
-        n_validation=X_val.shape[0],
+        n_validation=splits["validation"][0].shape[0],
         n_test=X_test.shape[0],
-        n_batches=len(split_batches(X_train.shape[0], batch_size)),
+        n_batches=len(split_batches(X_train.shape[0], settings["batch_size"])),
         gradient_check=report,
         epochs=history.epochs,
         stopped_early=history.stopped_early,
