@@ -1,5 +1,6 @@
-"""The limit of workload B on this machine: what its training step's matrix products and one
-pass over its parameters cost, and nothing else.
+"""The honest limit of workload B on this machine: what its training step's matrix products
+cost, plus the least memory traffic the step cannot avoid, at the memory bandwidth measured in
+the same round.
 
 For a batch of ``n`` rows the 784-256-256-10 step multiplies (float32):
 
@@ -8,9 +9,18 @@ For a batch of ``n`` rows the 784-256-256-10 step multiplies (float32):
 * input gradients: ``G3 @ W3.T``, ``G2 @ W2.T`` (the first layer's is not needed).
 
 :class:`StepProducts` times those eight products into preallocated outputs
-(``np.matmul(..., out=...)``), best of a few; :func:`bandwidth` measures the memory bandwidth
-once per run with a large ``np.copyto``. The limit time of an epoch is then
-``n_batches × (products + parameter bytes / bandwidth)``.
+(``np.matmul(..., out=...)``), best of a few. :class:`Triad` measures the memory bandwidth
+with a STREAM-style triad (BLAS ``saxpy``, ``y = a x + y``: two arrays read, one written),
+once per round. :func:`minimal_bytes` counts the traffic no implementation can avoid:
+
+* the optimiser's passes over the parameters (Adam reads θ, g, m, v and writes θ, m, v:
+  7 passes; momentum SGD 5; plain SGD 3);
+* the batch (inputs and one-hot targets): read from the data set, written into the batch,
+  read once by the step (3 passes);
+* every activation (H1, H2, the output) and every gradient of a layer's output (G3, G2, G1):
+  written once and read once (2 passes each).
+
+The limit time of a step is ``products + minimal_bytes / bandwidth``.
 """
 
 from __future__ import annotations
@@ -65,31 +75,57 @@ class StepProducts:
         return best
 
 
-def bandwidth(mib: int, tries: int = 5) -> dict:
-    """Memory bandwidth, bytes/s: ``np.copyto`` between two float32 arrays of ``mib`` MiB
-    each, (bytes read + bytes written) ÷ time, the best of ``tries`` copies (other load only
-    ever slows a copy down)."""
-    n = mib * 2**20 // 4
-    src = np.ones(n, dtype=np.float32)
-    dst = np.zeros(n, dtype=np.float32)
-    np.copyto(dst, src)  # pages touched
-    times = []
-    for _ in range(tries):
-        t0 = time.perf_counter()
-        np.copyto(dst, src)
-        times.append(time.perf_counter() - t0)
-    moved = 2.0 * src.nbytes
-    return {
-        "array_mib": mib,
-        "bytes_per_copy": moved,
-        "seconds": times,
-        "bytes_per_s": moved / min(times),
-        "median_bytes_per_s": moved / float(np.median(times)),
+#: Passes over the parameters of one update: reads and writes of θ, g and the state.
+OPTIMIZER_PASSES = {"adam": 7, "momentum": 5, "sgd": 3}
+
+
+def minimal_bytes(
+    layers: tuple[int, ...], rows: int, optimizer: str = "adam", itemsize: int = 4
+) -> dict:
+    """The least memory traffic of one training step, in bytes, by part (see the module's
+    docstring): ``optimizer``, ``batch``, ``activations``, ``gradients`` and ``total``."""
+    n_params = sum(a * b + b for a, b in zip(layers[:-1], layers[1:]))
+    parts = {
+        "optimizer": OPTIMIZER_PASSES[optimizer] * n_params * itemsize,
+        "batch": 3 * rows * (layers[0] + layers[-1]) * itemsize,
+        "activations": 2 * rows * sum(layers[1:]) * itemsize,
+        "gradients": 2 * rows * sum(layers[1:]) * itemsize,
     }
+    parts["total"] = sum(parts.values())
+    return parts
 
 
-def epoch_limit(
-    products_s: list[float], n_batches: int, param_bytes: int, bytes_per_s: float
+class Triad:
+    """Memory bandwidth, bytes/s, measured by a STREAM-style triad: BLAS ``saxpy``
+    (``y = a x + y``, float32, the BLAS's threads) on two arrays of ``mib`` MiB each, (two
+    arrays read + one written) ÷ time, the best of ``tries`` (other load only ever slows it
+    down). Called once per round of workload B, like the matrix products."""
+
+    def __init__(self, mib: int, tries: int = 5) -> None:
+        from scipy.linalg import blas
+
+        n = mib * 2**20 // 4
+        self.x = np.ones(n, dtype=np.float32)
+        self.y = np.zeros(n, dtype=np.float32)
+        self.saxpy, self.tries, self.mib = blas.saxpy, tries, mib
+        self.moved = 3.0 * self.x.nbytes
+        self._run()  # pages touched, threads started
+
+    def _run(self) -> None:
+        # alpha != 0: a BLAS may skip the work for alpha == 0; y is updated in place
+        self.saxpy(self.x, self.y, a=1e-3)
+
+    def __call__(self) -> float:
+        best = float("inf")
+        for _ in range(self.tries):
+            t0 = time.perf_counter()
+            self._run()
+            best = min(best, time.perf_counter() - t0)
+        return self.moved / best
+
+
+def step_limit(
+    products_s: list[float], traffic_bytes: float, bandwidths: list[float]
 ) -> list[float]:
-    """Limit seconds per epoch, one per round: ``n_batches × (products + bytes / bandwidth)``."""
-    return [n_batches * (t + param_bytes / bytes_per_s) for t in products_s]
+    """Limit seconds of one step, one per round: ``products + traffic / bandwidth``."""
+    return [t + traffic_bytes / bw for t, bw in zip(products_s, bandwidths)]

@@ -118,37 +118,42 @@ class MLPAdam:
             yield self.X[idx], self.labels[idx]
 
     def run(self) -> None:
+        for x, lab in self._batches():
+            self.loss = self.gradients(x, lab)
+            self._adam()
+
+    def gradients(self, x: np.ndarray, lab: np.ndarray) -> float:
+        """Forward, loss and backward of one batch: the gradients into ``self.G``; the loss."""
         W1, b1, W2, b2, W3, b3 = self.W
         gW1, gb1, gW2, gb2, gW3, gb3 = self.G
-        for x, lab in self._batches():
-            n = x.shape[0]
-            rows = self.rows[:n]
-            h1 = x @ W1
-            h1 += b1
-            np.maximum(h1, 0, out=h1)
-            h2 = h1 @ W2
-            h2 += b2
-            np.maximum(h2, 0, out=h2)
-            y = h2 @ W3
-            y += b3
-            y -= y.max(axis=1, keepdims=True)
-            np.exp(y, out=y)
-            y /= y.sum(axis=1, keepdims=True)
-            self.loss = -np.mean(np.log(y[rows, lab]))
-            # softmax + cross-entropy: dxi/dz = (y - t) / n
-            y[rows, lab] -= 1.0
-            y /= n
-            np.matmul(h2.T, y, out=gW3)
-            np.sum(y, axis=0, out=gb3)
-            d2 = y @ W3.T
-            d2 *= h2 > 0
-            np.matmul(h1.T, d2, out=gW2)
-            np.sum(d2, axis=0, out=gb2)
-            d1 = d2 @ W2.T
-            d1 *= h1 > 0
-            np.matmul(x.T, d1, out=gW1)
-            np.sum(d1, axis=0, out=gb1)
-            self._adam()
+        n = x.shape[0]
+        rows = self.rows[:n]
+        h1 = x @ W1
+        h1 += b1
+        np.maximum(h1, 0, out=h1)
+        h2 = h1 @ W2
+        h2 += b2
+        np.maximum(h2, 0, out=h2)
+        y = h2 @ W3
+        y += b3
+        y -= y.max(axis=1, keepdims=True)
+        np.exp(y, out=y)
+        y /= y.sum(axis=1, keepdims=True)
+        loss = -np.mean(np.log(y[rows, lab]))
+        # softmax + cross-entropy: dxi/dz = (y - t) / n
+        y[rows, lab] -= 1.0
+        y /= n
+        np.matmul(h2.T, y, out=gW3)
+        np.sum(y, axis=0, out=gb3)
+        d2 = y @ W3.T
+        d2 *= h2 > 0
+        np.matmul(h1.T, d2, out=gW2)
+        np.sum(d2, axis=0, out=gb2)
+        d1 = d2 @ W2.T
+        d1 *= h1 > 0
+        np.matmul(x.T, d1, out=gW1)
+        np.sum(d1, axis=0, out=gb1)
+        return float(loss)
 
     def _adam(self) -> None:
         self.steps += 1

@@ -73,7 +73,7 @@ def _targets(results: dict) -> list[str]:
     if not t:
         return []
     lines = [
-        "## Issue 10 targets in this run",
+        "## Targets in this run (issue 22)",
         "",
         "Ratios are paired: the median over rounds of the two implementations' ratio "
         "within a round (see above); the ratio of the two medians is shown beside it.",

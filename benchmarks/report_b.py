@@ -1,9 +1,10 @@
 """RESULTS.md's section on workload B: throughput on both data sets, paired ratios, the
-fraction of the measured limit and of the GEMM peak, peak memory, the subnormal line."""
+fraction of the honest limit (``report_limit``) and of the GEMM peak, peak memory, the subnormal line."""
 
 from __future__ import annotations
 
 from .fmt import descriptions, load, num, pct, ratio, skipped, spread
+from .report_limit import breakdown_section, limit_section
 from .targets import Ratios
 
 SETS = (("batch_sizes", "learnable labels"), ("random_labels", "random labels"))
@@ -106,60 +107,6 @@ def _throughput(B: dict, key: str, words: str) -> list[str]:
     return lines + [""]
 
 
-def _limit(B: dict) -> list[str]:
-    teacher, random = B["batch_sizes"], _by_batch(B, "random_labels")
-    sizes = [b for b in teacher if "limit_epoch_s" in teacher[b]]
-    if not sizes:
-        return []
-    bw = B["bandwidth"]
-    pass_ms = 1e3 * B["param_bytes"] / bw["bytes_per_s"]
-    rows = [
-        ("batches per epoch × rows", lambda e: f"{e['n_batches']:,} × {e.get('limit_rows', '?')}"),
-        (
-            "the step's 8 matrix products, ms (median, min – max over rounds)",
-            lambda e: (
-                f"{num(1e3 * e['limit_products_s']['median'])} "
-                f"({num(1e3 * e['limit_products_s']['min'])} – "
-                f"{num(1e3 * e['limit_products_s']['max'])})"
-            ),
-        ),
-        (
-            "their rate, GFLOP/s (median)",
-            lambda e: num(e["limit_flops_per_step"] / e["limit_products_s"]["median"] / 1e9),
-        ),
-        ("one pass over the parameters, ms", lambda e: num(pass_ms)),
-        ("**limit**, samples/s (median)", lambda e: num(e["limit_samples_per_s"]["median"])),
-    ]
-    lines = [
-        "### The limit: the step's matrix products and one pass over the parameters",
-        "",
-        "In every round at each batch size, the eight matrix products of that training step "
-        "alone, at the epoch's mean batch size (three forward X@W, three weight-gradient "
-        "A.T@G, two input-gradient G@W.T; "
-        "float32 into preallocated outputs, the best of at least 7 runs and of 50 ms), "
-        "plus one pass over the "
-        f"{B['param_bytes'] / 1e6:.2f} MB of parameters at the memory bandwidth measured at "
-        f"the start of B ({num(bw['bytes_per_s'] / 1e9)} GB/s: np.copyto of "
-        f"{bw['array_mib']} MiB float32 arrays, bytes read + written ÷ time, best of "
-        f"{len(bw['seconds'])}). Limit time per epoch = batches × (products + parameter "
-        "bytes ÷ bandwidth). An implementation's fraction of the limit = limit time ÷ its "
-        "epoch time in the same round, median over rounds (learnable / random labels).",
-        "",
-        "| | " + " | ".join(f"batch {b}" for b in sizes) + " |",
-        "|---" * (len(sizes) + 1) + "|",
-    ]
-    for name, cell in rows:
-        lines.append(f"| {name} | " + " | ".join(cell(teacher[b]) for b in sizes) + " |")
-    for cid, label in _labels(teacher).items():
-        cells = []
-        for b in sizes:
-            a = teacher[b].get("limit_fraction", {}).get(cid)
-            r = random.get(b, {}).get("limit_fraction", {}).get(cid)
-            cells.append(pct(a) + (f" / {pct(r)}" if r is not None else ""))
-        lines.append(f"| {label}, % of the limit | " + " | ".join(cells) + " |")
-    return lines + [""]
-
-
 def _gemm(B: dict) -> list[str]:
     frac, paired = B.get("gemm_fraction", {}), B.get("gemm_fraction_paired", {})
     probe = B.get("gemm_probe_gflops")
@@ -257,7 +204,7 @@ def section_b(B: dict) -> list[str]:
     for key, words in SETS:
         if _by_batch(B, key):
             lines += _throughput(B, key, words)
-    lines += _limit(B) + _gemm(B) + _memory(B) + _subnormal(B)
+    lines += limit_section(B) + breakdown_section(B) + _gemm(B) + _memory(B) + _subnormal(B)
     first = B["batch_sizes"][next(iter(B["batch_sizes"]))]
     loads = "; ".join(
         f"batch {b}: {load(e.get('load_average_at_start'))}" for b, e in B["batch_sizes"].items()

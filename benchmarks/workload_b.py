@@ -10,8 +10,10 @@ with the limit of the machine measured in the same rounds.
   implementation starts every repetition from a copy of that state (weights, biases, Adam's
   moments and step count).
 * Limit: in every round at each batch size the eight matrix products of the training step
-  (:class:`limit.StepProducts`); with one pass over the parameters at the bandwidth measured
-  once per run, the limit time of an epoch.
+  (:class:`limit.StepProducts`) and the memory bandwidth (:class:`limit.Triad`); with the
+  step's least memory traffic (:func:`limit.minimal_bytes`), the honest limit of an epoch.
+* Breakdown: after the rounds, where one step's time goes (:mod:`breakdown`), scratchnn
+  beside the hand-written loop.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import time
 
 import numpy as np
 
-from . import gemm, limit, subnormal
+from . import breakdown, gemm, limit, subnormal
 from .cases import CASES_B
 from .common import summarize
 from .harness import log, max_param_diff, prepare_and_run, run_interleaved, select
@@ -117,12 +119,16 @@ def _datasets(n: int) -> dict[str, dict]:
     return {"teacher": teacher, "random": random}
 
 
-def _limit(entry: dict, n: int, n_batches: int, param_bytes: int, bytes_per_s: float) -> None:
-    """The limit of each round and every case's fraction of it (paired: the limit time of the
-    round ÷ the case's epoch time in that round, median over rounds)."""
-    products = entry["limit"]
-    epoch = limit.epoch_limit(products, n_batches, param_bytes, bytes_per_s)
+def _limit(entry: dict, n: int, n_batches: int, traffic: dict) -> None:
+    """The honest limit of each round and every case's fraction of it (paired: the limit time
+    of the round ÷ the case's epoch time in that round, median over rounds)."""
+    products, bandwidths = entry["limit"], entry["triad"]
+    step = limit.step_limit(products, traffic["total"], bandwidths)
+    epoch = [n_batches * t for t in step]
+    entry["limit_traffic_bytes"] = traffic
     entry["limit_products_s"] = summarize(products)
+    entry["limit_bandwidth"] = summarize(bandwidths)
+    entry["limit_step_s"] = summarize(step)
     entry["limit_epoch_s"] = summarize(epoch)
     entry["limit_samples_per_s"] = summarize([n / t for t in epoch])
     entry["limit_fraction"] = {
@@ -154,8 +160,7 @@ def _rounds(cases, data, b, sizes, repeats, probes) -> tuple[dict, dict]:
 def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: bool) -> dict:
     n = sizes.b_samples
     n_params = n_parameters(B_LAYERS)
-    log("  B: memory bandwidth")
-    bw = limit.bandwidth(sizes.bandwidth_mib)
+    triad = limit.Triad(sizes.bandwidth_mib)
     sets = _datasets(n)
     warm = {}
     for name, data in sets.items():
@@ -172,7 +177,7 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
         "n_parameters": n_params,
         "flops_per_sample": 6 * n_params,
         "param_bytes": n_params * 4,
-        "bandwidth": bw,
+        "triad_mib": sizes.bandwidth_mib,
         "warm_start": warm,
         "repeats": {
             "teacher": repeats or sizes.b_repeats,
@@ -190,7 +195,7 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
         rows = round(n / n_batches)  # the epoch's mean batch size
         products = limit.StepProducts(B_LAYERS, rows)
         flops = products.flops
-        probes = {"limit": products}
+        probes = {"limit": products, "triad": triad}
         if b == largest:
             probes["probe"] = gemm.Probe(probe_n)
         log(f"  B: batch {b}, learnable labels")
@@ -203,8 +208,9 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
         del runners
         gc.collect()
         log(f"  B: batch {b}, random labels")
+        probes.pop("probe", None)
         random, runners = _rounds(
-            random_cases, sets["random"], b, sizes, out["repeats"]["random"], {"limit": products}
+            random_cases, sets["random"], b, sizes, out["repeats"]["random"], probes
         )
         del runners, probes, products
         gc.collect()
@@ -212,10 +218,13 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
             entry["n_batches"] = n_batches
             entry["limit_rows"] = rows
             entry["limit_flops_per_step"] = flops
-            _limit(entry, n, n_batches, out["param_bytes"], bw["bytes_per_s"])
+            _limit(entry, n, n_batches, limit.minimal_bytes(B_LAYERS, rows))
         out["batch_sizes"][str(b)] = results
         out["random_labels"]["batch_sizes"][str(b)] = random
+    del triad
     if "scratchnn" in frameworks:
+        log("  B: where the time of a step goes")
+        out["breakdown"] = breakdown.measure(sets["teacher"], sizes.b_batch_sizes)
         log("  B: subnormal line")
         out["subnormal"] = subnormal.measure(
             sets["teacher"], sizes.subnormal_updates, sizes.subnormal_block

@@ -121,5 +121,35 @@ def test_ratios_pair_the_repetitions_of_one_round():
         "scratchnn": {"values": [90.0, 45.0, 100.0], "median": 90.0},
     }
     (target,) = evaluate_targets({"workloads": {"C": {"cases": c}}})
-    assert target["value"] == pytest.approx(0.9) and not target["met"]  # issue 10: >= 1.0
+    assert target["value"] == pytest.approx(0.9) and not target["met"]  # C: >= 1.0
     assert target["ratio_of_medians"] == pytest.approx(90 / 80)
+
+
+def test_the_honest_limit_and_the_breakdown_are_recorded(quick_results):
+    out, results = quick_results
+    B = results["workloads"]["B"]
+    for entry in B["batch_sizes"].values():
+        rounds = len(entry["cases"]["numpy"]["values"])
+        assert len(entry["limit"]) == len(entry["triad"]) == rounds  # probed every round
+        traffic = entry["limit_traffic_bytes"]
+        assert traffic["total"] == sum(v for k, v in traffic.items() if k != "total")
+        step = entry["limit_step_s"]["median"]
+        assert step > entry["limit_products_s"]["min"] > 0
+    for split in B["breakdown"].values():
+        for impl in ("scratchnn", "numpy"):
+            parts = split[impl]
+            assert parts["step"] > 0 and parts["products"] > 0 and parts["update"] > 0
+    text = (out / "RESULTS.md").read_text()
+    assert "### The honest limit" in text and "### Where the time of a step goes" in text
+
+
+def test_minimal_traffic_counts_each_pass():
+    from benchmarks.limit import minimal_bytes
+
+    # a 3-2-1 network: 3*2 + 2 + 2*1 + 1 = 11 parameters, float32
+    parts = minimal_bytes((3, 2, 1), rows=5)
+    assert parts["optimizer"] == 7 * 11 * 4  # Adam: read θ, g, m, v; write θ, m, v
+    assert parts["batch"] == 3 * 5 * (3 + 1) * 4  # x and t: read, written, read
+    assert parts["activations"] == 2 * 5 * (2 + 1) * 4  # H1 and the output
+    assert parts["gradients"] == 2 * 5 * (2 + 1) * 4
+    assert minimal_bytes((3, 2, 1), rows=5, optimizer="sgd")["optimizer"] == 3 * 11 * 4
