@@ -253,10 +253,10 @@ def _shape_mismatch(expected: np.ndarray, got: np.ndarray, n: int | None, name: 
             "the right numbers in the wrong shape: reshape (e.g. sum with or without "
             "keepdims=True, or use the shapes of the inputs)",
         )
-    if n is not None and got.ndim >= 1 and got.shape[0] == n and got.shape[1:] == expected.shape:
-        if _close(got.sum(axis=0), expected):
+    if n is not None and got.ndim >= 1 and got.shape[0] == n and got[0].size == expected.size:
+        if _close(got.sum(axis=0).reshape(expected.shape), expected):
             return _wrong(where, "one value per sample: add them up over the samples (axis 0)")
-        if _close(got.mean(axis=0), expected):
+        if _close(got.mean(axis=0).reshape(expected.shape), expected):
             return _wrong(where, "one value per sample: average them over the samples (axis 0)")
         return _wrong(where, "one value per sample: combine them over the samples (axis 0)")
     return _wrong(where, "the shape is wrong: compare it with the prompt's shapes")
