@@ -142,7 +142,7 @@ def test_check_an_error_in_the_learners_function_is_a_verdict(tmp_path):
     code, out, err = _main(["check", str(path)])
     assert code == 1 and err == ""
     assert "part1.update: raised an error in case 1 of 5" in out
-    assert "ZeroDivisionError: float division by zero" in out
+    assert "ZeroDivisionError: float division by zero (line 2: return w / 0)" in out
 
 
 def test_check_finds_modules_beside_the_file(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import inspect
 import textwrap
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -120,9 +121,20 @@ def _call(fn: Callable, args: tuple) -> tuple[Any, BaseException | None]:
         return None, exc
 
 
-def _error_text(exc: BaseException) -> str:
+def _error_text(exc: BaseException, fn: Callable) -> str:
+    """``Type: message``, and the line of ``fn``'s file where it was raised, if it was."""
     message = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    code = getattr(fn, "__code__", None)
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if code is not None and frame.filename == code.co_filename
+    ]
+    if frames:
+        line = (frames[-1].line or "").strip()
+        text += f" (line {frames[-1].lineno}{': ' + line if line else ''})"
+    return text
 
 
 @dataclass(frozen=True)
@@ -207,7 +219,7 @@ class Exercise:
             if isinstance(error, NotImplementedError) and i == 0:
                 return verdict.make("not attempted", i, case)
             if error is not None:
-                return verdict.make("error", i, case, where=_error_text(error))
+                return verdict.make("error", i, case, where=_error_text(error, fn))
             outcome = compare(
                 self.solution(*copy.deepcopy(case.args)), got, case.n, "", self.returns
             )
