@@ -202,3 +202,17 @@ def test_the_same_seed_gives_the_same_verdict():
 
     check = EXERCISES["part1.gradient"].check
     assert str(check(wrong, seed=99)) == str(check(wrong, seed=99))
+
+
+def test_float32_is_named_and_the_digits_that_differ_are_shown():
+    solution = EXERCISES["logistic.derivative"].solution
+
+    def in_float32(z):
+        return solution(z.astype(np.float32))
+
+    verdict = EXERCISES["logistic.derivative"].check(in_float32, seed=0)
+    assert verdict.status == "wrong"
+    assert "computed in float32? Compute in float64" in str(verdict)
+    expected_text, got_text = re.search(r"expected (\S+), got (\S+)", verdict.where).groups()
+    assert expected_text != got_text  # shown to as many digits as they need to differ
+    assert math.isclose(float(expected_text), float(got_text), rel_tol=1e-5)

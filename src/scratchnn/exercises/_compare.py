@@ -183,10 +183,15 @@ def _compare_numbers(expected: np.ndarray, got: Any, n: int | None, name: str) -
         return Outcome("close", float(np.max(difference)))
     index = np.unravel_index(int(np.argmax(excess)), expected.shape)
     at = f" at index {tuple(int(i) for i in index)}" if expected.ndim else ""
-    where = f"{at}: expected {_fmt(expected[index])}, got {_fmt(array[index])}".lstrip(": ")
-    return Outcome(
-        "wrong", float(np.max(difference)), _named(name, where), _diagnose(expected, array, n)
-    )
+    e, g = _fmt(expected[index]), _fmt(array[index])
+    if e == g:  # they differ beyond the 6 digits shown
+        e, g = f"{float(expected[index]):.17g}", f"{float(array[index]):.17g}"
+    where = f"{at}: expected {e}, got {g}".lstrip(": ")
+    hint = _diagnose(expected, array, n)
+    low_precision = np.asarray(got).dtype in (np.float16, np.float32)
+    if not hint and low_precision and np.allclose(array, expected, rtol=1e-2, atol=1e-6):
+        hint = f"computed in {np.asarray(got).dtype}? Compute in float64, the inputs' precision"
+    return Outcome("wrong", float(np.max(difference)), _named(name, where), hint)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -204,7 +209,10 @@ def _diagnose(expected: np.ndarray, got: np.ndarray, n: int | None) -> str:
             "for the softmax subtract each row's maximum first)"
         )
     if np.any(expected != 0) and _close(got, -expected):
-        return "the sign is flipped: check the order of a difference (y - t, not t - y)"
+        return (
+            "the sign is flipped: check the order of a difference (y - t, not t - y) and the "
+            "signs of the derivatives"
+        )
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and _close(got, expected.T):
         return "the matrix is transposed: check the order of the factors of a matrix product"
     ratio = _ratio(expected, got)
