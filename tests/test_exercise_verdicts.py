@@ -9,6 +9,9 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from scratchnn.exercises import EXERCISES
 
@@ -216,3 +219,30 @@ def test_float32_is_named_and_the_digits_that_differ_are_shown():
     expected_text, got_text = re.search(r"expected (\S+), got (\S+)", verdict.where).groups()
     assert expected_text != got_text  # shown to as many digits as they need to differ
     assert math.isclose(float(expected_text), float(got_text), rel_tol=1e-5)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.complex_numbers(allow_nan=True)
+    | st.text(max_size=5)
+)
+_ARRAYS = hnp.arrays(
+    dtype=st.sampled_from([np.float64, np.float32, np.int64, np.bool_, np.complex128, np.str_]),
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
+)
+ANYTHING = st.recursive(
+    _SCALARS | _ARRAYS, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=40, deadline=None)
+@given(value=ANYTHING)
+def test_check_survives_any_return_value(name, value):
+    verdict = EXERCISES[name].check(lambda *args: value, seed=2)
+    assert verdict.status in ("wrong", "error"), str(verdict)
+    assert not verdict.passed and verdict.attempted
+    assert str(verdict).startswith(f"{name}: ")
