@@ -1,7 +1,7 @@
 """The notebooks in ``notebooks/``: one per part of the series, stored clean, run top to bottom.
 
 Each notebook ends with its part's exercises ("Your turn": a prompt, a stub and a check per
-exercise, cells marked ``metadata.scratchnn``). Run as stored, every untouched stub's check
+exercise, cells marked ``metadata.scratchnn``, written by ``tests/your_turn.py``). Run as stored, every untouched stub's check
 prints "not attempted yet"; the section alone (it is self-contained: it imports what it uses),
 with every stub replaced by the exercise's solution, runs in a kernel of its own and every
 check passes.
@@ -32,6 +32,7 @@ from jupyter_client import AsyncKernelManager  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
 
+import your_turn  # noqa: E402
 from scratchnn.exercises import EXERCISES  # noqa: E402
 from scratchnn.tutorial.series import SERIES  # noqa: E402
 
@@ -264,6 +265,9 @@ def test_your_turn_ends_the_notebook_with_every_exercise_of_the_part(name):
         assert check.source == (
             f'print(EXERCISES["{exercise.name}"].check({exercise.function_name}))'
         )
+    written = [(c.cell_type, _role(c), c.source) for c in your_turn.section(name)]
+    stored = [(c.cell_type, _role(c), c.source) for c in cells]
+    assert stored == written, f"{name}.ipynb: run 'python tests/your_turn.py' to update it"
 
 
 def _printed(cell) -> str:
