@@ -1,10 +1,10 @@
 """The notebooks in ``notebooks/``: one per part of the series, stored clean, run top to bottom.
 
 Each notebook ends with its part's exercises ("Your turn": a prompt, a stub and a check per
-exercise, cells marked ``metadata.scratchnn``, written by ``tests/your_turn.py``). Run as stored, every untouched stub's check
-prints "not attempted yet"; the section alone (it is self-contained: it imports what it uses),
-with every stub replaced by the exercise's solution, runs in a kernel of its own and every
-check passes.
+exercise, cells marked ``metadata.scratchnn``, written by ``tests/your_turn.py``). Run as
+stored, every untouched stub's check prints "not attempted yet"; the section alone (it is
+self-contained: it imports what it uses), with every stub replaced by the exercise's
+solution, runs in a kernel of its own and every check passes.
 
 Each notebook is executed with nbclient in a fresh kernel that runs this interpreter (a
 kernel spec written for ``sys.executable``, not whatever ``python3`` spec is installed) and
