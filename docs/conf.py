@@ -191,6 +191,7 @@ API_MODULES = {
     "scratchnn.plotting": "Figures: training histories, decision regions, the series' style.",
     "scratchnn.report": "The series on one HTML page.",
     "scratchnn.cli": "The ``scratchnn`` command.",
+    "scratchnn.exercises": "Exercises: the series' maths to write yourself, and their check.",
     **{f"scratchnn.tutorial.{p.name}": p.title for p in SERIES},
     "scratchnn.tutorial.part5_result": "Part 5's result record.",
     "scratchnn.tutorial.series": "The parts of the series and their posts.",

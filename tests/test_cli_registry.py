@@ -43,10 +43,13 @@ def test_every_tutorial_part_has_a_subcommand():
     assert parts_with_run == set(SERIES)
 
 
-def test_parser_offers_the_parts_in_order_then_all_and_report():
+def test_parser_offers_the_parts_in_order_then_all_report_and_the_exercises():
     parser, modules = build_parser()
-    assert _subcommand_names(parser) == [*SERIES, "all", "report"] == list(modules)
+    expected = [*SERIES, "all", "report", "exercises", "check"]
+    assert _subcommand_names(parser) == expected == list(modules)
     assert modules["all"] is scratchnn.cli.all_parts
+    assert modules["exercises"] is scratchnn.cli.exercises
+    assert modules["check"] is scratchnn.cli.check
 
 
 def _imports(path: Path):

@@ -18,7 +18,7 @@ GROUND = [
     "schedules", "regularization",
     "initializers", "datasets", "_validation", "_blas", "_io", "_version", "_sparse",
 ]  # fmt: skip
-ABOVE_GROUND = {"network", "training", "executor", "gradcheck", "estimators", "tutorial",
+ABOVE_GROUND = {"network", "training", "executor", "gradcheck", "estimators", "tutorial", "exercises",
                 "cli", "checkpoint", "report"}  # fmt: skip
 
 

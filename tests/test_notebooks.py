@@ -1,5 +1,11 @@
 """The notebooks in ``notebooks/``: one per part of the series, stored clean, run top to bottom.
 
+Each notebook ends with its part's exercises ("Your turn": a prompt, a stub and a check per
+exercise, cells marked ``metadata.scratchnn``, written by ``tests/your_turn.py``). Run as
+stored, every untouched stub's check prints "not attempted yet"; the section alone (it is
+self-contained: it imports what it uses), with every stub replaced by the exercise's
+solution, runs in a kernel of its own and every check passes.
+
 Each notebook is executed with nbclient in a fresh kernel that runs this interpreter (a
 kernel spec written for ``sys.executable``, not whatever ``python3`` spec is installed) and
 imports scratchnn from this checkout's ``src`` (``PYTHONPATH``), in a temporary working
@@ -26,6 +32,8 @@ from jupyter_client import AsyncKernelManager  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
 
+import your_turn  # noqa: E402
+from scratchnn.exercises import EXERCISES  # noqa: E402
 from scratchnn.tutorial.series import SERIES  # noqa: E402
 
 # slow: every notebook runs top to bottom in a Jupyter kernel
@@ -119,10 +127,13 @@ def _has_error(cell) -> bool:
     return any(out.output_type == "error" for out in cell.get("outputs", []))
 
 
-async def _execute(name: str, workdir: Path, kernel_specs: KernelSpecManager, slots):
-    """Run notebook ``name`` after the environment check: the executed notebook, or the
-    message naming the cell that raised (its source and the error)."""
+async def _execute(name: str, workdir: Path, kernel_specs: KernelSpecManager, slots, prepare=None):
+    """Run notebook ``name`` (``prepare(nb)`` when given: what of it to run) after the
+    environment check: the executed notebook, or the message naming the cell that raised
+    (its source and the error)."""
     nb = nbformat.read(_path(name), as_version=4)
+    if prepare is not None:
+        nb = prepare(nb)
     nb.cells.insert(0, nbformat.v4.new_code_cell(_ENVIRONMENT_CHECK))
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs)
     client = nbclient.NotebookClient(
@@ -156,14 +167,21 @@ def executed(request, tmp_path_factory, kernel_specs) -> dict:
     names = [
         item.callspec.params["name"]
         for item in request.session.items
-        if item.originalname == "test_notebook_runs_top_to_bottom"
+        if item.originalname
+        in ("test_notebook_runs_top_to_bottom", "test_untouched_stubs_are_not_attempted_yet")
         and _path(item.callspec.params["name"]).exists()
     ]
+    return _execute_all(sorted(set(names)), tmp_path_factory, kernel_specs)
+
+
+def _execute_all(names: list[str], tmp_path_factory, kernel_specs, prepare=None) -> dict:
+    """Notebooks ``names`` executed, two kernels at a time: name -> notebook or error."""
 
     async def run_all() -> list:
         slots = asyncio.Semaphore(PARALLEL)
         runs = [
-            _execute(name, tmp_path_factory.mktemp(name), kernel_specs, slots) for name in names
+            _execute(name, tmp_path_factory.mktemp(name), kernel_specs, slots, prepare)
+            for name in names
         ]
         return await asyncio.gather(*runs)
 
@@ -209,3 +227,94 @@ def test_notebook_runs_top_to_bottom(name, executed):
         assert widgets >= 1, f"{name}: no interactive control is displayed"
     if widgets:  # a control shows its figure for the initial value, also when run headless
         assert _images(_widget_outputs(nb)) >= 1, f"{name}: the widget drew no figure"
+
+
+# --- "Your turn": the exercises at the end of every notebook ---------------------------------
+
+
+def _role(cell) -> tuple[str, str]:
+    """(role, exercise) of a cell of the "Your turn" section; ("", "") for other cells."""
+    data = cell.metadata.get("scratchnn", {})
+    return data.get("role", ""), data.get("exercise", "")
+
+
+def _your_turn(nb) -> list:
+    """The cells of the "Your turn" section: from its heading to the end."""
+    roles = [_role(cell)[0] for cell in nb.cells]
+    assert "your-turn" in roles, "the notebook has no 'Your turn' section"
+    return nb.cells[roles.index("your-turn") :]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_your_turn_ends_the_notebook_with_every_exercise_of_the_part(name):
+    cells = _your_turn(_read(name))
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("## Your turn\n")
+    assert _role(cells[1])[0] == "imports" and "from scratchnn.exercises import EXERCISES" in (
+        cells[1].source
+    )
+    exercises = [e for e in EXERCISES.values() if e.part == name]
+    assert exercises, f"no exercise for {name}"
+    assert len(cells) == 2 + 3 * len(exercises)
+    for i, exercise in enumerate(exercises):
+        prompt, stub, check = cells[2 + 3 * i : 5 + 3 * i]
+        assert [_role(c) for c in (prompt, stub, check)] == [
+            (role, exercise.name) for role in ("prompt", "stub", "check")
+        ]
+        assert prompt.cell_type == "markdown" and exercise.prompt in prompt.source
+        assert stub.source == exercise.stub.rstrip("\n")
+        assert check.source == (
+            f'print(EXERCISES["{exercise.name}"].check({exercise.function_name}))'
+        )
+    written = [(c.cell_type, _role(c), c.source) for c in your_turn.section(name)]
+    stored = [(c.cell_type, _role(c), c.source) for c in cells]
+    assert stored == written, f"{name}.ipynb: run 'python tests/your_turn.py' to update it"
+
+
+def _printed(cell) -> str:
+    return "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+
+
+def _verdicts(nb) -> dict[str, str]:
+    """What every check cell of the "Your turn" section printed, by exercise."""
+    return {_role(c)[1]: _printed(c) for c in nb.cells if _role(c)[0] == "check"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_untouched_stubs_are_not_attempted_yet(name, executed):
+    nb = executed[name]
+    if isinstance(nb, str):
+        pytest.fail(nb, pytrace=False)
+    verdicts = _verdicts(nb)
+    assert set(verdicts) == {e.name for e in EXERCISES.values() if e.part == name}
+    for exercise, printed in verdicts.items():
+        assert printed.startswith(f"{exercise}: not attempted yet"), printed
+
+
+def _with_solutions(nb):
+    """The "Your turn" section alone, every stub replaced by its exercise's solution."""
+    cells = _your_turn(nb)
+    for cell in cells:
+        role, exercise = _role(cell)
+        if role == "stub":
+            cell.source = EXERCISES[exercise].solution_source
+    nb.cells = cells
+    return nb
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory, kernel_specs) -> dict:
+    """Every notebook's "Your turn" section, run with the solutions."""
+    names = [name for name in NAMES if _path(name).exists()]
+    return _execute_all(names, tmp_path_factory, kernel_specs, _with_solutions)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_solutions_pass_every_check_in_the_notebook(name, solved):
+    _read(name)
+    nb = solved[name]
+    if isinstance(nb, str):
+        pytest.fail(nb, pytrace=False)
+    verdicts = _verdicts(nb)
+    assert set(verdicts) == {e.name for e in EXERCISES.values() if e.part == name}
+    for exercise, printed in verdicts.items():
+        assert printed.startswith(f"{exercise}: passed"), printed

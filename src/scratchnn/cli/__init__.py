@@ -13,7 +13,13 @@ with one line, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130 too.
 command says is described in ``scratchnn.cli._feedback``.
 
 The subcommands are the parts of ``scratchnn.cli._registry``, in series order, then
-``all`` (``scratchnn.cli.all_parts``), which runs them.
+``all`` (``scratchnn.cli.all_parts``), which runs them, ``report``, and the exercises:
+``exercises`` lists them and prints one (``scratchnn.cli.exercises``), ``check FILE.py``
+grades the learner's functions (``scratchnn.cli.check``; exit code 1 when one did not pass).
+
+A subcommand module has ``HELP``, ``register(subparsers)`` and ``run(args, out, err)``, which
+returns ``(make_figures, result)``: ``make_figures`` None when there are no figures to
+deliver, and the command's exit code is ``result.exit_code`` when the result has one (else 0).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from types import ModuleType
 from typing import Sequence, TextIO
 
 from .._version import __version__
-from . import all_parts
+from . import all_parts, check, exercises
 from . import report as _report
 from ._common import INTERRUPTED, Parser, RunInterrupted, UsageError
 from ._feedback import ERROR, check_out_dir, deliver_figures, finish
@@ -44,8 +50,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser : argparse.ArgumentParser
         Its errors raise ``UsageError`` instead of exiting.
     modules : dict of str to module
-        Every part of ``PARTS`` in series order, then ``all``
-        and ``report``.
+        Every part of ``PARTS`` in series order, then ``all``, ``report``, ``exercises``
+        and ``check``.
     """
     parser = Parser(
         prog="scratchnn",
@@ -54,6 +60,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser.add_argument("--version", action="version", version=f"scratchnn {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {**PARTS, "all": all_parts, "report": _report}
+    modules.update({"exercises": exercises, "check": check})
     for module in modules.values():
         module.register(subparsers)
     return parser, modules
@@ -73,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success (also when the reader of stdout goes away), 2 for bad input (one line
+        0 on success (also when the reader of stdout goes away), 1 when ``scratchnn check``
+        graded a function that did not pass, 2 for bad input (one line
         on stderr; ``scratchnn`` alone first prints its usage), 130 when interrupted
         (Ctrl-C: what was computed so far is printed, marked as interrupted, and no figure
         is written; before there is anything to print, one line says so).
@@ -82,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings():
         warnings.showwarning = partial(_show_warning, err)
         try:
-            _run(argv, out, err)
+            status = _run(argv, out, err)
         except BrokenPipeError:
             _discard_stdout()
             return 0
@@ -97,11 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             _flush(out)  # a bare KeyboardInterrupt: before any result (loading data …)
             err.write(f"scratchnn: {str(exc) or INTERRUPTED}\n")
             return 130
-    return 0
+    return status
 
 
-def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> None:
-    """Parse ``argv``, run the command, deliver its figures (unless it was interrupted)."""
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    """Parse ``argv``, run the command, deliver its figures (unless it was interrupted);
+    return the command's exit code (``result.exit_code``, 0 when the result has none)."""
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -109,7 +118,7 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> None:
         raise UsageError(
             f"{ERROR}a COMMAND is required: one of {', '.join(modules)} (see 'scratchnn --help')"
         )
-    if args.out is not None:
+    if getattr(args, "out", None) is not None:  # not every command writes files
         check_out_dir(args.out)
     make_figures, result = modules[args.command].run(args, out, err)
     if getattr(result, "interrupted", False):
@@ -117,6 +126,7 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> None:
     if make_figures is not None:  # ``all`` delivers its parts' figures itself
         finish(args, deliver_figures(make_figures, result, args, out, err), out, err)
     out.flush()
+    return int(getattr(result, "exit_code", 0))
 
 
 def _show_warning(err: TextIO, message, category, filename, lineno, file=None, line=None):
