@@ -19,6 +19,7 @@ import numpy as np
 
 from .common import Unavailable
 from .harness import Case, log, run_interleaved
+from .limit import StepProducts
 from .workloads import Sizes, data_b
 
 CASES_D = [
@@ -145,6 +146,28 @@ def sklearn_fit(setting: dict) -> _Fit:
     return _Fit(MLPClassifier, setting)
 
 
+class FitProducts:
+    """The matrix products of a whole ``fit`` alone (a probe, once per round): every step's
+    eight-or-fewer products (forward, weight gradients, input gradients but the first
+    layer's, as ``limit.StepProducts``) at the fit's batch shapes and dtype, the best of a few
+    each, times the number of steps. No implementation of the same training makes fewer:
+    scikit-learn's fit time ÷ this bounds what any of them can reach against it."""
+
+    def __init__(self, setting: dict) -> None:
+        d, p = setting["data"], setting["params"]
+        X = np.asarray(d["X_train"])
+        n, classes = X.shape[0], np.unique(d["y_train"]).size
+        layers = (X.shape[1], *p["hidden_layer_sizes"], 1 if classes == 2 else classes)
+        size = min(p["batch_size"], n)
+        self.steps = [(n // size, StepProducts(layers, size, dtype=X.dtype))]
+        if n % size:
+            self.steps.append((1, StepProducts(layers, n % size, dtype=X.dtype)))
+        self.epochs = p["max_iter"]
+
+    def __call__(self) -> float:
+        return self.epochs * sum(count * products() for count, products in self.steps)
+
+
 def _short(setting: dict) -> dict:
     """The same setting for one epoch: the warm-up fit."""
     return {**setting, "params": {**setting["params"], "max_iter": 1, "n_iter_no_change": 2}}
@@ -172,6 +195,7 @@ def workload_d(sizes: Sizes, frameworks: set[str], repeats: int | None) -> dict:
             repeats=repeats or sizes.d_repeats,
             settle_s=sizes.settle_s,
             to_unit=lambda t: t,
+            probes={"products": FitProducts(setting)},
         )
         for cid, runner in runners.items():
             results["cases"][cid].update(runner.result())

@@ -35,9 +35,11 @@ class StepProducts:
     at least ``tries`` runs, see ``__call__``): called once per round of workload B, like the
     GEMM probe."""
 
-    def __init__(self, layers: tuple[int, ...], rows: int, tries: int = 7, seed: int = 3) -> None:
+    def __init__(
+        self, layers: tuple[int, ...], rows: int, tries: int = 7, seed: int = 3, dtype=np.float32
+    ) -> None:
         rng = np.random.default_rng(seed)
-        f32 = np.float32
+        f32 = np.dtype(dtype)
 
         def rand(*shape):
             return rng.standard_normal(shape, dtype=f32)

@@ -6,6 +6,7 @@ re-exported here.
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 from .common import cpu_summary
@@ -187,7 +188,7 @@ def _section_d(D: dict) -> list[str]:
                 f"({spread(e)}) | {speed} | {e['n_iter']} | {e['test_accuracy']:.4f} | {loss} | "
                 f"{e['dtype']} |"
             )
-    lines.append("")
+    lines += ["", *_d_bound(D), ""]
     for name, entry in D["settings"].items():
         params = ", ".join(f"{k}={v}" for k, v in entry["params"].items())
         lines.append(
@@ -199,6 +200,27 @@ def _section_d(D: dict) -> list[str]:
     if first:
         lines += [""] + descriptions(first["cases"])
     return lines + [""]
+
+
+def _d_bound(D: dict) -> list[str]:
+    """What no implementation can beat: each fit's matrix products alone (``FitProducts``),
+    and scikit-learn's fit time over them, paired by round: the most any faster fit could
+    reach against scikit-learn (its products are the same BLAS calls)."""
+    lines = []
+    for name, entry in D["settings"].items():
+        probe, cases = entry.get("products"), entry["cases"]
+        if not probe or "sklearn" not in cases:
+            continue
+        sk = cases["sklearn"]["values"]
+        bound = statistics.median(v / p for v, p in zip(sk, probe))
+        lines.append(
+            f"- ({name}) the fit's matrix products alone (every step's forward, weight- and "
+            f"input-gradient products at its batch shapes, best of 7 each): "
+            f"{num(statistics.median(probe))} s; scikit-learn's fit time ÷ that: "
+            f"**{ratio(bound)}**, the most any fit making these products could reach "
+            "against scikit-learn (paired by round)."
+        )
+    return lines
 
 
 def write_markdown(results: dict, path: Path) -> None:
