@@ -19,7 +19,7 @@ GROUND = [
     "initializers", "datasets", "_validation", "_blas", "_io", "_version", "_sparse",
 ]  # fmt: skip
 ABOVE_GROUND = {"network", "training", "executor", "gradcheck", "estimators", "tutorial",
-                "cli", "checkpoint", "report"}  # fmt: skip
+                "cli", "checkpoint", "report", "interop"}  # fmt: skip
 
 
 def _name(path: Path) -> str:
