@@ -65,7 +65,7 @@ def _classifier_head(g: GraphBuilder, estimator: Any, p: str) -> tuple[str, int]
         int_ = np.dtype(int)
         g.node("Cast", [above], "label", to=g.tensor_type(int_))
         return "label", g.tensor_type(int_)
-    if classes.dtype.kind not in "biufUO":
+    if classes.dtype.kind not in "biufU":
         raise ValueError(f"to_onnx: classes_ of dtype {classes.dtype} have no ONNX type")
     table = g.constant("classes", classes, dtype=classes.dtype)
     if kind == "binary":
