@@ -21,7 +21,10 @@ from scratchnn.tutorial.series import SERIES
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SRC = ROOT / "src" / "scratchnn"
-GUIDE = ["own-networks", "executor", "estimators", "checkpoints", "cli", "scaling", "performance"]
+GUIDE = [
+    "own-networks", "executor", "estimators", "checkpoints", "deployment", "cli", "scaling",
+    "performance",
+]  # fmt: skip
 
 
 def _api_modules() -> set[str]:
