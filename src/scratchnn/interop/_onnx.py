@@ -128,8 +128,8 @@ def to_onnx(model: Any, path: str | os.PathLike) -> Path:
         ``path``. The model passes ``onnx.checker.check_model`` (checked before writing).
         Input ``X``, shape ``(N, n_features)``, in the model's dtype; outputs ``Y`` (a
         network, shape ``(N, n_out)``), ``label`` and ``probabilities`` (a classifier) or
-        ``variable`` (a regressor), as the module docs describe: onnxruntime's results are
-        ``predict``'s and ``predict_proba``'s.
+        ``variable`` (a regressor), as the user guide's page *Deployment* describes;
+        onnxruntime's results are ``predict``'s and ``predict_proba``'s.
 
     Raises
     ------

@@ -76,8 +76,8 @@ def to_torch(network: Sequential) -> Any:
     Parameters
     ----------
     network : Sequential
-        Any network of the layers of :mod:`scratchnn.layers` (the table in the module
-        docs); float32 or float64 parameters.
+        Any network of the layers of :mod:`scratchnn.layers` (every one: the table of the
+        user guide's page *Deployment*); float32 or float64 parameters.
 
     Returns
     -------
@@ -178,7 +178,7 @@ def from_torch(module: Any, *, rng: Any = None) -> Sequential:
         An ``nn.Sequential`` (nested ones are flattened) or a single module, made of
         ``nn.Linear``, ``nn.Identity``, ``nn.Sigmoid``, ``nn.Tanh``, ``nn.ReLU``,
         ``nn.Softmax`` over the last axis (``dim`` -1 or 1), ``nn.Dropout`` with ``p < 1``,
-        and the modules of :mod:`scratchnn.interop.torch_layers`. Parameters all float32 or
+        and the modules of ``scratchnn.interop.torch_layers``. Parameters all float32 or
         all float64, on any device (copied to the CPU).
     rng : None, int, Generator or RandomState
         Source of the dropout layers' masks.
