@@ -16,19 +16,42 @@ from scratchnn.interop import from_torch, to_onnx, to_torch
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 CHILD = """
-import sys
-import scratchnn.interop, scratchnn.interop.torch_layers
-print(sorted(m for m in ("torch", "onnx", "onnxruntime") if m in sys.modules))
+import importlib, pkgutil, sys
+
+class Missing:  # the extras made unimportable, as in an install without them
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "onnx", "onnxruntime"):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, Missing())
+import scratchnn.interop
+names = [m.name for m in pkgutil.walk_packages(scratchnn.interop.__path__, "scratchnn.interop.")]
+for name in names:
+    importlib.import_module(name)
+print(len(names), sorted(m for m in ("torch", "onnx", "onnxruntime") if m in sys.modules))
 """
 
 
-def test_importing_the_package_imports_no_extra():
+def test_every_module_imports_without_the_extras():
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     run = subprocess.run(
         [sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, timeout=120
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["[]"]
+    assert run.stdout.split() == ["5", "[]"]  # _extras, _onnx, _onnx_graph, _torch, torch_layers
+
+
+def _pin(path: Path) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(line.strip() for line in lines if line.startswith("torch"))
+
+
+def test_the_torch_pin_is_the_same_everywhere():
+    """make test's constraints and make bench's requirements pin one torch (its CPU build
+    is the one the machines hold)."""
+    root = SRC.parent
+    assert _pin(root / "constraints.txt") == _pin(root / "benchmarks" / "requirements.txt")
+    assert _pin(root / "constraints.txt").startswith("torch==")
 
 
 @pytest.mark.parametrize(
