@@ -55,16 +55,16 @@ def _network_graph(onnx: Any, network: Sequential) -> Any:
     return g.model(inputs, outputs, f"scratchnn network\n{network!r}")
 
 
-def _classifier_head(g: GraphBuilder, estimator: Any, p: str) -> tuple[str, int]:
-    """Nodes from the network output ``p`` to ``probabilities`` and ``label``; the label's
-    element type."""
+def _classifier_head(g: GraphBuilder, estimator: Any, p: str) -> int:
+    """Nodes from the network output ``p`` to ``probabilities`` and ``label``; the ONNX
+    element type of ``label``."""
     kind, classes = estimator._y_type, np.asarray(estimator.classes_)
     if kind == "multilabel-indicator":
         g.node("Identity", [p], "probabilities")
         above = g.node("Greater", [p, g.constant("threshold", 0.5)])
         int_ = np.dtype(int)
         g.node("Cast", [above], "label", to=g.tensor_type(int_))
-        return "label", g.tensor_type(int_)
+        return g.tensor_type(int_)
     if classes.dtype.kind not in "biufU":
         raise ValueError(f"to_onnx: classes_ of dtype {classes.dtype} have no ONNX type")
     table = g.constant("classes", classes, dtype=classes.dtype)
@@ -78,7 +78,7 @@ def _classifier_head(g: GraphBuilder, estimator: Any, p: str) -> tuple[str, int]
         g.node("Identity", [p], "probabilities")
         flat = g.node("ArgMax", [p], axis=1, keepdims=0)
     g.node("Gather", [table, flat], "label", axis=0)
-    return "label", g.tensor_type(classes.dtype)
+    return g.tensor_type(classes.dtype)
 
 
 def _estimator_graph(onnx: Any, estimator: Any) -> Any:
@@ -92,7 +92,7 @@ def _estimator_graph(onnx: Any, estimator: Any) -> Any:
     n_in, n_out = estimator.n_features_in_, estimator.n_outputs_
     inputs = [_value_info(onnx, "X", g.tensor_type(), ["N", n_in])]
     if estimator._is_classifier:
-        label, label_type = _classifier_head(g, estimator, y)
+        label_type = _classifier_head(g, estimator, y)
         n_classes = len(estimator.classes_)
         multilabel = estimator._y_type == "multilabel-indicator"
         outputs = [
