@@ -31,7 +31,7 @@ __all__ = ["OPSET", "IR_VERSION", "GraphBuilder"]
 
 #: The ONNX opset of the exported graphs (standard domain ``""``).
 OPSET = 17
-#: The ONNX IR version of the exported files (IR 8 came with opset 17: onnxruntime 1.14 on).
+#: The ONNX IR version of the exported files (IR 8 came with opset 17, in onnx 1.12).
 IR_VERSION = 8
 
 _SIMPLE = {
