@@ -190,3 +190,11 @@ def test_a_network_without_parameters_is_float64(tmp_path):
     _check_file(path, np.float64)
     x = np.linspace(-3, 3, 12).reshape(4, 3)
     np.testing.assert_allclose(_run(path, x)["Y"], np.tanh(x), rtol=1e-9)
+
+
+def test_a_loaded_estimator_exports_as_the_fitted_one(tmp_path):
+    clf, X = _fit(MLPClassifier((4,), max_iter=20, random_state=0), "multiclass-str", np.float64)
+    clf.save(tmp_path / "clf.npz")
+    got = _run(to_onnx(MLPClassifier.load(tmp_path / "clf.npz"), tmp_path / "clf.onnx"), X)
+    np.testing.assert_array_equal(got["label"], clf.predict(X))
+    np.testing.assert_allclose(got["probabilities"], clf.predict_proba(X), rtol=1e-9, atol=1e-9)
