@@ -76,13 +76,17 @@ def _data(kind, seed=0, n=120):
         return X, np.where(score > 0, 7, -3)
     if kind == "binary-str":
         return X, np.where(score > 0, "spam", "ham")
+    if kind == "binary-bool":
+        return X, score > 0
     if kind == "multiclass-float":
         return X, np.digitize(score, [-0.5, 0.5]).astype(float) - 1.0  # -1.0, 0.0, 1.0
     bins = np.digitize(score, [-1, 0, 1])
     return X, np.array(["setosa", "versicolor", "virginica", "other"])[bins]
 
 
-CLASSIFIERS = ["binary-int", "binary-str", "multiclass-str", "multiclass-float", "multilabel"]
+CLASSIFIERS = [
+    "binary-int", "binary-str", "binary-bool", "multiclass-str", "multiclass-float", "multilabel",
+]  # fmt: skip
 
 
 def _fit(estimator, kind, dtype):
