@@ -1,6 +1,6 @@
 # Two entry points that work on a fresh machine with only python3:
 #   make demo   set up .venv with the core package alone and run the main job (figures into out/)
-#   make test   set up .venv (+ test, Dask, docs extras), lint, format-check, types, the whole suite
+#   make test   set up .venv (+ test, Dask, docs, torch, onnx extras; constraints.txt pins torch), lint, format-check, types, the whole suite
 #   make check  the quick loop: lint, format check, types and the fast tier (tests not marked slow)
 #   make docs   build the documentation site into docs/_build/html (warnings are errors)
 #   make dist   build the sdist and the wheel and check them as CI does
@@ -13,10 +13,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo check test lint types format clean bench notebooks docs
 
-$(STAMP): pyproject.toml
+# The interop extras (torch, onnx) too: their tests and the notebooks' PyTorch section run in
+# `make test` and `make docs`. constraints.txt pins torch to its CPU build (not the CUDA one).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dask,docs]'
+	$(PY) -m pip install --quiet -e '.[test,dask,docs,torch,onnx]' -c constraints.txt
 	touch $(STAMP)
 
 # make demo installs the core package alone, with its own stamp: no test or Dask extras (those
@@ -68,15 +70,15 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix src tests benchmarks notebooks examples
 	$(VENV)/bin/ruff format src tests benchmarks notebooks examples
 
-# Benchmarks get their own venv so that torch never enters .venv (test/demo stay as they are).
+# Benchmarks get their own venv (PyTorch there with the same pin as .venv's, constraints.txt).
 BENCH_VENV  := .venv-bench
 BENCH_PY    := $(BENCH_VENV)/bin/python
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt constraints.txt
 	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_PY) -m pip install --quiet --upgrade pip
-	$(BENCH_PY) -m pip install --quiet -e . -r benchmarks/requirements.txt
+	$(BENCH_PY) -m pip install --quiet -e . -r benchmarks/requirements.txt -c constraints.txt
 	touch $(BENCH_STAMP)
 
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS builds) slow a

@@ -79,6 +79,8 @@ step "scratchnn report --out report"
 grep -q '<html' report/index.html || { echo "report/index.html is no HTML page" >&2; exit 1; }
 
 # The modules that import an optional extra at import time (skipped in the core venv).
+# (scratchnn.interop imports its extras, torch and onnx, only when a function is called: its
+# modules import here, and the core wheel requires neither.)
 NEEDS_DASK="scratchnn.scaling._plugin"
 CHECK=$ROOT/.ci/installed_package.py
 

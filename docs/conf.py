@@ -187,6 +187,7 @@ API_MODULES = {
     "scratchnn.gradcheck": "Gradient checks by central differences.",
     "scratchnn.checkpoint": "Saving and loading networks: one ``.npz``, no pickle.",
     "scratchnn.estimators": "scikit-learn's ``MLPClassifier`` and ``MLPRegressor``.",
+    "scratchnn.interop": "Hand a network on: to PyTorch and back, and to ONNX.",
     "scratchnn.scaling": "Sweeps on Dask and data larger than memory.",
     "scratchnn.plotting": "Figures: training histories, decision regions, the series' style.",
     "scratchnn.report": "The series on one HTML page.",

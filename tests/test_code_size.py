@@ -18,8 +18,8 @@ GROUND = [
     "schedules", "regularization",
     "initializers", "datasets", "_validation", "_blas", "_io", "_version", "_sparse",
 ]  # fmt: skip
-ABOVE_GROUND = {"network", "training", "executor", "gradcheck", "estimators", "tutorial", "exercises",
-                "cli", "checkpoint", "report"}  # fmt: skip
+ABOVE_GROUND = {"network", "training", "executor", "gradcheck", "estimators", "tutorial",
+                "exercises", "cli", "checkpoint", "report", "interop"}  # fmt: skip
 
 
 def _name(path: Path) -> str:

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SRC = ROOT / "src" / "scratchnn"
 GUIDE = [
-    "own-networks", "executor", "estimators", "checkpoints", "cli", "exercises", "scaling",
+    "own-networks", "executor", "estimators", "checkpoints", "deployment", "cli", "exercises",
+    "scaling",
     "performance",
 ]  # fmt: skip
 

@@ -64,7 +64,11 @@ WRITTEN = {
     "docs/guide/own-networks.md": ["digits.npz"],
     "docs/guide/estimators.md": ["mlp.npz", "sine.npz"],
     "docs/guide/checkpoints.md": ["small.npz"],
+    "docs/guide/deployment.md": ["digits.onnx"],
 }
+#: The optional packages a document's examples need: skipped without them (``make test``
+#: installs them all).
+NEEDS = {"docs/guide/deployment.md": ["onnx", "onnxruntime", "torch"]}
 
 
 def _name(path: Path) -> str:
@@ -197,6 +201,8 @@ def test_the_readme_and_the_guide_have_examples():
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("document", WITH_PROGRAMS, ids=_name)
 def test_python_examples_print_what_the_page_shows(document, tmp_path, monkeypatch):
+    for package in NEEDS.get(_name(document), []):
+        pytest.importorskip(package)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__readme__"}
     for i, block in enumerate(python_blocks(document)[0]):
