@@ -222,6 +222,13 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
         out["batch_sizes"][str(b)] = results
         out["random_labels"]["batch_sizes"][str(b)] = random
     del triad
+    _after_rounds(out, sets, sizes, frameworks, random_cases if memory else None)
+    return out
+
+
+def _after_rounds(out: dict, sets: dict, sizes: Sizes, frameworks: set[str], memory) -> None:
+    """The breakdown and the subnormal line (scratchnn's), then the peak memory of each case
+    of ``memory`` (None: not measured) in its own process."""
     if "scratchnn" in frameworks:
         log("  B: where the time of a step goes")
         out["breakdown"] = breakdown.measure(sets["teacher"], sizes.b_batch_sizes)
@@ -229,16 +236,16 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
         out["subnormal"] = subnormal.measure(
             sets["teacher"], sizes.subnormal_updates, sizes.subnormal_block
         )
-    del sets
+    sets.clear()
     gc.collect()
-    if memory:
+    if memory is not None:
+        largest = max(sizes.b_batch_sizes)
         out["memory"] = {"batch_size": largest, "cases": {}}
-        for case in random_cases:
+        for case in memory:
             if case.id in out["batch_sizes"][str(largest)]["skipped"]:
                 continue
             log(f"  B: memory of {case.id} (own process)")
-            out["memory"]["cases"][case.id] = memory_child(case.id, n, largest)
-    return out
+            out["memory"]["cases"][case.id] = memory_child(case.id, out["samples"], largest)
 
 
 def gemm_fraction(B: dict, gemm_result: dict) -> None:
