@@ -188,7 +188,10 @@ API_MODULES = {
     "scratchnn.checkpoint": "Saving and loading networks: one ``.npz``, no pickle.",
     "scratchnn.estimators": "scikit-learn's ``MLPClassifier`` and ``MLPRegressor``.",
     "scratchnn.scaling": "Sweeps on Dask and data larger than memory.",
-    "scratchnn.plotting": "Figures: training histories, decision regions, the series' style.",
+    "scratchnn.plotting": (
+        "Figures: training histories, decision regions, network diagrams and computation "
+        "graphs, the series' style."
+    ),
     "scratchnn.report": "The series on one HTML page.",
     "scratchnn.cli": "The ``scratchnn`` command.",
     **{f"scratchnn.tutorial.{p.name}": p.title for p in SERIES},
