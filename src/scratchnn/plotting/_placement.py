@@ -39,6 +39,8 @@ class Occupied:
         self.renderer = renderer_of(ax)
         self.boxes: list[Bbox] = []
         self.frame = ax.get_window_extent(self.renderer)
+        #: Factor of every font size (1: the diagram's own size).
+        self.scale = 1.0
 
     def box_of(self, artist: Any) -> Bbox:
         """The padded display box of ``artist``."""

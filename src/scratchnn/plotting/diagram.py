@@ -70,7 +70,8 @@ def network_diagram(
     -------
     matplotlib.figure.Figure
         The figure of ``ax``. Edge labels carry the engine's parameter name as their
-        ``gid`` (``"0.W[1,2]"`` is :math:`W_{12}` of layer 0, ``"2.b[0]"`` a bias).
+        ``gid`` (``"0.W[1,2]"`` is :math:`W_{12}` of layer 0, ``"2.b[0]"`` a bias), and
+        so do the edges' lines.
 
     Raises
     ------
@@ -86,33 +87,15 @@ def network_diagram(
     label = bool(weights) and not blocks and (weights is True or n_edges <= MAX_LABELS)
     fig, ax, (x0, width, bottom, wrapped) = _frame(ax, cols, blocks)
     room = Occupied(ax)
-    y_label = bottom - 0.55
-    for k, c in enumerate(cols):
-        room.take(
-            ax.text(k * GAP, y_label, _caption(c, k, len(cols)), ha="center", va="top", fontsize=8)
-        )
-    room.take(ax.text(x0 + 0.15, ax.get_ylim()[0] + 0.1, wrapped, fontsize=7, va="bottom"))
-    draw = _draw_blocks if blocks else _draw_units
-    left_out = draw(ax, room, cols, label)
+    # A given axes smaller than the diagram's own size gets proportionally smaller text.
+    room.scale = min(1.0, room.frame.width / ax.figure.figure.dpi / (width * SCALE))
+    _captions(ax, room, cols, x0, bottom, wrapped)
+    left_out = (_draw_blocks if blocks else _draw_units)(ax, room, cols, label)
+    n = network.n_parameters
+    default = f"{'-'.join(str(c.n) for c in cols)} network, {n} parameter{'' if n == 1 else 's'}"
     if left_out:
-        room.take(
-            ax.text(
-                x0 + width - 0.15,
-                ax.get_ylim()[0] + 0.1,
-                f"{left_out} weights not written (no room)",
-                fontsize=7,
-                ha="right",
-                va="bottom",
-                color="0.3",
-            )
-        )
-    sizes = "-".join(str(c.n) for c in cols)
-    ax.set_title(
-        title
-        if title is not None
-        else f"{sizes} network, {network.n_parameters} parameter{'' if network.n_parameters == 1 else 's'}",
-        fontsize=10,
-    )
+        default += f"\n({left_out} weights not written on their edges: no room)"
+    ax.set_title(default if title is None else title, fontsize=10)
     return fig
 
 
@@ -139,10 +122,24 @@ def _frame(
     fig, ax = _axes(ax, width, height)
     ax.set_xlim(x0, x0 + width)
     ax.set_ylim(top + 0.3 - height, top + 0.3)
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
     ax.apply_aspect()
     return fig, ax, (x0, width, bottom, wrapped)
+
+
+def _captions(
+    ax: Axes, room: Occupied, cols: list[Column], x0: float, bottom: float, wrapped: str
+) -> None:
+    """Each column's role and size below it; the legend at the bottom."""
+    for k, c in enumerate(cols):
+        text = _caption(c, k, len(cols))
+        caption = ax.text(k * GAP, bottom - 0.55, text, ha="center", va="top")
+        caption.set_fontsize(8 * room.scale)
+        room.take(caption)
+    legend = ax.text(x0 + 0.15, ax.get_ylim()[0] + 0.1, wrapped, va="bottom")
+    legend.set_fontsize(7 * room.scale)
+    room.take(legend)
 
 
 def _edge_count(c: Column) -> int:
@@ -153,8 +150,8 @@ def _axes(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
     """The figure and axes to draw in: ``ax``'s, or a new figure of the diagram's size."""
     if ax is not None:
         return ax.figure.figure, ax
-    fig = ShowableFigure(figsize=(width * SCALE, height * SCALE + 0.4))
-    return fig, fig.add_axes((0.0, 0.0, 1.0, height * SCALE / (height * SCALE + 0.4)))
+    fig = ShowableFigure(figsize=(width * SCALE, height * SCALE + 0.6))
+    return fig, fig.add_axes((0.0, 0.0, 1.0, height * SCALE / (height * SCALE + 0.6)))
 
 
 def _legend(cols: list[Column], blocks: bool) -> str:
@@ -210,7 +207,7 @@ def _draw_units(ax: Axes, room: Occupied, cols: list[Column], label: bool) -> in
                 ha="center",
                 va="center",
                 zorder=4,
-                fontsize=9 if len(symbol) < 3 else 6,
+                fontsize=(9 if len(symbol) < 3 else 6) * room.scale,
             )
         if c.kind == "softmax":
             frame = FancyBboxPatch(
@@ -232,18 +229,20 @@ def _draw_units(ax: Axes, room: Occupied, cols: list[Column], label: bool) -> in
             else:
                 for i, y_from in enumerate(yb):
                     w = float(c.weights[i, j])
-                    ax.plot([xb, x], [y_from, y], zorder=1, **_style(w, biggest))
-                    edges.append(((xb, y_from), (x, y), w, f"{c.weight_name}[{i},{j}]"))
+                    name = f"{c.weight_name}[{i},{j}]"
+                    ax.plot([xb, x], [y_from, y], zorder=1, gid=name, **_style(w, biggest))
+                    edges.append(((xb, y_from), (x, y), w, name))
         if c.bias is not None:
             y_bias = yb[0] + 1.0
             room.take(
                 ax.add_patch(Circle((xb, y_bias), RADIUS * 0.8, fc="0.92", ec="0.2", zorder=3))
             )
-            ax.text(xb, y_bias, "1", ha="center", va="center", fontsize=8, zorder=4)
+            ax.text(xb, y_bias, "1", ha="center", va="center", fontsize=8 * room.scale, zorder=4)
             for j, y in enumerate(ys):
                 b = float(c.bias[j])
-                ax.plot([xb, x], [y_bias, y], zorder=1, ls=":", **_style(b, biggest))
-                edges.append(((xb, y_bias), (x, y), b, f"{c.bias_name}[{j}]"))
+                name = f"{c.bias_name}[{j}]"
+                ax.plot([xb, x], [y_bias, y], zorder=1, ls=":", gid=name, **_style(b, biggest))
+                edges.append(((xb, y_bias), (x, y), b, name))
     if not label:
         return 0
     return sum(not _edge_label(ax, room, *edge) for edge in edges)
@@ -262,7 +261,7 @@ def _edge_label(
         start[0],
         start[1],
         format(value, ".3g"),
-        fontsize=7,
+        fontsize=7 * room.scale,
         ha="center",
         va="center",
         zorder=5,
@@ -295,7 +294,9 @@ def _draw_blocks(ax: Axes, room: Occupied, cols: list[Column], label: bool) -> i
             if c.kind == "softmax"
             else KINDS[c.kind][0]
         )
-        ax.text(x, 0.0, f"{c.n}\n{name}", ha="center", va="center", fontsize=9, zorder=4)
+        ax.text(
+            x, 0.0, f"{c.n}\n{name}", ha="center", va="center", fontsize=9 * room.scale, zorder=4
+        )
         if k == 0:
             continue
         ax.add_patch(
@@ -310,7 +311,7 @@ def _draw_blocks(ax: Axes, room: Occupied, cols: list[Column], label: bool) -> i
         )
         shape = "1:1" if c.weights is None else f"W {c.weights.shape[0]}×{c.weights.shape[1]}"
         text = shape + (" + b" if c.bias is not None else "")
-        note = ax.text(0, 0, text, fontsize=7, ha="center", va="bottom")
+        note = ax.text(0, 0, text, fontsize=7 * room.scale, ha="center", va="bottom")
         mid = (k - 0.5) * GAP
         room.place(note, [(mid, 0.1), (mid, 0.35), (mid, -0.45)])
     return 0

@@ -113,9 +113,10 @@ class _Node:
     row: int
 
 
-def _check_size(network: Sequential) -> None:
-    widths = [network.n_features_in or 0]
-    widths += [shape[-1] for shape in network.output_shapes(widths[0])] if widths[0] else []
+def _check_size(network: Sequential, n_in: int) -> int:
+    """The number of outputs; ValueError naming the limits when the network is too big."""
+    widths = [network.n_features_in or n_in]
+    widths += [shape[-1] for shape in network.output_shapes(widths[0])]
     n_params = network.n_parameters
     if n_params > MAX_PARAMETERS or max(widths) > MAX_WIDTH:
         raise ValueError(
@@ -124,6 +125,7 @@ def _check_size(network: Sequential) -> None:
             f"parameters and {max(widths)} units in its widest layer: draw it with "
             "network_diagram"
         )
+    return widths[-1]
 
 
 def _box(title: str, value: float, grad: float | None) -> str:
@@ -230,13 +232,10 @@ def computation_graph(
         not fit it.
     """
     network = check_network(network, "computation_graph")
-    _check_size(network)
+    n_out = _check_size(network, max(int(np.size(x)), 1))
+    if np.size(t) != n_out:
+        raise ValueError(f"t must have {n_out} values (the network's outputs), got {np.size(t)}")
     tr = trace_sample(network, loss, x, t)
-    if tr.t.shape[1] != tr.outputs[-1].shape[1]:
-        raise ValueError(
-            f"t must have {tr.outputs[-1].shape[1]} values (the network's outputs), "
-            f"got {tr.t.shape[1]}"
-        )
     nodes, edges = _nodes(network, tr)
     fig, ax = _draw(ax, nodes, edges)
     ax.set_title(
