@@ -252,7 +252,7 @@ def _draw(ax: Axes | None, nodes: list[_Node], edges: list[tuple[str, str]]) -> 
     """The boxes in their columns (centred), the edges behind them."""
     n_cols = max(n.col for n in nodes) + 1
     rows = [sum(n.col == c for n in nodes) for c in range(n_cols)]
-    width, height = n_cols * COL, max(rows) * ROW + 0.3
+    width, height = n_cols * COL, max(rows) * ROW + 0.3 + ROW
     if ax is None:
         fig = ShowableFigure(figsize=(width, height + 0.6))
         ax = fig.add_axes((0.0, 0.0, 1.0, height / (height + 0.6)))
@@ -261,12 +261,16 @@ def _draw(ax: Axes | None, nodes: list[_Node], edges: list[tuple[str, str]]) -> 
     ax.set_ylim(-height / 2, height / 2)
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_axis_off()
-    where = {n.key: (n.col * COL, ((rows[n.col] - 1) / 2 - n.row) * ROW) for n in nodes}
+    # Parameters and targets half a row higher: the edges between the units pass below them.
+    lift = {n.key: ROW / 2 if n.kind == "param" or n.key.startswith("t[") else 0.0 for n in nodes}
+    where = {
+        n.key: (n.col * COL, ((rows[n.col] - 1) / 2 - n.row) * ROW + lift[n.key]) for n in nodes
+    }
     for src, dst in edges:
         (x0, y0), (x1, y1) = where[src], where[dst]
         ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.7, zorder=1)
     for n in nodes:
-        box = {"boxstyle": "round,pad=0.3", "fc": COLOURS[n.kind], "ec": "0.4", "lw": 0.6}
+        box = {"boxstyle": "round,pad=0.4", "fc": COLOURS[n.kind], "ec": "0.4", "lw": 0.6}
         ax.text(*where[n.key], n.text, ha="center", va="center", fontsize=6.5, gid=n.key,
                 zorder=3, linespacing=1.15, bbox=box)  # fmt: skip
     return fig, ax
