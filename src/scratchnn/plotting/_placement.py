@@ -12,16 +12,29 @@ from typing import Any, Sequence
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["Occupied", "along", "renderer_of"]
+__all__ = ["Occupied", "along", "renderer_of", "pin_font"]
 
 #: Fractions along an edge (source 0, target 1) at which a label is tried, best first.
 ALONG = (0.5, 0.38, 0.62, 0.28, 0.72, 0.44, 0.56, 0.2, 0.8, 0.33, 0.67, 0.24, 0.76)
 
 #: Display pixels kept free around every label.
 PAD = 2.0
+
+
+def pin_font(fig: Figure) -> None:
+    """Give every text of ``fig`` the concrete font the current style resolves to.
+
+    A generic family ("sans-serif") is resolved again at every draw, so a figure built in a
+    style and saved outside it would be drawn in another font than the one its labels were
+    measured and placed with (text would run out of its boxes).
+    """
+    for text in fig.findobj(Text):
+        text.set_fontfamily(FontProperties(family=text.get_fontfamily()).get_name())
 
 
 def renderer_of(ax: Axes) -> Any:

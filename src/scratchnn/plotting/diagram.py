@@ -20,7 +20,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from ..network import Sequential
 from ._columns import KINDS, Column, check_network, columns
-from ._placement import Occupied, along
+from ._placement import Occupied, along, pin_font
 from ._show import ShowableFigure
 from ._style import styled
 
@@ -96,6 +96,7 @@ def network_diagram(
     if left_out:
         default += f"\n({left_out} weights not written on their edges: no room)"
     ax.set_title(default if title is None else title, fontsize=10)
+    pin_font(fig)
     return fig
 
 

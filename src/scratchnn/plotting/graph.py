@@ -20,6 +20,7 @@ from ..layers import Bias, Dropout, Linear, Softmax
 from ..losses import Loss
 from ..network import Sequential
 from ._columns import ACTIVATIONS, KINDS, check_network
+from ._placement import pin_font
 from ._show import ShowableFigure
 from ._style import styled
 
@@ -245,32 +246,55 @@ def computation_graph(
         "both from the engine",
         fontsize=9,
     )
+    pin_font(fig)
     return fig
 
 
 def _draw(ax: Axes | None, nodes: list[_Node], edges: list[tuple[str, str]]) -> tuple[Figure, Axes]:
-    """The boxes in their columns (centred), the edges behind them."""
+    """The units' boxes in a band around y = 0, each column centred; the parameters and
+    targets stacked above the band (so no edge between units runs behind them); the edges
+    behind the boxes."""
     n_cols = max(n.col for n in nodes) + 1
+    lifted = {n.key for n in nodes if n.kind == "param" or n.key.startswith("t[")}
     rows = [sum(n.col == c for n in nodes) for c in range(n_cols)]
-    width, height = n_cols * COL, max(rows) * ROW + 0.3 + ROW
+    band = max(r for c, r in enumerate(rows) if not _is_lifted(nodes, c, lifted))
+    top = (band - 1) / 2 * ROW
+    stack = max([r for c, r in enumerate(rows) if _is_lifted(nodes, c, lifted)], default=0)
+    low, high = -top - ROW / 2 - 0.15, top + stack * ROW + ROW / 2 + 0.15
+    width, height = n_cols * COL, high - low
     if ax is None:
         fig = ShowableFigure(figsize=(width, height + 0.6))
         ax = fig.add_axes((0.0, 0.0, 1.0, height / (height + 0.6)))
     fig = ax.figure.figure  # type: ignore[assignment]
     ax.set_xlim(-COL / 2, width - COL / 2)
-    ax.set_ylim(-height / 2, height / 2)
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_ylim(low, high)
+    ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
-    # Parameters and targets half a row higher: the edges between the units pass below them.
-    lift = {n.key: ROW / 2 if n.kind == "param" or n.key.startswith("t[") else 0.0 for n in nodes}
     where = {
-        n.key: (n.col * COL, ((rows[n.col] - 1) / 2 - n.row) * ROW + lift[n.key]) for n in nodes
+        n.key: (
+            n.col * COL,
+            top + (rows[n.col] - n.row) * ROW
+            if n.key in lifted
+            else ((rows[n.col] - 1) / 2 - n.row) * ROW,
+        )
+        for n in nodes
     }
-    for src, dst in edges:
+    half = {n.key: _half_width(n.text) for n in nodes}
+    for src, dst in edges:  # from the right side of a box to the left side of the next
         (x0, y0), (x1, y1) = where[src], where[dst]
-        ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.7, zorder=1)
+        ax.plot([x0 + half[src], x1 - half[dst]], [y0, y1], color="0.6", lw=0.7, zorder=1)
     for n in nodes:
         box = {"boxstyle": "round,pad=0.4", "fc": COLOURS[n.kind], "ec": "0.4", "lw": 0.6}
         ax.text(*where[n.key], n.text, ha="center", va="center", fontsize=6.5, gid=n.key,
                 zorder=3, linespacing=1.15, bbox=box)  # fmt: skip
     return fig, ax
+
+
+def _half_width(text: str) -> float:
+    """About half the width of a box of ``text`` in inches (6.5 pt characters, padding)."""
+    return (max(map(len, text.splitlines())) * 6.5 * 0.55 + 2 * 0.4 * 6.5) / 72 / 2
+
+
+def _is_lifted(nodes: list[_Node], col: int, lifted: set[str]) -> bool:
+    """Whether column ``col`` holds parameters or targets (stacked above the units)."""
+    return any(n.col == col and n.key in lifted for n in nodes)
