@@ -257,7 +257,8 @@ def _edge_label(
     value: float,
     gid: str,
 ) -> bool:
-    """Write ``value`` on the edge from ``start`` to ``end`` where it fits."""
+    """Write ``value`` on the edge from ``start`` to ``end`` where it fits, in the colour
+    of its sign."""
     text = ax.text(
         start[0],
         start[1],
@@ -267,6 +268,7 @@ def _edge_label(
         va="center",
         zorder=5,
         gid=gid,
+        color="navy" if value >= 0 else "darkred",  # the edge's colour, darker
         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
     )
     return room.place(text, along(start, end))
