@@ -189,7 +189,10 @@ API_MODULES = {
     "scratchnn.estimators": "scikit-learn's ``MLPClassifier`` and ``MLPRegressor``.",
     "scratchnn.interop": "Hand a network on: to PyTorch and back, and to ONNX.",
     "scratchnn.scaling": "Sweeps on Dask and data larger than memory.",
-    "scratchnn.plotting": "Figures: training histories, decision regions, the series' style.",
+    "scratchnn.plotting": (
+        "Figures: training histories, decision regions, network diagrams and computation "
+        "graphs, the series' style."
+    ),
     "scratchnn.report": "The series on one HTML page.",
     "scratchnn.cli": "The ``scratchnn`` command.",
     "scratchnn.exercises": "Exercises: the series' maths to write yourself, and their check.",

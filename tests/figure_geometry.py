@@ -103,3 +103,42 @@ def drawn(fig: Figure) -> Figure:
     """``fig`` drawn (so limits, layout and legend positions are final)."""
     fig.canvas.draw()
     return fig
+
+
+def _text_boxes(ax) -> list[tuple[object, Bbox]]:
+    """``(text, display box)`` for every visible, non-empty text of ``ax`` (not its title)."""
+    renderer = ax.figure.canvas.get_renderer()
+    return [
+        (text, text.get_window_extent(renderer))
+        for text in ax.texts
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
+def texts_outside_axes(fig: Figure) -> list[str]:
+    """Every text that reaches outside its axes' box (display coordinates, 1 px slack)."""
+    problems = []
+    for ax in fig.axes:
+        frame = ax.get_window_extent()
+        for text, box in _text_boxes(ax):
+            if (
+                box.x0 < frame.x0 - 1
+                or box.x1 > frame.x1 + 1
+                or box.y0 < frame.y0 - 1
+                or box.y1 > frame.y1 + 1
+            ):
+                problems.append(f"{text.get_text()!r} at {box.extents} outside {frame.extents}")
+    return problems
+
+
+def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
+    """Every pair of texts of one axes whose boxes overlap (by more than a pixel)."""
+    pairs = []
+    for ax in fig.axes:
+        boxes = _text_boxes(ax)
+        for k, (a, box_a) in enumerate(boxes):
+            shrunk = Bbox.from_extents(box_a.x0 + 1, box_a.y0 + 1, box_a.x1 - 1, box_a.y1 - 1)
+            for b, box_b in boxes[k + 1 :]:
+                if shrunk.overlaps(box_b):
+                    pairs.append((a.get_text(), b.get_text()))
+    return pairs

@@ -21,4 +21,6 @@ def test_all_runs_every_part_in_order(tmp_path, capsys):
     assert data["part5"]["epochs"] == 98
     names = {p.name for p in tmp_path.iterdir()}
     assert {"part1_samples.png", "part1_fitted_line.png"} <= names
-    assert len(names) >= 4 + 2 + 4 + 6 + 1 + 4 + 3
+    assert {f"part{k}_network.png" for k in range(1, 6)} <= names  # every network drawn
+    assert {"part3_graph.png", "part4_graph.png"} <= names
+    assert len(names) >= 4 + 2 + 5 + 8 + 1 + 6 + 4

@@ -17,7 +17,7 @@ from scratchnn.cli._registry import PARTS
 from scratchnn.tutorial import part1, softmax
 
 HINT = "scratchnn: note: no figures drawn (add --out DIR to write them, or --show to open them)"
-PART1_FIGURES = ["samples", "loss", "gradient_descent", "fitted_line"]
+PART1_FIGURES = ["samples", "loss", "gradient_descent", "fitted_line", "network"]
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_says_which_files_it_wrote(tmp_path, capsys):
     captured = capsys.readouterr()
     names = [f"part1_{n}.png" for n in PART1_FIGURES]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
-    line = f"wrote 4 figures to {tmp_path}/: {', '.join(names)}"
+    line = f"wrote {len(names)} figures to {tmp_path}/: {', '.join(names)}"
     assert captured.out.splitlines()[-1] == line
     assert captured.err == ""  # no hint: figures were asked for
 
@@ -95,7 +95,7 @@ def test_show_without_a_display_says_so_and_succeeds(tmp_path, capsys):
     assert main(["part1", "--iterations", "2", "--show", "--out", str(tmp_path)]) == 0
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "no display" in err[0] and "add --out" not in err[0]
-    assert len(list(tmp_path.iterdir())) == 4  # --out still wrote the files
+    assert len(list(tmp_path.iterdir())) == len(PART1_FIGURES)  # --out still wrote the files
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def fake_display(monkeypatch):
 def test_show_opens_every_figure_once(fake_display, capsys):
     assert main(["part1", "--iterations", "2", "--show"]) == 0
     assert capsys.readouterr().err == ""  # shown: no hint, no note
-    assert len(fake_display) == 1 and len(fake_display[0]) == 4
+    assert len(fake_display) == 1 and len(fake_display[0]) == len(PART1_FIGURES)
     titles = [plt.figure(n).canvas.manager.get_window_title() for n in fake_display[0]]
     assert titles == [f"part1_{n}" for n in PART1_FIGURES]
 

@@ -57,9 +57,10 @@ def test_figures_are_written(tmp_path, capsys, fmt):
     assert main(["part1", "--out", str(out), "--format", fmt]) == 0
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted(
-        f"part1_{n}.{fmt}" for n in ("samples", "loss", "gradient_descent", "fitted_line")
+        f"part1_{n}.{fmt}"
+        for n in ("samples", "loss", "gradient_descent", "fitted_line", "network")
     )
-    assert f"wrote 4 figures to {out}" in capsys.readouterr().out
+    assert f"wrote 5 figures to {out}" in capsys.readouterr().out
     for path in out.iterdir():
         assert_figure_file(path)
 

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from figure_geometry import drawn, legend_overlaps, plotted_points, points_outside_axes
+from figure_geometry import (
+    drawn,
+    legend_overlaps,
+    overlapping_texts,
+    plotted_points,
+    points_outside_axes,
+    texts_outside_axes,
+)
 from scratchnn.tutorial import logistic, part1, part2, part3, part4, part5, softmax
 
 # slow: every part run and drawn at eleven settings (seconds each)
@@ -69,6 +76,14 @@ def test_no_legend_hides_a_curve(rendered):
     for stem, fig in figures.items():
         for ax in fig.axes:
             assert legend_overlaps(ax) == [], f"{stem}: {ax.get_title()}"
+
+
+def test_network_figures_keep_every_text_inside_and_apart(rendered):
+    _, figures = rendered
+    for stem, fig in figures.items():
+        if stem.endswith(("_network", "_graph")):
+            assert texts_outside_axes(fig) == [], stem
+            assert overlapping_texts(fig) == [], stem
 
 
 def test_loss_axes_start_at_the_floor(rendered):

@@ -148,15 +148,17 @@ def test_figures(result, figs):
         "part2_loss_surface",
         "part2_gradient_descent",
         "part2_decision_boundary",
+        "part2_network",
     ]
-    titles = [fig.axes[0].get_title() for fig in figs.values()]
+    tutorial = [figs[name] for name in list(figs)[:4]]  # the network is drawn to its size
+    titles = [fig.axes[0].get_title() for fig in tutorial]
     assert titles == [
         "red star vs. blue circle classes in the input space",
         "Loss function surface",
         "Gradient descent updates on loss surface",
         "red star vs. blue circle classification boundary",
     ]
-    for fig in figs.values():
+    for fig in tutorial:
         assert tuple(fig.get_size_inches()) == (6, 4)
     classes = figs["part2_classes"].axes[0]
     assert classes.axis() == (-3, 4, -4, 4)
@@ -207,11 +209,11 @@ def test_cli_writes_png_figures(tmp_path, capsys):
     assert main(["part2", "--json", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     json.loads(captured.out)  # stdout stays pure JSON
-    assert "wrote 4 figures" in captured.err
+    assert "wrote 5 figures" in captured.err
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(
         f"part2_{n}.png"
-        for n in ("classes", "loss_surface", "gradient_descent", "decision_boundary")
+        for n in ("classes", "loss_surface", "gradient_descent", "decision_boundary", "network")
     )
     for path in tmp_path.iterdir():
         assert_figure_file(path)

@@ -136,8 +136,10 @@ def test_figure_names_titles_sizes(figs):
         "part3_gradient_descent",
         "part3_classification",
         "part3_projection",
+        "part3_network",
+        "part3_graph",
     ]
-    sizes = [tuple(f.get_size_inches()) for f in figs.values()]
+    sizes = [tuple(figs[name].get_size_inches()) for name in list(figs)[:6]]
     assert sizes == [(7, 1), (5, 3), (7, 5), (7, 5), (7, 1), (6, 6)]
     assert figs["part3_samples"].axes[0].get_title() == (
         "Input samples from the blue circles and red star classes"
@@ -197,7 +199,7 @@ def test_cli_text(capsys):
 
 def test_cli_writes_png_figures(tmp_path, capsys):
     assert main(["part3", "--out", str(tmp_path)]) == 0
-    assert "wrote 6 figures" in capsys.readouterr().out
+    assert "wrote 8 figures" in capsys.readouterr().out
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(
         f"part3_{n}.png"
@@ -208,6 +210,8 @@ def test_cli_writes_png_figures(tmp_path, capsys):
             "gradient_descent",
             "classification",
             "projection",
+            "network",
+            "graph",
         )
     )
     for path in tmp_path.iterdir():

@@ -122,7 +122,7 @@ def test_figures(result):
         "part4_decision_boundary": ("red star vs blue circle classification boundary", (6, 4)),
         "part4_hidden_projection": ("Projection of the input X onto the hidden layer H", (6, 5)),
     }
-    assert set(figs) == set(titles)
+    assert set(figs) == set(titles) | {"part4_network", "part4_graph"}
     for name, (title, size) in titles.items():
         assert figs[name].axes[0].get_title() == title
         assert tuple(figs[name].get_size_inches()) == size
@@ -194,10 +194,11 @@ def test_cli_json_keys(capsys):
 
 def test_cli_figures(tmp_path, capsys):
     assert main(["part4", "--iterations", "50", "--out", str(tmp_path)]) == 0
-    assert "wrote 4 figures" in capsys.readouterr().out
+    assert "wrote 6 figures" in capsys.readouterr().out
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(
-        f"part4_{n}.png" for n in ("classes", "loss", "decision_boundary", "hidden_projection")
+        f"part4_{n}.png"
+        for n in ("classes", "loss", "decision_boundary", "hidden_projection", "network", "graph")
     )
     for path in tmp_path.iterdir():
         assert_figure_file(path)

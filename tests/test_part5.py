@@ -151,7 +151,7 @@ def test_test_accuracy_and_confusion_matrix(result):
 
 
 def test_figures(figs):
-    assert set(figs) == {"part5_digits", "part5_cost", "part5_confusion_table"}
+    assert set(figs) == {"part5_digits", "part5_cost", "part5_confusion_table", "part5_network"}
 
     fig = figs["part5_digits"]
     assert tuple(fig.get_size_inches()) == (10, 1) and len(fig.axes) == 10
@@ -262,8 +262,8 @@ def test_cli_json(cli_with, capsys):
 
 def test_cli_figures(cli_with, tmp_path, capsys):
     assert cli_with(["part5", "--out", str(tmp_path)]) == 0
-    assert "wrote 3 figures" in capsys.readouterr().out
-    for name in ("digits", "cost", "confusion_table"):
+    assert "wrote 4 figures" in capsys.readouterr().out
+    for name in ("digits", "cost", "confusion_table", "network"):
         assert_figure_file(tmp_path / f"part5_{name}.png")
 
 

@@ -187,6 +187,29 @@ def test_each_part_embeds_every_figure_it_draws_with_a_caption_written_for_it(se
             assert (figure.caption, figure.alt) == (caption, alt)
 
 
+#: The parts whose network is drawn, and those with one sample's computation graph.
+DRAWN = ["part1", "part2", "part3", "part4", "part5"]
+GRAPHED = ["part3", "part4"]
+
+
+def test_every_network_is_drawn_beside_its_part(sections, page):
+    by_name = {s.name: s for s in sections}
+    for name in DRAWN:
+        assert f"{name}_network" in [f.name for f in by_name[name].figures], name
+        (intro,) = page.by_id(name).iter("div", class_="intro")
+        (figure,) = intro.iter("figure")
+        assert figure.attrs["id"] == f"{name}_network"
+        (summary,) = intro.iter("p", class_="summary")  # beside the part's summary
+        assert summary.text() == SUMMARIES[name]
+        (image,) = figure.iter("img")
+        assert image.attrs["alt"] == CAPTIONS[f"{name}_network"][1]
+    for name in GRAPHED:
+        assert f"{name}_graph" in [f.name for f in by_name[name].figures], name
+        assert page.by_id(f"{name}_graph").ancestor("section").attrs["id"] == name
+    for name in set(NAMES) - set(DRAWN):  # the intermezzos draw no network
+        assert not list(page.by_id(name).iter("figure", class_="network")), name
+
+
 def test_page_loads_nothing_from_outside(html, page):
     for node in page.iter():
         if "src" in node.attrs:

@@ -90,6 +90,19 @@ def test_every_image_is_decoded(browser):
         assert image["alt"].strip(), image
 
 
+def test_every_network_figure_is_shown_beside_its_part(browser):
+    driver, _ = browser
+    shown = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.intro figure.network img'), img => ({"
+        "id: img.closest('figure').id, section: img.closest('section').id,"
+        "complete: img.complete, width: img.naturalWidth, shown: img.clientWidth}));"
+    )
+    assert [image["id"] for image in shown] == [f"part{k}_network" for k in range(1, 6)]
+    for image in shown:
+        assert image["id"] == f"{image['section']}_network", image
+        assert image["complete"] and image["width"] > 0 and image["shown"] > 0, image
+
+
 def test_every_navigation_link_lands_on_its_section(browser):
     from selenium.webdriver.common.by import By
 

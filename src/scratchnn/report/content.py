@@ -175,6 +175,34 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "The confusion table on the test set: true digit against predicted digit.",
         "A 10 by 10 grid of counts of true against predicted digits.",
     ),
+    "part1_network": (
+        "The model y = x·w: one input, one weight, a linear output; the fitted weight on the edge.",
+        "Diagram of an input unit joined by one labelled edge to a linear output unit.",
+    ),
+    "part2_network": (
+        "The model y = σ(x·w): two inputs, two weights, a logistic output; trained weights.",
+        "Diagram of two input units joined by labelled edges to one logistic output unit.",
+    ),
+    "part3_network": (
+        "The network: the input, a Gaussian RBF hidden unit, a bias and a logistic output.",
+        "Diagram of an input, a hidden RBF unit and a logistic output unit with a bias unit.",
+    ),
+    "part3_graph": (
+        "One sample's forward and backward pass: every value and its gradient ∂ξ/∂·.",
+        "Graph of boxes from the input and parameters through the units to the loss.",
+    ),
+    "part4_network": (
+        "The 2-3-2 network: logistic hidden units, a softmax output, the trained weights.",
+        "Diagram of two inputs, three logistic hidden units and two softmax outputs.",
+    ),
+    "part4_graph": (
+        "One sample's forward and backward pass: every value and its gradient ∂ξ/∂·.",
+        "Graph of boxes from the inputs and parameters through the units to the loss.",
+    ),
+    "part5_network": (
+        "The 64-20-20-10 network as blocks of units, with the shapes of its weight matrices.",
+        "Diagram of four blocks of units joined by arrows labelled with matrix shapes.",
+    ),
 }
 
 #: The numbers shown on their own for each part.

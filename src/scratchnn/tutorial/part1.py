@@ -35,6 +35,7 @@ from ..plotting import part1 as plots
 from ..training import TrainingDivergedError, train
 from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
+from ._network_figures import network_figures
 from ._trace import IterateTrace, TracedRun, thinned_note
 
 __all__ = ["Part1Result", "run", "gradient_descent", "figures", "critical_learning_rate"]
@@ -225,7 +226,7 @@ def run(
 
 
 def figures(result: Part1Result) -> dict[str, Figure]:
-    """The four figures of Part 1, by file name stem.
+    """The five figures of Part 1 (the last its network), by file name stem.
 
     The loss curve spans the tutorial's w from 0 to 4; under the gradient-descent updates it
     is widened to every iterate (above the critical learning rate they diverge).
@@ -245,4 +246,12 @@ def figures(result: Part1Result) -> dict[str, Figure]:
             path_ws, curve(path_ws), result.w, result.loss
         ),
         "part1_fitted_line": plots.fitted_line(x, t, float(result.fit_w[-1])),
+        **network_figures("part1", _fitted_network(result)),
     }
+
+
+def _fitted_network(result: Part1Result) -> Sequential:
+    """The model ``Linear(1, 1, bias=False)`` with the fitted line's weight."""
+    network = Sequential([Linear(1, 1, bias=False)])
+    network[0].params["W"][...] = result.fit_w[-1]
+    return network

@@ -50,6 +50,7 @@ from ..optimizers import GradientDescent
 from ..plotting import part2 as plots
 from ..training import TrainingDivergedError, train
 from ._interrupt import interrupted_line, interruption
+from ._network_figures import network_figures
 from ._trace import IterateTrace, TracedRun, thinned_note
 
 __all__ = [
@@ -304,7 +305,7 @@ def _path_grid(w_path: np.ndarray) -> np.ndarray:
 
 
 def figures(result: Part2Result) -> dict[str, Figure]:
-    """The four figures of Part 2, by file name stem."""
+    """The five figures of Part 2 (the last its network), by file name stem."""
     # Absurdly large weights (huge learning rates) overflow x w to inf; the logistic's
     # limits 0 and 1 are then the right values, not worth a warning.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -331,4 +332,5 @@ def _figures(result: Part2Result) -> dict[str, Figure]:
         "part2_decision_boundary": plots.decision_boundary(
             xs, xs, plane, result.x_red, result.x_blue
         ),
+        **network_figures("part2", build_network(result.w[-1])),
     }

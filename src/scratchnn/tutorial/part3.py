@@ -60,6 +60,7 @@ from ..optimizers import GradientDescent
 from ..plotting import part3 as plots
 from ..training import TrainingDivergedError, train
 from ._interrupt import interrupted_line, interruption
+from ._network_figures import network_figures
 from ._trace import IterateTrace, TracedRun, thinned_note
 
 __all__ = [
@@ -328,7 +329,7 @@ def _cover(limits: tuple[float, float], values: np.ndarray) -> tuple[float, floa
 
 
 def figures(result: Part3Result) -> dict[str, Figure]:
-    """The six figures of Part 3, by file name stem."""
+    """The eight figures of Part 3, by file name stem; the last two draw the network."""
     # Far from the tutorial's settings (huge w_h), (x w_h)^2 overflows to inf and the RBF
     # gives its exact limit 0; that is not worth a warning.
     with np.errstate(over="ignore"):
@@ -387,4 +388,5 @@ def _figures(result: Part3Result) -> dict[str, Figure]:
         "part3_projection": plots.projection(
             xs_curve, h_of(xs_curve), xs_blue, h_of(xs_blue), xs_red, h_of(xs_red)
         ),
+        **network_figures("part3", trained, BinaryCrossEntropy("mean"), x[0], t[0]),
     }

@@ -62,6 +62,7 @@ from ..plotting import part4 as plots
 from ..training import train
 from ._divergence import Divergence, divergence
 from ._interrupt import interrupted_line, interruption
+from ._network_figures import network_figures
 
 __all__ = [
     "Part4Result",
@@ -274,7 +275,7 @@ def run(
 
 
 def figures(result: Part4Result) -> dict[str, Figure]:
-    """The four figures of Part 4, by file name stem."""
+    """The six figures of Part 4, by file name stem; the last two draw the network."""
     X, labels = result.X, result.labels
     limit = max(2.0, *np.abs(plots.class_axis(X)))  # the tutorial's ±2, or the samples' view
     return {
@@ -284,4 +285,7 @@ def figures(result: Part4Result) -> dict[str, Figure]:
             *classification_grid(result.network, limit=limit), X, labels
         ),
         "part4_hidden_projection": plots.hidden_projection(result.hidden, labels),
+        **network_figures(
+            "part4", result.network, CategoricalCrossEntropy(reduction="sum"), X[0], result.T[0]
+        ),
     }

@@ -68,6 +68,7 @@ from ..network import Sequential
 from ..optimizers import GradientDescent
 from ..plotting import part5 as plots
 from ..training import EarlyStopping, History, accuracy, split_batches, train
+from ._network_figures import network_figures
 from .part5_result import Part5Result
 
 __all__ = ["Part5Result", "run", "figures", "build_network", "confusion_matrix", "LAYER_SIZES"]
@@ -249,11 +250,12 @@ def _result(
 
 
 def figures(result: Part5Result) -> dict[str, Figure]:
-    """The three figures of Part 5, by file name stem."""
+    """The four figures of Part 5 (the last its network), by file name stem."""
     return {
         "part5_digits": plots.digits(result.digit_images),
         "part5_cost": plots.cost_curves(
             result.batch_cost, result.train_cost, result.validation_cost
         ),
         "part5_confusion_table": plots.confusion_table(result.confusion_matrix),
+        **network_figures("part5", result.network),
     }
