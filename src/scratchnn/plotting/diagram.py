@@ -56,7 +56,7 @@ def network_diagram(
         Where to draw; default a new figure sized to the network (0.85 in per unit step).
     weights : bool or "auto", default "auto"
         Write every weight :math:`w_{ij}` and bias :math:`b_j` on its edge (3 significant
-        digits). "auto": when the network has at most :data:`MAX_LABELS` of them. A label
+        digits). "auto": when the network has at most ``MAX_LABELS`` (40) of them. A label
         that finds no free place on its edge is left out, and the legend says how many.
     max_units : int, default 10
         Wider columns switch the whole drawing to blocks (``n × kind`` per column, the

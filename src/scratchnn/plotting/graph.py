@@ -202,12 +202,14 @@ def computation_graph(
     per weight and bias, grouped by the unit they feed) and its outputs (one box per unit,
     titled with the operation: Σ for a ``Linear`` sum, + for a ``Bias``, σ, φ, softmax …),
     then the targets and the loss :math:`\\xi`. Every box shows its value and its gradient
-    :math:`\\partial\\xi/\\partial\\cdot`, both computed by the engine (:func:`trace_sample`).
+    :math:`\\partial\\xi/\\partial\\cdot`, both computed by the engine
+    (``scratchnn.plotting.graph.trace_sample``).
 
     Parameters
     ----------
     network : Sequential
-        At most :data:`MAX_PARAMETERS` parameters and :data:`MAX_WIDTH` units per layer.
+        At most ``MAX_PARAMETERS`` (24) parameters and ``MAX_WIDTH`` (6) units per layer
+        (constants of ``scratchnn.plotting.graph``).
     loss : scratchnn.losses.Loss
     x : array_like, shape (n_in,) or (1, n_in)
         The sample.
