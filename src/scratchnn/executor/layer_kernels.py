@@ -290,15 +290,21 @@ class TanhKernel(ActivationKernel):
 
 class SoftmaxKernel(ActivationKernel):
     """Row maxima and row sums as the ufuncs' reductions into one reused column (the same
-    numbers as ``x.max(axis=1)`` and ``y.sum(axis=1)``, without their Python wrappers)."""
+    numbers as ``x.max(axis=1)`` and ``y.sum(axis=1)``, without their Python wrappers).
+
+    The shifted logits :math:`z - \\max_c z_c` stay in the slot's ``"shifted"`` buffer and
+    the row sums of their exponentials in ``"rows"``: a categorical cross-entropy's value reads
+    its log-probabilities from them (``.loss_kernels.log_softmax_value``)."""
 
     def forward(self, slot, x, owned):
         out = self.output(slot, x, owned)
         rows = slot.buffer("rows", (x.shape[0], 1), x.dtype)
+        shifted = slot.buffer("shifted", x.shape, x.dtype)
 
         def run(x):
-            y = np.subtract(x, _max(x, 1, keepdims=True, out=rows), out=x if out is None else out)
-            np.exp(y, out=y)
+            y = x if out is None else out
+            np.subtract(x, _max(x, 1, keepdims=True, out=rows), out=shifted)
+            np.exp(shifted, out=y)
             y /= _sum(y, 1, keepdims=True, out=rows)
             slot.y = y
             return y

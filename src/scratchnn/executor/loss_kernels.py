@@ -11,10 +11,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..losses import MSE, Loss
-from .layer_kernels import Slot, _dot
+from ..losses import MSE, CategoricalCrossEntropy, Loss
+from .layer_kernels import Slot, SoftmaxKernel, _dot
 
-__all__ = ["loss_pass"]
+__all__ = ["loss_pass", "log_softmax_value"]
 
 #: ``run(z, y, t, w) -> (value, g)`` for outputs ``y`` (``z``: the input of the last layer),
 #: targets ``t`` and sample weights ``w`` (or None).
@@ -67,15 +67,44 @@ def _squared_error(loss: Loss, slot: Slot, y: np.ndarray, n: float) -> LossPass:
 
 
 def _fused(loss: Loss, slot: Slot, y: np.ndarray, n: float) -> LossPass:
-    """:math:`w(y - t)/n` into one buffer; the value from the logits ``z``."""
+    """:math:`w(y - t)/n` into one buffer; the value from the logits ``z`` (without weights
+    and after a softmax layer, from what its forward pass kept: :func:`log_softmax_value`)."""
     grad = slot.buffer("loss_grad", y.shape, y.dtype)
+    value = log_softmax_value(loss, slot, y.shape, y.dtype, n)
 
     def run(z, y, t, w):
         np.subtract(y, t, out=grad)
         if w is None:
             np.divide(grad, n, out=grad)  # ∂ξ/∂z = (y − t)/n
+            if value is not None:
+                return value(t), grad
         else:
             np.multiply(grad, (w / loss.normaliser(y, w))[:, None], out=grad)
         return loss.value_from_logits(z, t, w), grad
 
     return run
+
+
+def log_softmax_value(
+    loss: Loss, slot: Slot, shape: tuple[int, ...], dtype: Any, n: float
+) -> Callable[[np.ndarray], float] | None:
+    """``value(t)``: a :class:`~scratchnn.losses.CategoricalCrossEntropy`'s unweighted value
+    :math:`-\\sum_{ic} t_{ic} \\log y_{ic} / n` for outputs of ``shape`` just computed by the
+    softmax layer of ``slot``, from the shifted logits and row sums its forward pass kept:
+    :math:`\\log y_{ic} = (z_{ic} - \\max_d z_{id}) - \\log \\sum_d e^{z_{id} - \\max_d z_{id}}`,
+    the loss's own log-sum-exp without computing it again. None for any other loss or layer
+    (the loss's ``value_from_logits`` then)."""
+    if type(loss) is not CategoricalCrossEntropy or type(slot.kernel) is not SoftmaxKernel:
+        return None
+    shifted = slot.buffer("shifted", shape, dtype)
+    rows = slot.buffer("rows", (shape[0], 1), dtype)
+    log_rows = slot.buffer("log_rows", (shape[0], 1), dtype)
+    log_y = slot.buffer("log_probabilities", shape, dtype)
+    flat = log_y.reshape(-1)
+
+    def value(t: np.ndarray) -> float:
+        np.log(rows, out=log_rows)
+        np.subtract(shifted, log_rows, out=log_y)
+        return -float(_dot(t.reshape(-1), flat)) / n
+
+    return value

@@ -27,7 +27,7 @@ from ..network import Sequential
 from ..optimizer_base import Optimizer
 from .flat_update import FLUSH_EVERY, FlatLayout, FlatUpdate
 from .layer_kernels import Slot
-from .loss_kernels import loss_pass
+from .loss_kernels import log_softmax_value, loss_pass
 
 __all__ = ["Step", "TrainingStep", "check_training_objects", "MAX_PLANS"]
 
@@ -257,7 +257,12 @@ class TrainingStep(Step):
         if w is not None:
             w = self._as_weights(w, t.shape[0])
         if self.fused:
-            # ``predict`` has just set the logits (the output layer's input)
+            # ``predict`` has just set the logits (the output layer's input) and run the
+            # output layer, whose buffers a categorical cross-entropy's value reads
+            n = self.loss.normaliser(y)
+            value = log_softmax_value(self.loss, self.slots[-1], y.shape, y.dtype, n)
+            if w is None and value is not None and t.shape == y.shape:
+                return value(t), y
             return self.loss.value_from_logits(cast(np.ndarray, self.logits), t, w), y
         return self.loss.value(y, t, w), y
 
