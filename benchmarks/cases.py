@@ -131,6 +131,24 @@ CASES_C = [
         "err = X@W - T; loss = err.T@err/N; W -= lr*2*X.T@err/N",
     ),
     Case(
+        "numpy-passes",
+        "numpy",
+        "hand-written NumPy, scratchnn's passes",
+        "numpy_baselines",
+        "workload_c_passes",
+        "the executor's passes written out on 1-D buffers: y = x*w; d = y - t; loss = d@d/N; "
+        "d *= 2/N; w -= lr*(x@d): the output y kept beside d (4 arrays of N), the scaling a "
+        "pass of its own",
+    ),
+    Case(
+        "numpy-passes-folded",
+        "numpy",
+        "hand-written NumPy, scratchnn's passes, 2/N folded",
+        "numpy_baselines",
+        "workload_c_folded",
+        "the same without the scaling pass: w -= lr*(x@d)*2/N",
+    ),
+    Case(
         "scratchnn",
         "scratchnn",
         "scratchnn.train",

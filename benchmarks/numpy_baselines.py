@@ -221,6 +221,44 @@ class PartOneMatrix:
         return [self.W]
 
 
+class PartOnePasses:
+    """C as the executor computes it, written out on 1-D buffers (what the engine's own passes
+    cost without the engine): the network's output ``y`` kept beside the loss gradient ``d``,
+    and ``d`` scaled by 2/N in a pass of its own before the weight gradient (the reference
+    order); with ``folded`` the 2/N multiplies the scalar weight gradient instead."""
+
+    def __init__(self, data: dict, iterations: int, folded: bool = False) -> None:
+        self.x, self.t, self.w = data["x"], data["t"], float(data["w0"])
+        self.y, self.d = np.empty_like(self.x), np.empty_like(self.x)
+        self.iterations, self.folded = iterations, folded
+        self.loss: list[float] = []
+
+    def run(self) -> None:
+        x, t, y, d, n, lr = self.x, self.t, self.y, self.d, self.x.size, C_LEARNING_RATE
+        w = self.w
+        for _ in range(self.iterations):
+            np.multiply(x, w, out=y)
+            np.subtract(y, t, out=d)
+            self.loss.append(float(d @ d) / n)
+            if self.folded:
+                w -= lr * float(x @ d) * (2.0 / n)
+            else:
+                np.multiply(d, 2.0 / n, out=d)
+                w -= lr * float(x @ d)
+        self.w = w
+
+    def params(self) -> list[np.ndarray]:
+        return [np.array([[self.w]])]
+
+
+def workload_c_passes(data: dict, iterations: int) -> PartOnePasses:
+    return PartOnePasses(data, iterations)
+
+
+def workload_c_folded(data: dict, iterations: int) -> PartOnePasses:
+    return PartOnePasses(data, iterations, folded=True)
+
+
 def workload_a(data: dict, epochs: int) -> PartFiveSGD:
     return PartFiveSGD(data, epochs)
 

@@ -18,7 +18,7 @@ COMPONENTS = (
     ("products", "matrix products"),
     ("elementwise", "elementwise forward and backward"),
     ("update", "optimiser update"),
-    ("python", "Python and call overhead"),
+    ("python", "Python, calls and the rest (the parts together cost more than alone)"),
 )
 
 
@@ -102,8 +102,9 @@ def breakdown_section(B: dict) -> list[str]:
         "user's shuffled loop taken apart (`benchmarks/breakdown.py`): the batch generator "
         "alone; the eight matrix products alone; forward and backward alone, less the products "
         "and less the fixed cost of the calls (forward and backward of a 4-row batch less its "
-        "products): elementwise work; the optimiser update alone; the rest is Python and call "
-        "overhead (that fixed cost plus the loop's own). Each the median over blocks of calls, "
+        "products): elementwise work; the optimiser update alone; the rest is the calls' fixed cost "
+        "plus what the loop's step costs beyond its parts measured alone (its Python, and the "
+        "parts evicting each other's data from the caches). Each the median over blocks of calls, "
         "ms per step; the components add up to the loop's step. The limit's column: its part "
         "for the same work (products; traffic at the median triad bandwidth).",
         "",
