@@ -2,7 +2,8 @@
 hand-written loop: the split that shows what is left to gain.
 
 Both implementations start from B's warm-start state and run the same batch size on the
-learnable labels. Measured, per step (each the median over blocks of calls, per call):
+learnable labels. Measured, per step (each the median over blocks of calls, per call; every
+measurement once a round, in a random order per round, the median over the rounds):
 
 * ``T``: the user's loop, shuffled: the batch gathered and the step run (scratchnn: its
   ``EpochBatches`` and ``TrainingStep``; the hand-written loop: its own ``X[idx]`` and
@@ -35,8 +36,9 @@ import numpy as np
 from .limit import StepProducts
 from .workloads import B_LAYERS
 
-#: Seconds each measurement runs for (at least), and its smallest number of blocks.
-MIN_SECONDS, MIN_BLOCKS = 0.25, 5
+#: Seconds each component is measured for over all rounds (at least), the smallest number of
+#: blocks of one measurement, the rounds and the seed of their random orders.
+MIN_SECONDS, MIN_BLOCKS, ROUNDS, ORDER_SEED = 0.5, 3, 5, 17
 #: Rows of the small batch whose forward and backward pass measure the calls' fixed cost.
 SMALL_ROWS = 4
 #: Distinct gathered batches the forward/backward timing cycles through.
@@ -94,6 +96,7 @@ def _scratchnn(data: dict, b: int):
         "epoch": source.epoch,
         "gradients": step.loss_and_gradients,
         "update": step.update,
+        "prepare": runner.prepare,
         "small": (data["X"][:SMALL_ROWS].copy(), data["T"][:SMALL_ROWS].copy()),
     }
 
@@ -106,52 +109,78 @@ def _numpy(data: dict, b: int):
         "epoch": runner._batches,
         "gradients": runner.gradients,
         "update": runner._adam,
+        "prepare": runner.prepare,
         "small": (data["X"][:SMALL_ROWS].copy(), data["labels"][:SMALL_ROWS].copy()),
     }
 
 
-def _split(parts: dict, products: float, products_small: float) -> dict:
-    """Every component of one implementation's step, seconds."""
-    batch = _Epochs(parts["epoch"])
-    gradients, update = parts["gradients"], parts["update"]
+class _Parts:
+    """One implementation's step taken apart: each component as a function of no arguments
+    (``step``: the loop's; ``gather``; ``fb``: forward and backward on kept batches;
+    ``fb_small``: on the small batch; ``update``)."""
 
-    def loop_step() -> None:
-        gradients(*batch())
-        update()
+    def __init__(self, parts: dict) -> None:
+        batch = _Epochs(parts["epoch"])
+        gradients, update = parts["gradients"], parts["update"]
 
-    total = per_call(loop_step)
-    gather = per_call(batch)
-    kept = [tuple(np.array(a, copy=True) for a in batch()) for _ in range(BATCHES_KEPT)]
-    fb = per_call(_Cycle(gradients, kept))
-    fb_small = per_call(_Cycle(gradients, [parts["small"]]))
-    fixed = fb_small - products_small
-    upd = per_call(update)
+        def loop_step() -> None:
+            gradients(*batch())
+            update()
+
+        kept = [tuple(np.array(a, copy=True) for a in batch()) for _ in range(BATCHES_KEPT)]
+        self.prepare = parts["prepare"]  # the warm-start state again (untimed)
+        self.components = {
+            "step": loop_step,
+            "gather": batch,
+            "fb": _Cycle(gradients, kept),
+            "fb_small": _Cycle(gradients, [parts["small"]]),
+            "update": update,
+        }
+
+
+def _split(t: dict) -> dict:
+    """The reported components from the medians ``t`` of one implementation's measurements
+    (and of the products'), seconds."""
+    fixed = t["fb_small"] - t["products_small"]
     return {
-        "step": total,
-        "gather": gather,
-        "products": products,
-        "elementwise": fb - products - fixed,
-        "update": upd,
-        "python": fixed + (total - gather - fb - upd),
-        "forward_backward": fb,
-        "forward_backward_small": fb_small,
+        "step": t["step"],
+        "gather": t["gather"],
+        "products": t["products"],
+        "elementwise": t["fb"] - t["products"] - fixed,
+        "update": t["update"],
+        "python": fixed + (t["step"] - t["gather"] - t["fb"] - t["update"]),
+        "forward_backward": t["fb"],
+        "forward_backward_small": t["fb_small"],
     }
 
 
-def measure(data: dict, batch_sizes: tuple[int, ...]) -> dict:
+def measure(data: dict, batch_sizes: tuple[int, ...], rounds: int = ROUNDS) -> dict:
     """The split of one step at each batch size, for scratchnn and the hand-written loop
-    (``{batch: {implementation: {component: seconds}}}``)."""
+    (``{batch: {implementation: {component: seconds}}}``): every component of both and the
+    products measured once a round, in a random order drawn for the round, ``rounds`` rounds;
+    the median over rounds of each (the VM's speed drifts: measurements of one round are
+    made under the same conditions)."""
     out: dict = {}
-    products_small = StepProducts(B_LAYERS, SMALL_ROWS)
+    small = StepProducts(B_LAYERS, SMALL_ROWS)
+    order = np.random.default_rng(ORDER_SEED)
     for b in batch_sizes:
         n_batches = max(1, round(data["X"].shape[0] / b))
         rows = round(data["X"].shape[0] / n_batches)
         products = StepProducts(B_LAYERS, rows)
-        p, p1 = per_call(products._step), per_call(products_small._step)
-        out[str(b)] = {
-            "rows": rows,
-            "products_small": p1,
-            "scratchnn": _split(_scratchnn(data, b), p, p1),
-            "numpy": _split(_numpy(data, b), p, p1),
-        }
+        impls = {"scratchnn": _Parts(_scratchnn(data, b)), "numpy": _Parts(_numpy(data, b))}
+        tasks = [("", "products", products._step, None), ("", "products_small", small._step, None)]
+        tasks += [(i, c, f, p.prepare) for i, p in impls.items() for c, f in p.components.items()]
+        times: dict = {(i, c): [] for i, c, _, _ in tasks}
+        for _ in range(rounds):
+            for k in order.permutation(len(tasks)):
+                impl, component, fn, prepare = tasks[k]
+                if prepare is not None:
+                    prepare()
+                times[impl, component].append(per_call(fn, MIN_SECONDS / rounds))
+        med = {key: statistics.median(v) for key, v in times.items()}
+        shared = {"products": med["", "products"], "products_small": med["", "products_small"]}
+        out[str(b)] = {"rows": rows, "rounds": rounds, **shared}
+        for impl in impls:
+            mine = {c: med[impl, c] for _, c, _, _ in tasks if (impl, c) in med}
+            out[str(b)][impl] = _split({**mine, **shared})
     return out

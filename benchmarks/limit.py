@@ -9,7 +9,7 @@ For a batch of ``n`` rows the 784-256-256-10 step multiplies (float32):
 * input gradients: ``G3 @ W3.T``, ``G2 @ W2.T`` (the first layer's is not needed).
 
 :class:`StepProducts` times those eight products into preallocated outputs
-(``np.matmul(..., out=...)``), best of a few. :class:`Triad` measures the memory bandwidth
+(``np.matmul(..., out=...)``), the median of a few runs. :class:`Triad` measures the memory bandwidth
 with a STREAM-style triad (BLAS ``saxpy``, ``y = a x + y``: two arrays read, one written),
 once per round. :func:`minimal_bytes` counts the traffic no implementation can avoid:
 
@@ -31,13 +31,25 @@ import numpy as np
 
 
 class StepProducts:
-    """Seconds of the eight matrix products of one training step at ``rows`` rows (the best of
-    at least ``tries`` runs, see ``__call__``): called once per round of workload B, like the
-    GEMM probe."""
+    """Seconds of the eight matrix products of one training step at ``rows`` rows (the best,
+    or with ``statistic="median"`` the median, of at least ``tries`` runs, see ``__call__``):
+    called once per round of workload B, like the GEMM probe.
+
+    The limit of workload B takes the median: on a VM whose speed drifts, the best run is a
+    moment's best, while an epoch it is compared with lasts seconds; the median of the runs
+    of a probe is the products' speed under the round's conditions. Workload D's bound takes
+    the best (a bound no fit can beat)."""
 
     def __init__(
-        self, layers: tuple[int, ...], rows: int, tries: int = 7, seed: int = 3, dtype=np.float32
+        self,
+        layers: tuple[int, ...],
+        rows: int,
+        tries: int = 7,
+        seed: int = 3,
+        dtype=np.float32,
+        statistic: str = "best",
     ) -> None:
+        self.statistic = statistic
         rng = np.random.default_rng(seed)
         f32 = np.dtype(dtype)
 
@@ -64,17 +76,18 @@ class StepProducts:
             np.matmul(a, b, out=out)
 
     def __call__(self, min_seconds: float = 0.05, max_tries: int = 500) -> float:
-        """The best of at least ``tries`` runs, more (up to ``max_tries``) until
+        """The best (or median) of at least ``tries`` runs, more (up to ``max_tries``) until
         ``min_seconds`` have passed: at small batches one run takes a fraction of a
         millisecond, and a few tries could all fall in a moment when another process holds
         a core."""
-        best, spent, n = float("inf"), 0.0, 0
-        while n < self.tries or (spent < min_seconds and n < max_tries):
+        times: list[float] = []
+        spent = 0.0
+        while len(times) < self.tries or (spent < min_seconds and len(times) < max_tries):
             t0 = time.perf_counter()
             self._step()
-            dt = time.perf_counter() - t0
-            best, spent, n = min(best, dt), spent + dt, n + 1
-        return best
+            times.append(time.perf_counter() - t0)
+            spent += times[-1]
+        return float(np.median(times)) if self.statistic == "median" else min(times)
 
 
 #: Passes over the parameters of one update: reads and writes of θ, g and the state.
@@ -100,8 +113,9 @@ def minimal_bytes(
 class Triad:
     """Memory bandwidth, bytes/s, measured by a STREAM-style triad: BLAS ``saxpy``
     (``y = a x + y``, float32, the BLAS's threads) on two arrays of ``mib`` MiB each, (two
-    arrays read + one written) ÷ time, the best of ``tries`` (other load only ever slows it
-    down). Called once per round of workload B, like the matrix products."""
+    arrays read + one written) ÷ time, the median of ``tries`` (as the products of the limit:
+    the round's conditions, not a moment's best). Called once per round of workload B, like
+    the matrix products."""
 
     def __init__(self, mib: int, tries: int = 5) -> None:
         from scipy.linalg import blas
@@ -118,12 +132,12 @@ class Triad:
         self.saxpy(self.x, self.y, a=1e-3)
 
     def __call__(self) -> float:
-        best = float("inf")
+        times = []
         for _ in range(self.tries):
             t0 = time.perf_counter()
             self._run()
-            best = min(best, time.perf_counter() - t0)
-        return self.moved / best
+            times.append(time.perf_counter() - t0)
+        return self.moved / float(np.median(times))
 
 
 def step_limit(

@@ -101,7 +101,7 @@ def _section_a(A: dict) -> list[str]:
         "",
         f"{A['samples']} training samples in {A['batches']} fixed mini-batches; one "
         f"repetition = {A['epochs_per_repeat']} epochs; {_rounds(cases)} rounds (issue 5's "
-        "runs had 41: fewer keep the whole `make bench` near 15 minutes). One epoch = every "
+        "runs had 41: fewer keep the whole `make bench` within 10 minutes). One epoch = every "
         "mini-batch's update and loss, then the loss on the whole training set (what the "
         "tutorial records). Lower is better.",
         "",

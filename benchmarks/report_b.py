@@ -35,7 +35,7 @@ def _intro(B: dict) -> list[str]:
         "the same warm-start state and seed. Samples per second, higher is better. "
         f"{reps.get('teacher', '?')} rounds per batch size on the learnable labels and "
         f"{reps.get('random', '?')} on the random ones (issue 5's runs had 9 rounds of "
-        "one data set): fewer rounds keep the whole `make bench` near 15 minutes on this "
+        "one data set): fewer rounds keep the whole `make bench` within 10 minutes on this "
         "2-core VM.",
         "",
     ]

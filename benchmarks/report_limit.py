@@ -41,13 +41,14 @@ def limit_section(B: dict) -> list[str]:
         "",
         "- *products*: the step's eight matrix products alone at the epoch's mean batch size "
         "(three forward X@W, three weight-gradient A.T@G, two input-gradient G@W.T; float32 "
-        "into preallocated outputs, the best of at least 7 runs and of 50 ms);",
+        "into preallocated outputs, the median of at least 7 runs and of 50 ms: on this VM, whose "
+        "speed drifts, the best run would be a moment's best against epochs that last seconds);",
         "- *traffic*: the bytes no implementation can avoid moving (float32): "
         + "; ".join(text for _, text in TRAFFIC)
         + ";",
         f"- *bandwidth*: a STREAM-style triad measured in the same round (BLAS `saxpy`, "
         f"y = a·x + y on two {B.get('triad_mib', '?')} MiB float32 arrays: two read, one "
-        f"written, best of 5); over the run {num(min(bw_all) / 1e9)} – "
+        f"written, median of 5); over the run {num(min(bw_all) / 1e9)} – "
         f"{num(max(bw_all) / 1e9)} GB/s.",
         "",
         "An implementation's fraction of the limit = the limit's epoch time (batches × limit "

@@ -193,7 +193,7 @@ def workload_b(sizes: Sizes, frameworks: set[str], repeats: int | None, memory: 
     for b in sizes.b_batch_sizes:
         n_batches = len(array_split_slices(n, b))
         rows = round(n / n_batches)  # the epoch's mean batch size
-        products = limit.StepProducts(B_LAYERS, rows)
+        products = limit.StepProducts(B_LAYERS, rows, statistic="median")
         flops = products.flops
         probes = {"limit": products, "triad": triad}
         if b == largest:
