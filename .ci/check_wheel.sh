@@ -6,7 +6,7 @@
 #
 #   * `scratchnn --version` says the version in src/scratchnn/_version.py, which has its
 #     section in CHANGELOG.md;
-#   * `scratchnn part1 --out DIR` writes its four figures;
+#   * `scratchnn part1 --out DIR` writes its five figures (the four of the series and its network);
 #   * `scratchnn report --out DIR` writes index.html (fails if the Jinja template, package
 #     data, is missing from the wheel);
 #   * every module of the installed package imports (pkgutil walk) and every name of the
@@ -72,7 +72,7 @@ echo "$GOT"
 
 step "scratchnn part1 --out part1"
 "$WORK/venv/bin/scratchnn" part1 --out part1
-[ "$(ls part1/*.png | wc -l)" -eq 4 ] || { echo "part1 did not write 4 figures" >&2; exit 1; }
+[ "$(ls part1/*.png | wc -l)" -eq 5 ] || { echo "part1 did not write 5 figures" >&2; exit 1; }
 
 step "scratchnn report --out report"
 "$WORK/venv/bin/scratchnn" report --out report
