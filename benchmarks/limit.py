@@ -9,9 +9,9 @@ For a batch of ``n`` rows the 784-256-256-10 step multiplies (float32):
 * input gradients: ``G3 @ W3.T``, ``G2 @ W2.T`` (the first layer's is not needed).
 
 :class:`StepProducts` times those eight products into preallocated outputs
-(``np.matmul(..., out=...)``), the median of a few runs. :class:`Triad` measures the memory bandwidth
-with a STREAM-style triad (BLAS ``saxpy``, ``y = a x + y``: two arrays read, one written),
-once per round. :func:`minimal_bytes` counts the traffic no implementation can avoid:
+(``np.matmul(..., out=...)``), the median of a few runs. :class:`Triad` measures the memory
+bandwidth with a STREAM-style triad (BLAS ``saxpy``, ``y = a x + y``: two arrays read, one
+written), once per round. :func:`minimal_bytes` counts the traffic no implementation can avoid:
 
 * the optimiser's passes over the parameters (Adam reads θ, g, m, v and writes θ, m, v:
   7 passes; momentum SGD 5; plain SGD 3);

@@ -1,5 +1,6 @@
 """RESULTS.md's section on workload B: throughput on both data sets, paired ratios, the
-fraction of the honest limit (``report_limit``) and of the GEMM peak, peak memory, the subnormal line."""
+fraction of the honest limit (``report_limit``) and of the GEMM peak, peak memory, the
+subnormal line."""
 
 from __future__ import annotations
 

@@ -103,8 +103,8 @@ def breakdown_section(B: dict) -> list[str]:
         "user's shuffled loop taken apart (`benchmarks/breakdown.py`): the batch generator "
         "alone; the eight matrix products alone; forward and backward alone, less the products "
         "and less the fixed cost of the calls (forward and backward of a 4-row batch less its "
-        "products): elementwise work; the optimiser update alone; the rest is the calls' fixed cost "
-        "plus what the loop's step costs beyond its parts measured alone (its Python, and the "
+        "products): elementwise work; the optimiser update alone; the rest is the calls' fixed "
+        "cost plus what the loop's step costs beyond its parts measured alone (its Python, and the "
         "parts evicting each other's data from the caches). Each the median over blocks of calls, "
         "ms per step; the components add up to the loop's step. The limit's column: its part "
         "for the same work (products; traffic at the median triad bandwidth).",

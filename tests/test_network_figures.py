@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from figure_geometry import drawn, overlapping_texts, points_outside_axes, texts_outside_axes
 from scratchnn import layers as L
+from scratchnn.gradcheck import numerical_gradient
 from scratchnn.losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy
 from scratchnn.network import Sequential
 from scratchnn.plotting import computation_graph, network_diagram
@@ -176,16 +177,6 @@ def _loss_at(network, loss, x, t) -> float:
     return network.loss_value(loss, z, y, t)
 
 
-def _central(f, array: np.ndarray, index, h: float = 1e-6) -> float:
-    old = array[index]
-    array[index] = old + h
-    up = f()
-    array[index] = old - h
-    down = f()
-    array[index] = old
-    return (up - down) / (2 * h)
-
-
 GRAPH_CASES = [
     ("part4", CategoricalCrossEntropy(reduction="sum")),
     ("part3", BinaryCrossEntropy()),
@@ -218,15 +209,19 @@ def test_graph_values_and_gradients_are_the_networks(name, loss):
     approx = dict(rel=2e-3, abs=1e-6)
     assert boxes["loss"]["data"] == pytest.approx(_loss_at(network, loss, x, t), **approx)
     params = _values(network)
+
+    def value() -> float:
+        return _loss_at(network, loss, x, t)
+
+    numerical = {name_: numerical_gradient(value, p, 1e-6) for name_, p in params.items()}
     for gid in [g for g in boxes if re.match(r"\d+\.\w+\[", g) and ".out[" not in g]:
         name_, index = re.fullmatch(r"(\d+\.\w+)\[([\d,]+)\]", gid).groups()
         index = tuple(int(i) for i in index.split(","))
         assert boxes[gid]["data"] == pytest.approx(params[name_][index], **approx)
-        fd = _central(lambda: _loss_at(network, loss, x, t), params[name_], index)
-        assert boxes[gid]["grad"] == pytest.approx(fd, **approx), gid
+        assert boxes[gid]["grad"] == pytest.approx(numerical[name_][index], **approx), gid
+    numerical_x = numerical_gradient(value, x, 1e-6)
     for a in range(n_in):
-        fd = _central(lambda: _loss_at(network, loss, x, t), x, (0, a))
-        assert boxes[f"x[{a}]"]["grad"] == pytest.approx(fd, **approx)
+        assert boxes[f"x[{a}]"]["grad"] == pytest.approx(numerical_x[0, a], **approx)
     for i in range(len(network)):
         head, tail = Sequential(network.layers[: i + 1]), network.layers[i + 1 :]
         out = head.eval().forward(x)
@@ -236,10 +231,11 @@ def test_graph_values_and_gradients_are_the_networks(name, loss):
                 return loss.value(out, t)
             return _loss_at(Sequential(tail), loss, out, t)
 
+        numerical_out = numerical_gradient(rest, out, 1e-6)
         for j in range(out.shape[1]):
             box = boxes[f"{i}.out[{j}]"]
             assert box["data"] == pytest.approx(out[0, j], **approx)
-            assert box["grad"] == pytest.approx(_central(rest, out, (0, j)), **approx), (i, j)
+            assert box["grad"] == pytest.approx(numerical_out[0, j], **approx), (i, j)
     assert all(np.array_equal(a, b) for a, b in zip(before, network.parameters()))
 
 

@@ -3,10 +3,10 @@
 The rules are written once, plainly, in :mod:`scratchnn.optimizers`: each ``update`` returns
 new arrays. Run that way on a large network, every update allocates a dozen arrays the size
 of the whole network, and the allocator hands their memory back to the operating system and
-takes it again at the next update: on the 2-core AMD EPYC VM of ``benchmarks/RESULTS.md``,
-an Adam update of the 784-256-256-10 network (270 k float32 parameters) took 1.9 ms through
-the plain rule on flat arrays against 0.3 ms here, the whole training step 3.8 times as long
-(page faults, not arithmetic: with glibc told to keep its memory, the plain rule took 0.4 ms).
+takes it again at the next update: on a 2-core AMD EPYC VM (family 25, model 17), an Adam
+update of the 784-256-256-10 network's 270 k float32 parameters on one flat array took 2.8 ms
+through the plain rule against 0.37 ms here (best of 7 × 50 updates; page faults, not
+arithmetic: on an earlier VM, with glibc told to keep its memory, the plain rule took 0.4 ms).
 So the three rules get in-place kernels over the flat buffers of ``.flat_update``, into
 arrays the executor owns and reuses; the equivalence suite holds each equal to its rule, on
 random networks and at every magnitude.

@@ -99,8 +99,9 @@ class TrainingStep(Step):
     Notes
     -----
     Every array handed out (:meth:`predict`, :meth:`evaluate`, :meth:`last_output`) is a new
-    one; the buffers the kernels reuse stay inside. When a layer's parameter array is replaced (not written into), for instance by
-    ``network.astype``, the step binds the new arrays at its next call.
+    one; the buffers the kernels reuse stay inside. When a layer's parameter array is replaced
+    (not written into), for instance by ``network.astype``, the step binds the new arrays at
+    its next call.
 
     The passes for a shape of input batch are made at its first batch (the kernels' passes
     with their buffers bound, ``.layer_kernels``) and kept for the next ones, so the
