@@ -19,6 +19,7 @@ import pytest
 
 import scratchnn.__main__ as entry
 from checks import interrupt_child
+from scratchnn._ctrl_c import ctrl_c_redelivered, redeliver_ctrl_c
 from scratchnn.cli import logistic as cli_logistic
 from scratchnn.cli import main
 from scratchnn.cli._common import INTERRUPTED
@@ -155,9 +156,7 @@ def test_a_ctrl_c_python_could_not_raise_is_delivered_again():
     def pressed(ref):
         raise KeyboardInterrupt
 
-    previous = sys.unraisablehook
-    sys.unraisablehook = entry._redeliver_ctrl_c
-    try:
+    with ctrl_c_redelivered():
         thing = Thing()
         ref = weakref.ref(thing, pressed)
         with pytest.raises(KeyboardInterrupt):
@@ -166,6 +165,22 @@ def test_a_ctrl_c_python_could_not_raise_is_delivered_again():
             end = time.monotonic() + 10
             while time.monotonic() < end:  # the interrupt arrives within a thread switch
                 pass
-    finally:
-        sys.unraisablehook = previous
     assert ref() is None
+
+
+def test_the_command_line_redelivers_while_it_runs_and_restores_the_hook_after(monkeypatch):
+    """``scratchnn.cli.main`` itself (not only the console script) installs the hook: the
+    command sees Ctrl-C however it was started; the caller's hook is back afterwards."""
+    seen = []
+
+    def caller_hook(info):
+        pass
+
+    def spy(args, out, err):
+        seen.append(sys.unraisablehook)
+        return None, None
+
+    monkeypatch.setattr(sys, "unraisablehook", caller_hook)
+    monkeypatch.setattr(cli_logistic, "run", spy)
+    assert main(["logistic"]) == 0
+    assert seen == [redeliver_ctrl_c] and sys.unraisablehook is caller_hook

@@ -457,6 +457,28 @@ def test_ctrl_c_stops_training_and_leaves_a_usable_model(iris, tmp_path):
     assert loaded.t_ == clf.t_ and loaded.optimizer_.step_count == updates
 
 
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread() or os.name != "posix",
+    reason="needs SIGINT delivered to the main thread",
+)
+def test_ctrl_c_during_the_last_epochs_evaluation_is_not_lost(iris, monkeypatch):
+    """Pressed after the last batch's check (the end of the last epoch): still reported."""
+    from scratchnn.estimators import _stochastic
+
+    end_of_epoch = _stochastic._end_of_epoch
+
+    def pressed_in_the_last(est, *args):
+        if est.n_iter_ == 2:
+            signal.raise_signal(signal.SIGINT)
+        return end_of_epoch(est, *args)
+
+    monkeypatch.setattr(_stochastic, "_end_of_epoch", pressed_in_the_last)
+    X, y = iris
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf = MLPClassifier((4,), max_iter=2, random_state=0).fit(X, y)
+    assert clf.n_iter_ == 2 and clf.history_.interrupted
+
+
 # ---------------------------------------------------------------------------------------------
 # float32
 # ---------------------------------------------------------------------------------------------

@@ -452,6 +452,21 @@ def test_sigint_during_an_update_is_deferred_until_it_completes():
         np.testing.assert_allclose(p, r, rtol=1e-12)  # the reference rule: rounding apart
 
 
+class SignalAtTrainEnd(Callback):
+    """Ctrl-C pressed after the last check of the loop, while training winds up."""
+
+    def on_train_end(self, context):
+        signal.raise_signal(signal.SIGINT)
+
+
+def test_sigint_after_the_last_update_is_not_lost():
+    X, T = _regression(n=12)
+    h = train(
+        _linear(), MSE(), GradientDescent(0.1), X, T, epochs=2, callbacks=[SignalAtTrainEnd()]
+    )
+    assert h.interrupted and h.epochs == 2
+
+
 def test_interrupt_from_a_plain_callback_and_early_stopping_restores():
     x, t, tv = _line_data()
 

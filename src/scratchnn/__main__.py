@@ -7,29 +7,19 @@ stderr, ``scratchnn: interrupted (Ctrl-C)``, and exit code 130, not a traceback.
 while the Python interpreter itself starts still gets Python's own message.)
 """
 
-import _thread
 import sys
 
+from ._ctrl_c import redeliver_ctrl_c
+
 #: The line Ctrl-C before any result ends with (:data:`scratchnn.cli._common.INTERRUPTED`,
-#: written out here so that this module imports nothing).
+#: written out here so that this module imports nothing heavy).
 INTERRUPTED = "scratchnn: interrupted (Ctrl-C)"
-
-
-def _redeliver_ctrl_c(info: "sys.UnraisableHookArgs") -> None:
-    """``sys.unraisablehook`` of the command: a Ctrl-C that landed where Python cannot raise
-    it (a weakref callback or ``__del__`` run by the garbage collector) would be printed with
-    a traceback and lost; it is delivered again to the main thread instead, from a helper
-    thread (from the main thread itself it would land in this hook again)."""
-    if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
-        _thread.start_new_thread(_thread.interrupt_main, ())
-        return
-    sys.__unraisablehook__(info)
 
 
 def main() -> int:
     """Import and run the command line (:func:`scratchnn.cli.main`); return its exit code,
     or 130 when Ctrl-C interrupts the import."""
-    sys.unraisablehook = _redeliver_ctrl_c
+    sys.unraisablehook = redeliver_ctrl_c  # from the imports on (see ._ctrl_c)
     try:
         from .cli import main as run
     except KeyboardInterrupt:

@@ -32,6 +32,7 @@ from functools import partial
 from types import ModuleType
 from typing import Sequence, TextIO
 
+from .._ctrl_c import ctrl_c_redelivered
 from .._version import __version__
 from . import all_parts, check, exercises
 from . import report as _report
@@ -87,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         is written; before there is anything to print, one line says so).
     """
     out, err = sys.stdout, sys.stderr
-    with warnings.catch_warnings():
+    # a Ctrl-C the garbage collector would swallow is delivered again (see .._ctrl_c)
+    with ctrl_c_redelivered(), warnings.catch_warnings():
         warnings.showwarning = partial(_show_warning, err)
         try:
             status = _run(argv, out, err)

@@ -133,12 +133,12 @@ def fit_stochastic(
                 if interrupt.requested:
                     break
             if interrupt.requested:
-                history.interrupted = True
                 break
             est.n_iter_ += 1
             stopped = _end_of_epoch(est, accumulated / n, validation, history, params)
             if stopped:
                 break
+        history.interrupted = interrupt.requested  # at any moment of the fit, the last too
     _finish(est, history, early, stopped, incremental, params)
 
 

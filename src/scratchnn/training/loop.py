@@ -149,6 +149,7 @@ def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
             history.interrupted = True
         finally:
             hooks.on_train_end(context)
+        history.interrupted |= sigint.requested  # pressed after the last check: not lost
     return history
 
 
