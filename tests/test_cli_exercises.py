@@ -145,6 +145,26 @@ def test_check_an_error_in_the_learners_function_is_a_verdict(tmp_path):
     assert "ZeroDivisionError: float division by zero (line 2: return w / 0)" in out
 
 
+@pytest.mark.skipif(os.name != "posix", reason="the time limit needs a POSIX timer")
+def test_check_stops_an_endless_loop_at_the_time_limit(tmp_path):
+    path = _write(
+        tmp_path, "def part1_update(w, x, t, learning_rate):\n    while True:\n        pass\n"
+    )
+    code, out, err = _main(["check", str(path), "--time-limit", "0.2"])
+    assert code == 1 and err == ""
+    assert "part1.update: too slow in case 1 of 5" in out
+    assert "still running after 0.2 s, so it was stopped" in out
+    assert out.splitlines()[-1] == "0 of 1 passed"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "2e6", "nan", "soon"])
+def test_check_bad_time_limit_is_one_error_line(tmp_path, value):
+    path = _write(tmp_path, "def part1_update(w, x, t, learning_rate):\n    return w\n")
+    code, out, err = _main(["check", str(path), "--time-limit", value])
+    assert code == 2 and out == ""
+    assert "--time-limit" in _error_line(err)
+
+
 def test_check_finds_modules_beside_the_file(tmp_path):
     _write(tmp_path, "def gradient(w, x, t):\n    return (2 * x * (x * w - t)).mean()\n", "util.py")
     path = _write(tmp_path, "from util import gradient as part1_gradient\n")

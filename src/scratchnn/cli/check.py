@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..exercises import EXERCISES, Verdict
-from ._common import UsageError, non_negative_int
+from ..exercises import EXERCISES, TIME_LIMIT, Verdict
+from ..exercises._exercise import MAX_TIME_LIMIT
+from ._common import UsageError, non_negative_int, positive_float
 from ._feedback import ERROR
 
 HELP = "grade your exercise functions in FILE.py (runs your own code)"
@@ -42,6 +43,14 @@ class Grades:
         return 0 if all(v.passed for v in self.verdicts) else 1
 
 
+def _seconds(text: str) -> float:
+    """A ``--time-limit``: a number of seconds in (0, MAX_TIME_LIMIT]."""
+    value = positive_float(text)
+    if value > MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_TIME_LIMIT:g} seconds, got {text}")
+    return value
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=_DESCRIPTION)
     parser.add_argument("file", metavar="FILE.py", type=Path, help="your Python file")
@@ -51,6 +60,14 @@ def register(subparsers) -> argparse.ArgumentParser:
         default=None,
         help="draw the cases from this seed (a verdict names the seed of its cases); "
         "fresh ones when omitted",
+    )
+    parser.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=_seconds,
+        default=TIME_LIMIT,
+        help="stop a call of your function still running after SECONDS and report it as "
+        f"too slow (default {TIME_LIMIT:g}; an endless loop then does not hang the check)",
     )
     return parser
 
@@ -87,7 +104,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
             f"{ERROR}'{args.file}' defines no exercise function (e.g. part1_gradient for "
             "part1.gradient; 'scratchnn exercises' lists them)"
         )
-    verdicts = [exercise.check(fn, seed=args.seed) for exercise, fn in graded]
+    verdicts = [
+        exercise.check(fn, seed=args.seed, time_limit=args.time_limit) for exercise, fn in graded
+    ]
     for verdict in verdicts:
         out.write(f"{verdict}\n")
     passed = sum(v.passed for v in verdicts)

@@ -19,7 +19,9 @@ each answer with the solution's. The :class:`Verdict` says whether it passed (``
 ``close`` with the largest difference), or where it is wrong, expected against got, with a
 hint for the usual mistakes (a flipped sign, a missing or extra 1/N or another constant
 factor, a transposed matrix, a wrong shape, a missing ``return``). An error raised by ``fn``
-is reported with its type and message: ``check`` itself never raises.
+is reported with its type and message, and a call still running after :data:`TIME_LIMIT`
+seconds (an endless loop) is stopped and reported as too slow (in the main thread on POSIX
+systems, where a timer signal can stop it): ``check`` itself never raises.
 
 >>> from scratchnn.exercises import EXERCISES
 >>> def part1_gradient(w, x, t):
@@ -36,10 +38,10 @@ from typing import Mapping
 import numpy as np  # noqa: F401 - the doctest above uses np
 
 from ._early import EARLY
-from ._exercise import Case, Exercise, Verdict
+from ._exercise import TIME_LIMIT, Case, Exercise, Verdict
 from ._late import LATE
 
-__all__ = ["EXERCISES", "Exercise", "Verdict", "Case", "PARTS"]
+__all__ = ["EXERCISES", "Exercise", "Verdict", "Case", "PARTS", "TIME_LIMIT"]
 
 #: The parts of the series, in order, as named by the ``scratchnn`` subcommands.
 PARTS = ("logistic", "part1", "part2", "part3", "softmax", "part4", "part5")

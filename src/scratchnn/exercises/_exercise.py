@@ -18,12 +18,21 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._validation import check_real
 from ._compare import Outcome, compare
+from ._time_limit import TimeLimitExceeded, limited_to
 
-__all__ = ["Case", "Verdict", "Exercise"]
+__all__ = ["Case", "Verdict", "Exercise", "TIME_LIMIT"]
+
+#: Seconds one call of the learner's function may run before it is stopped (see
+#: :mod:`._time_limit` for where the limit can be enforced).
+TIME_LIMIT = 10.0
+
+#: The longest time limit :meth:`Exercise.check` accepts, in seconds (a timer's range).
+MAX_TIME_LIMIT = 1e6
 
 #: The statuses of a :class:`Verdict`, those that pass first.
-STATUSES = ("exact", "close", "wrong", "error", "not attempted")
+STATUSES = ("exact", "close", "wrong", "error", "timed out", "not attempted")
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class Verdict:
     ----------
     exercise : str
         The exercise's name.
-    status : {"exact", "close", "wrong", "error", "not attempted"}
+    status : {"exact", "close", "wrong", "error", "timed out", "not attempted"}
     passed : bool
         Whether every case matched the solution (``"exact"`` or ``"close"``).
     attempted : bool
@@ -66,7 +75,8 @@ class Verdict:
         The largest absolute difference from the solution's answer (``"close"``), else 0 or
         NaN.
     where, hint : str
-        What was wrong and the likely mistake (``"wrong"``); the error (``"error"``).
+        What was wrong and the likely mistake (``"wrong"``); the error (``"error"``); the
+        time limit that stopped the call (``"timed out"``).
     seed : int
         The seed the cases were drawn from: ``check(fn, seed=seed)`` draws the same ones.
     """
@@ -102,7 +112,7 @@ class Verdict:
                 f"{head}not attempted yet (the function still raises NotImplementedError): "
                 "write your code in its place"
             )
-        verb = "wrong" if self.status == "wrong" else "raised an error"
+        verb = {"wrong": "wrong", "timed out": "too slow"}.get(self.status, "raised an error")
         lines = [f"{head}{verb} in {self.case}", f"  {self.where}"]
         if self.hint:
             lines.append(f"  hint: {self.hint}")
@@ -110,15 +120,28 @@ class Verdict:
         return "\n".join(lines)
 
 
-def _call(fn: Callable, args: tuple) -> tuple[Any, BaseException | None]:
-    """``fn(*deep copy of args)`` with NumPy's warnings silenced: (value, None) or
-    (None, the exception it raised)."""
+def _call(
+    fn: Callable, args: tuple, seconds: float | None = None
+) -> tuple[Any, BaseException | None]:
+    """``fn(*deep copy of args)`` with NumPy's warnings silenced and at most ``seconds`` to
+    run: (value, None) or (None, the exception it raised, ``TimeLimitExceeded`` included)."""
+    copied = copy.deepcopy(args)
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            return fn(*copy.deepcopy(args)), None
-    except (Exception, SystemExit) as exc:  # the learner's code may raise anything
+            with limited_to(seconds):
+                return fn(*copied), None
+    except (Exception, SystemExit, TimeLimitExceeded) as exc:  # the learner's code: anything
         return None, exc
+
+
+def _too_slow(seconds: float | None) -> str:
+    """The ``where`` of a call stopped by its time limit."""
+    return (
+        f"still running after {seconds:g} s, so it was stopped: an endless loop (a while "
+        "loop whose condition never changes)? a loop over every sample where one array "
+        "expression would do?"
+    )
 
 
 def _error_text(exc: BaseException, fn: Callable) -> str:
@@ -191,7 +214,9 @@ class Exercise:
             "    raise NotImplementedError\n"
         )
 
-    def check(self, fn: Callable[..., Any], seed: int | None = None) -> Verdict:
+    def check(
+        self, fn: Callable[..., Any], seed: int | None = None, time_limit: float | None = TIME_LIMIT
+    ) -> Verdict:
         """Grade ``fn`` against the solution on cases drawn afresh.
 
         Parameters
@@ -201,12 +226,24 @@ class Exercise:
         seed : int, optional
             Seeds the ``np.random.default_rng`` the cases are drawn from; a fresh seed when
             omitted (the verdict names it).
+        time_limit : float or None, default 10
+            Seconds each call of ``fn`` may run; a call still running then is stopped and
+            the verdict is ``"timed out"`` (an endless loop does not hang the check).
+            Enforced in the main thread on POSIX systems only; None: no limit.
 
         Returns
         -------
         Verdict
-            Never raises: errors of ``fn`` are part of the verdict.
+            Errors of ``fn`` are part of the verdict: whatever ``fn`` does, ``check`` does
+            not raise.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``time_limit`` is not None or a number of seconds in (0, 1e6].
         """
+        if time_limit is not None:
+            time_limit = check_real(time_limit, "time_limit", f"(0, {MAX_TIME_LIMIT:g}]")
         if seed is None:
             seed = int(np.random.SeedSequence().generate_state(1)[0])
         cases = self.cases(np.random.default_rng(seed))
@@ -215,27 +252,31 @@ class Exercise:
             return verdict.make("error", 0, cases[0], where=f"{fn!r} is not a function")
         worst = Outcome("exact")
         for i, case in enumerate(cases):
-            got, error = _call(fn, case.args)
+            got, error = _call(fn, case.args, time_limit)
             if isinstance(error, NotImplementedError) and i == 0:
                 return verdict.make("not attempted", i, case)
+            if isinstance(error, TimeLimitExceeded):
+                return verdict.make("timed out", i, case, where=_too_slow(time_limit))
             if error is not None:
                 return verdict.make("error", i, case, where=_error_text(error, fn))
             outcome = compare(
                 self.solution(*copy.deepcopy(case.args)), got, case.n, "", self.returns
             )
             if outcome.status == "wrong":
-                hint = self._known_mistake(fn, cases) or outcome.hint
+                hint = self._known_mistake(fn, cases, time_limit) or outcome.hint
                 return verdict.make("wrong", i, case, outcome.where, hint, outcome.difference)
             if outcome.status == "close" and outcome.difference >= worst.difference:
                 worst = outcome
         return verdict.make(worst.status, 0, None, difference=worst.difference)
 
-    def _known_mistake(self, fn: Callable[..., Any], cases: list[Case]) -> str:
+    def _known_mistake(
+        self, fn: Callable[..., Any], cases: list[Case], seconds: float | None
+    ) -> str:
         """The message of the known mistake ``fn`` agrees with on every case, if any."""
         for mistake, message in self.mistakes:
             agrees = True
             for case in cases:
-                got, error = _call(fn, case.args)
+                got, error = _call(fn, case.args, seconds)
                 wrong, _ = _call(mistake, case.args)
                 if error is not None or compare(wrong, got, case.n).status == "wrong":
                     agrees = False
