@@ -14,7 +14,9 @@
 #     skipped in the core venv, then imported after `pip install 'wheel[dask]'`
 #     (--no-dask: skipped, and said so);
 #   * every file of src/scratchnn that git tracks (modules, templates, py.typed) is in the
-#     wheel, and the wheel holds nothing else but its .dist-info.
+#     wheel, and the wheel holds nothing else but its .dist-info;
+#   * the sdist holds every file git tracks (MANIFEST.in: tests, docs, notebooks, examples,
+#     benchmarks, tooling), so the tests run from it, and nothing untracked.
 # The last two are .ci/installed_package.py, run by the wheel's venv in isolated mode (-I).
 #
 # Usage: .ci/check_wheel.sh [--dist DIR] [--no-dask]
@@ -57,6 +59,20 @@ SDIST="$DIST/scratchnn-$VERSION.tar.gz"
 WHEEL="$DIST/scratchnn-$VERSION-py3-none-any.whl"
 ls "$SDIST" "$WHEEL"
 "$WORK/tools/bin/python" -m twine check --strict "$SDIST" "$WHEEL"
+
+if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    step "the sdist holds every file git tracks (the tests run from it) and nothing untracked"
+    tar tzf "$SDIST" | sed 's|^[^/]*/||' | grep -v '/$' \
+        | grep -vxE 'PKG-INFO|setup\.cfg|src/scratchnn\.egg-info/.*' | sort >"$WORK/sdist.list"
+    git -C "$ROOT" ls-files | sort >"$WORK/tracked.list"
+    diff "$WORK/tracked.list" "$WORK/sdist.list" >"$WORK/sdist.diff" || {
+        echo "the sdist differs from the tracked files ('<' tracked, not in the sdist;" \
+            "'>' in the sdist, not tracked: add or remove it, or mend MANIFEST.in):" >&2
+        cat "$WORK/sdist.diff" >&2
+        exit 1
+    }
+    echo "$(wc -l <"$WORK/sdist.list") files, as tracked"
+fi
 
 step "install the wheel into a clean venv"
 "$PYTHON" -m venv "$WORK/venv"
