@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..exercises import EXERCISES, Verdict
-from ._common import UsageError, non_negative_int
+from ._common import Parser, UsageError, non_negative_int
 from ._feedback import ERROR
 
 HELP = "grade your exercise functions in FILE.py (runs your own code)"
@@ -42,7 +42,7 @@ class Grades:
         return 0 if all(v.passed for v in self.verdicts) else 1
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=_DESCRIPTION)
     parser.add_argument("file", metavar="FILE.py", type=Path, help="your Python file")
     parser.add_argument(
@@ -75,7 +75,7 @@ def load(path: Path) -> dict[str, Any]:
             sys.path.remove(folder)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[None, Grades]:
     namespace = load(args.file)
     graded = [
         (exercise, namespace[exercise.function_name])
