@@ -7,7 +7,12 @@ touches NumPy's global random state itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 __all__ = [
     "linear_regression_1d",
@@ -118,7 +123,9 @@ def circles(
     return X, labels
 
 
-def one_hot(labels: np.ndarray, n_classes: int | None = None, dtype=np.float64) -> np.ndarray:
+def one_hot(
+    labels: np.ndarray, n_classes: int | None = None, dtype: DTypeLike = np.float64
+) -> np.ndarray:
     """One-hot encode integer labels: row i has a 1 in column ``labels[i]``.
 
     Parameters

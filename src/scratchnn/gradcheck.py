@@ -222,7 +222,7 @@ def check_layer(
     layer: Layer,
     x: np.ndarray,
     *,
-    rng=None,
+    rng: Any = None,
     epsilon: float = 1e-4,
     rtol: float = 1e-5,
     atol: float = 1e-8,

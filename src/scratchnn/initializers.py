@@ -21,9 +21,12 @@ name                    distribution
 
 from __future__ import annotations
 
-from typing import Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 Initializer = Callable[[tuple, object, np.dtype], np.ndarray]
 
@@ -45,7 +48,7 @@ def _fans(shape: tuple) -> tuple[int, int]:
     return shape[0], shape[1]
 
 
-def zeros(shape: tuple, rng=None, dtype=np.float64) -> np.ndarray:
+def zeros(shape: tuple, rng: Any = None, dtype: DTypeLike = np.float64) -> np.ndarray:
     """All zeros (the default for biases)."""
     return np.zeros(shape, dtype=dtype)
 
@@ -53,21 +56,21 @@ def zeros(shape: tuple, rng=None, dtype=np.float64) -> np.ndarray:
 def normal(scale: float = 1.0) -> Initializer:
     """Return an initialiser drawing ``standard_normal(shape) * scale``."""
 
-    def init(shape: tuple, rng, dtype=np.float64) -> np.ndarray:
+    def init(shape: tuple, rng: Any, dtype: DTypeLike = np.float64) -> np.ndarray:
         return (rng.standard_normal(shape) * scale).astype(dtype, copy=False)
 
     init.__name__ = f"normal(scale={scale!r})"
     return init
 
 
-def glorot_uniform(shape: tuple, rng, dtype=np.float64) -> np.ndarray:
+def glorot_uniform(shape: tuple, rng: Any, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Glorot/Xavier uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, shape).astype(dtype, copy=False)
 
 
-def glorot_normal(shape: tuple, rng, dtype=np.float64) -> np.ndarray:
+def glorot_normal(shape: tuple, rng: Any, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Glorot/Xavier normal: N(0, 2 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(shape)
     return (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(
@@ -75,14 +78,14 @@ def glorot_normal(shape: tuple, rng, dtype=np.float64) -> np.ndarray:
     )
 
 
-def he_uniform(shape: tuple, rng, dtype=np.float64) -> np.ndarray:
+def he_uniform(shape: tuple, rng: Any, dtype: DTypeLike = np.float64) -> np.ndarray:
     """He/Kaiming uniform: U(-a, a) with a = sqrt(6 / fan_in); suits ReLU."""
     fan_in, _ = _fans(shape)
     limit = np.sqrt(6.0 / fan_in)
     return rng.uniform(-limit, limit, shape).astype(dtype, copy=False)
 
 
-def he_normal(shape: tuple, rng, dtype=np.float64) -> np.ndarray:
+def he_normal(shape: tuple, rng: Any, dtype: DTypeLike = np.float64) -> np.ndarray:
     """He/Kaiming normal: N(0, 2 / fan_in); suits ReLU."""
     fan_in, _ = _fans(shape)
     return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype, copy=False)

@@ -21,9 +21,12 @@ Samples are rows throughout.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 from . import initializers
 from ._sparse import is_sparse
@@ -84,7 +87,7 @@ class Layer:
         """Pickles hold parameters and settings, never the last batch's activations."""
         return {k: v for k, v in self.__dict__.items() if k not in self._cache_names}
 
-    def astype(self, dtype) -> "Layer":
+    def astype(self, dtype: DTypeLike) -> Layer:
         """Convert the parameters (and gradients) to ``dtype`` in place; return self."""
         dtype = np.dtype(dtype)
         for name, value in self.params.items():
@@ -149,7 +152,7 @@ class Linear(Layer):
         weight_init: str | initializers.Initializer = "glorot_uniform",
         bias_init: str | initializers.Initializer = "zeros",
         rng: Any = None,
-        dtype=np.float64,
+        dtype: DTypeLike = np.float64,
     ) -> None:
         super().__init__()
         self.n_in = check_int(n_in, "n_in", low=1)
@@ -205,7 +208,7 @@ class Bias(Layer):
     dtype : numpy dtype, default float64
     """
 
-    def __init__(self, n_features: int, *, dtype=np.float64) -> None:
+    def __init__(self, n_features: int, *, dtype: DTypeLike = np.float64) -> None:
         super().__init__()
         self.n_features = check_int(n_features, "n_features", low=1)
         self.params["b"] = np.zeros(self.n_features, dtype=check_float_dtype(dtype))

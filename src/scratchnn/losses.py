@@ -37,7 +37,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from ._validation import check_choice
+from ._validation import check_bool, check_choice
 from .layers import Exp, Layer, Logistic, Softmax
 
 __all__ = [
@@ -240,11 +240,11 @@ class MSE(Loss):
     (7.5, 7.5, 3.75)
     """
 
-    def __init__(self, reduction: str = "mean", *, outputs: str | None = None, half=False) -> None:
+    def __init__(
+        self, reduction: str = "mean", *, outputs: str | None = None, half: bool = False
+    ) -> None:
         super().__init__(reduction, outputs=outputs)
-        if not isinstance(half, (bool, np.bool_)):
-            raise TypeError(f"half must be True or False, got {half!r}")
-        self.half = bool(half)
+        self.half = check_bool(half, "half")
 
     def normaliser(self, y: np.ndarray, w: np.ndarray | None = None) -> float:
         """:math:`c\\,n`: :meth:`Loss.normaliser` times 2 with ``half=True``."""
@@ -257,10 +257,10 @@ class MSE(Loss):
             config["half"] = True
         return config
 
-    def elementwise(self, y, t):
+    def elementwise(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return (y - t) ** 2
 
-    def elementwise_gradient(self, y, t):
+    def elementwise_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return 2.0 * (y - t)
 
 
@@ -291,14 +291,14 @@ class BinaryCrossEntropy(_FusedLoss):
 
     fused_activation = Logistic
 
-    def elementwise(self, y, t):
+    def elementwise(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return -(t * _safe_log(y) + (1.0 - t) * _safe_log(1.0 - y))
 
-    def elementwise_gradient(self, y, t):
+    def elementwise_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         tiny = np.finfo(y.dtype).tiny
         return -t / np.maximum(y, tiny) + (1.0 - t) / np.maximum(1.0 - y, tiny)
 
-    def logit_elementwise(self, z, t):
+    def logit_elementwise(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return np.logaddexp(0.0, z) - t * z  # softplus(z) − t z
 
     def check_targets(self, t: np.ndarray, name: str = "T") -> None:
@@ -329,13 +329,13 @@ class CategoricalCrossEntropy(_FusedLoss):
     fused_activation = Softmax
     per_output = False
 
-    def elementwise(self, y, t):
+    def elementwise(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return -t * _safe_log(y)
 
-    def elementwise_gradient(self, y, t):
+    def elementwise_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return -t / np.maximum(y, np.finfo(y.dtype).tiny)
 
-    def logit_elementwise(self, z, t):
+    def logit_elementwise(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return -t * _log_softmax(z)
 
     def check_targets(self, t: np.ndarray, name: str = "T") -> None:
@@ -379,13 +379,13 @@ class HalfPoissonDeviance(_FusedLoss):
 
     fused_activation = Exp
 
-    def elementwise(self, y, t):
+    def elementwise(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return t * _safe_log(t) - t * _safe_log(y) - t + y
 
-    def elementwise_gradient(self, y, t):
+    def elementwise_gradient(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
         return 1.0 - t / np.maximum(y, np.finfo(y.dtype).tiny)
 
-    def logit_elementwise(self, z, t):
+    def logit_elementwise(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return t * _safe_log(t) - t * z - t + np.exp(z)
 
     def check_targets(self, t: np.ndarray, name: str = "T") -> None:

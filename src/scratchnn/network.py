@@ -10,9 +10,12 @@ gradient :math:`\\partial\\xi/\\partial z = (y - t)/n`, and the loss value is co
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 from ._sparse import as_sparse_input, is_sparse
 from ._validation import as_float_array, check_int
@@ -310,7 +313,7 @@ class Sequential:
                 return value.dtype
         return None
 
-    def astype(self, dtype) -> "Sequential":
+    def astype(self, dtype: DTypeLike) -> Sequential:
         """Convert every parameter to ``dtype`` in place; return self."""
         for layer in self.layers:
             layer.astype(dtype)

@@ -114,7 +114,7 @@ class WeightDecay:
         state: None,
         params: Sequence[np.ndarray],
         batch_weight: float | None = None,
-    ):
+    ) -> tuple[list[np.ndarray], None]:
         """``(grads + terms, state)``: new arrays, the inputs untouched."""
         grads = [g if d is None else g + d for g, d in zip(grads, self.terms(params, batch_weight))]
         return grads, state
@@ -177,7 +177,9 @@ class ClipByGlobalNorm:
     def init(self, params: Sequence[np.ndarray]) -> ClipState:
         return ClipState()
 
-    def update(self, grads: Sequence[np.ndarray], state: ClipState, params: Sequence[np.ndarray]):
+    def update(
+        self, grads: Sequence[np.ndarray], state: ClipState, params: Sequence[np.ndarray]
+    ) -> tuple[list[np.ndarray], ClipState]:
         norm = global_norm(grads)
         if norm > self.max_norm and math.isfinite(norm):
             grads = [g * (self.max_norm / norm) for g in grads]

@@ -131,7 +131,15 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     return int(getattr(result, "exit_code", 0))
 
 
-def _show_warning(err: TextIO, message, category, filename, lineno, file=None, line=None):
+def _show_warning(
+    err: TextIO,
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     """``warnings.showwarning`` for the command line: one ``scratchnn: warning:`` line."""
     text = " ".join(str(message).split())
     err.write(f"scratchnn: warning: {text} ({category.__name__})\n")

@@ -7,7 +7,7 @@ import argparse
 import json
 from functools import partial
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, NoReturn, TextIO, TypeVar
 
 from matplotlib.figure import Figure
 
@@ -52,16 +52,19 @@ MAX_ITERATIONS = 100_000
 #: The most ``--epochs`` Part 5 accepts (with its default mini-batches, a few minutes).
 MAX_EPOCHS = 10_000
 
+#: The kind of number an argparse type parses.
+_Number = TypeVar("_Number", int, float)
+
 
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors raise :class:`UsageError`: one line, exit code 2,
     ``scratchnn: error: <what> (see 'scratchnn part1 --help')``."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse API
         raise UsageError(f"scratchnn: error: {message} (see '{self.prog} --help')")
 
 
-def _number(text: str, kind, name: str):
+def _number(text: str, kind: type[_Number], name: str) -> _Number:
     try:
         value = kind(text)
     except ValueError:
@@ -107,7 +110,7 @@ def positive_int(text: str) -> int:
     return value
 
 
-def at_most(limit: int, low: int = 0):
+def at_most(limit: int, low: int = 0) -> Callable[[str], int]:
     """An argparse type: an integer from ``low`` to ``limit`` (a run's documented bound)."""
 
     def bounded(text: str) -> int:
@@ -161,12 +164,12 @@ def write_figures(figures: Mapping[str, Figure], out: Path, fmt: str, dpi: int =
     ]
 
 
-def print_json(data: Mapping[str, Any], stream) -> None:
+def print_json(data: Mapping[str, Any], stream: TextIO) -> None:
     """One JSON object on one line (floats at full precision)."""
     stream.write(json.dumps(data, allow_nan=False) + "\n")
 
 
-def write_result(result: Any, as_json: bool, stream) -> None:
+def write_result(result: Any, as_json: bool, stream: TextIO) -> None:
     """A part's result: its ``to_dict()`` as one JSON line, or its ``lines()`` as text."""
     if as_json:
         print_json(result.to_dict(), stream)

@@ -121,7 +121,9 @@ def deliver_figures(
     return figures
 
 
-def finish(args: argparse.Namespace, figures: Mapping[str, Figure], out: TextIO, err: TextIO):
+def finish(
+    args: argparse.Namespace, figures: Mapping[str, Figure], out: TextIO, err: TextIO
+) -> None:
     """After a command's output: ``--show`` the figures, or say once how to get them."""
     out.flush()  # the results first (and a closed pipe found before anything else is said)
     if getattr(args, "show", False):

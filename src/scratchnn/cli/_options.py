@@ -30,7 +30,7 @@ import dataclasses
 import inspect
 from typing import Any, Callable
 
-from ._common import add_output_options
+from ._common import Parser, add_output_options
 from ._feedback import add_show_option
 
 __all__ = ["Option", "derive_options", "add_options", "option_values", "add_part_parser"]
@@ -162,7 +162,10 @@ def option_values(options: tuple[Option, ...], args: argparse.Namespace) -> dict
 
 
 def add_part_parser(
-    subparsers, name: str, help: str, options: tuple[Option, ...]
+    subparsers: argparse._SubParsersAction[Parser],
+    name: str,
+    help: str,
+    options: tuple[Option, ...],
 ) -> argparse.ArgumentParser:
     """Add the subcommand ``name`` of one part: its options, then the output options and
     ``--show``.

@@ -15,7 +15,7 @@ from ._registry import PARTS
 HELP = "the whole series in order, each part with the tutorial's settings"
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("all", help=HELP, description=HELP)
     add_output_options(parser)
     add_show_option(parser)
@@ -28,7 +28,7 @@ def _defaults(module: ModuleType) -> argparse.Namespace:
     return module.register(holder).parse_args([])
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[None, None]:
     """Run every part; write (and show) their figures; return ``(None, None)``: nothing is
     left for the caller to deliver.
 
@@ -53,7 +53,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO):
     return None, None
 
 
-def _run_part(name, module, args, out, err, collected: dict, figures: dict) -> None:
+def _run_part(
+    name: str,
+    module: ModuleType,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    collected: dict,
+    figures: dict,
+) -> None:
     """Run one part: print (or collect) its results, write its figures."""
     part_args = _defaults(module)
     part_args.json = args.json

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from ..exercises import EXERCISES, TIME_LIMIT, Verdict
 from ..exercises._exercise import MAX_TIME_LIMIT
-from ._common import UsageError, non_negative_int, positive_float
+from ._common import Parser, UsageError, non_negative_int, positive_float
 from ._feedback import ERROR
 
 HELP = "grade your exercise functions in FILE.py (runs your own code)"
@@ -51,7 +51,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("check", help=HELP, description=_DESCRIPTION)
     parser.add_argument("file", metavar="FILE.py", type=Path, help="your Python file")
     parser.add_argument(
@@ -92,7 +92,7 @@ def load(path: Path) -> dict[str, Any]:
             sys.path.remove(folder)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[None, Grades]:
     namespace = load(args.file)
     graded = [
         (exercise, namespace[exercise.function_name])

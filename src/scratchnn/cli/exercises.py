@@ -7,7 +7,7 @@ import difflib
 from typing import TextIO
 
 from ..exercises import EXERCISES, Exercise
-from ._common import UsageError
+from ._common import Parser, UsageError
 from ._feedback import ERROR
 
 HELP = "the exercises: list them, print one's prompt (NAME) or its answer (NAME --solution)"
@@ -19,7 +19,7 @@ _DESCRIPTION = (
 )
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("exercises", help=HELP, description=_DESCRIPTION)
     parser.add_argument("name", nargs="?", metavar="NAME", help="an exercise, e.g. part1.gradient")
     parser.add_argument(
@@ -62,7 +62,7 @@ def prompt(exercise: Exercise) -> list[str]:
     ]
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[None, None]:
     if args.name is None:
         if args.solution:
             raise UsageError(

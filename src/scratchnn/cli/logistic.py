@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from ..tutorial import logistic
-from ._common import write_result
+from ._common import Parser, write_result
 from ._options import add_part_parser, derive_options, option_values
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 HELP = "Intermezzo 1: the logistic function and its derivative"
 
@@ -15,11 +18,13 @@ HELP = "Intermezzo 1: the logistic function and its derivative"
 OPTIONS = derive_options(logistic.run)
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     return add_part_parser(subparsers, "logistic", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(
+    args: argparse.Namespace, out: TextIO, err: TextIO
+) -> tuple[Callable[[logistic.LogisticResult], dict[str, Figure]], logistic.LogisticResult]:
     result = logistic.run(**option_values(OPTIONS, args))
     write_result(result, args.json, out)
     return logistic.figures, result

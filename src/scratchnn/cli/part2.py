@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from ..tutorial import part2
 from ..tutorial._trace import FULL, HEAD
-from ._common import MAX_ITERATIONS, at_most, non_negative_int, positive_float, write_result
+from ._common import MAX_ITERATIONS, Parser, at_most, non_negative_int, positive_float, write_result
 from ._feedback import warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 HELP = "Part 2: logistic regression (two inputs, no bias) by gradient descent"
 
@@ -26,11 +29,13 @@ OPTIONS = derive_options(
 )
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     return add_part_parser(subparsers, "part2", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(
+    args: argparse.Namespace, out: TextIO, err: TextIO
+) -> tuple[Callable[[part2.Part2Result], dict[str, Figure]], part2.Part2Result]:
     result = part2.run(**option_values(OPTIONS, args))
     warn_divergence(err, result)
     write_result(result, args.json, out)

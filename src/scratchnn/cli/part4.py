@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from ..tutorial import part4
 from ._common import (
     MAX_ITERATIONS,
+    Parser,
     at_most,
     fraction,
     non_negative_int,
@@ -16,6 +17,9 @@ from ._common import (
 )
 from ._feedback import warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 HELP = "Part 4: vectorised 2-3-2 network (logistic hidden, softmax output) with momentum"
 
@@ -32,11 +36,13 @@ OPTIONS = derive_options(
 )
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     return add_part_parser(subparsers, "part4", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(
+    args: argparse.Namespace, out: TextIO, err: TextIO
+) -> tuple[Callable[[part4.Part4Result], dict[str, Figure]], part4.Part4Result]:
     result = part4.run(**option_values(OPTIONS, args))
     warn_divergence(err, result)
     write_result(result, args.json, out)

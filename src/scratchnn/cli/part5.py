@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from ..training import split_batches
 from ..tutorial import part5
 from ._common import (
     MAX_EPOCHS,
+    Parser,
     UsageError,
     at_most,
     non_negative_int,
@@ -18,6 +19,9 @@ from ._common import (
 )
 from ._feedback import ERROR, warn_divergence
 from ._options import Option, add_part_parser, derive_options, option_values
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 HELP = "Part 5: 64-20-20-10 digits classifier, mini-batch gradient descent, early stopping"
 
@@ -70,11 +74,13 @@ def check_updates(max_epochs: int, batch_size: int) -> None:
         )
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     return add_part_parser(subparsers, "part5", HELP, OPTIONS)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(
+    args: argparse.Namespace, out: TextIO, err: TextIO
+) -> tuple[Callable[[part5.Part5Result], dict[str, Figure]], part5.Part5Result]:
     values = option_values(OPTIONS, args)
     check_updates(values["max_epochs"], values["batch_size"])
     result = part5.run(**values)

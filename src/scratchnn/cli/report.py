@@ -8,10 +8,11 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Iterator, TextIO
 
 from ..report import run_series, write_report
-from ._common import RunInterrupted, positive_float
+from ._common import Parser, RunInterrupted, positive_float
 
 HELP = "one self-contained HTML page of the whole series: DIR/index.html"
 
@@ -28,11 +29,11 @@ def _interruptible() -> Iterator[list]:
         yield pressed
         return
 
-    def handler(signum, frame) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
         pressed.append(signum)
         raise RunInterrupted(_INTERRUPTED)
 
-    def unraisable(info) -> None:
+    def unraisable(info: sys.UnraisableHookArgs) -> None:
         # The exception raised where Python cannot propagate it (a weakref callback, a
         # __del__): Python would print it with a traceback; ``pressed`` already says it
         # happened, and ``run`` raises it again.
@@ -48,7 +49,7 @@ def _interruptible() -> Iterator[list]:
         sys.unraisablehook = previous_hook
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("report", help=HELP, description=HELP)
     parser.add_argument(
         "--out",
@@ -73,7 +74,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO):
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[None, None]:
     # ``main`` has checked --out before this runs (cli._feedback.check_out_dir).
     with _interruptible() as interrupted:
         sections = run_series(fmt=args.format, dpi=args.dpi)

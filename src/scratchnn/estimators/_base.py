@@ -15,17 +15,20 @@ import copy
 import math
 from collections.abc import Callable
 from itertools import pairwise
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
 try:
     from sklearn.utils.validation import validate_data
 except ImportError:  # pragma: no cover - scikit-learn < 1.6
 
-    def validate_data(estimator, *args, **kwargs):
+    def validate_data(estimator: Any, *args: Any, **kwargs: Any) -> Any:
         return estimator._validate_data(*args, **kwargs)
 
 
@@ -126,7 +129,7 @@ class _BaseMLP(PersistenceMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True  # CSR/CSC: the first layer multiplies sparse × dense
         return tags

@@ -73,7 +73,9 @@ class Slot:
         self.grads = grads
         self.arrays = self.kernel.arrays(layer, grads)
 
-    def buffer(self, role: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    def buffer(
+        self, role: str, shape: tuple[int, ...], dtype: np.dtype | type[np.generic]
+    ) -> np.ndarray:
         """The reusable array for ``role`` and ``shape``: training batches, the full training
         set and the validation set each keep theirs (fresh large arrays cost page faults on
         every pass). The executor drops them with the passes that use them."""
@@ -104,7 +106,7 @@ class LayerKernel:
         its results. Parameter gradients go into ``slot.grads``."""
         layer, views = slot.layer, slot.grads
 
-        def run(g):
+        def run(g: np.ndarray) -> np.ndarray | None:
             grad_x = layer.backward(g)  # writes into layer.grads: the executor's views
             for name, view in views.items():
                 if layer.grads[name] is not view:  # a layer that rebinds its gradients
@@ -120,19 +122,21 @@ class LinearKernel(LayerKernel):
     :math:`\\partial X = G W^\\top`. A 1-to-1 layer uses elementwise products (an
     ``(N, 1) @ (1, 1)`` product is the same numbers, several times slower)."""
 
-    def arrays(self, layer, grads):
+    def arrays(
+        self, layer: Layer, grads: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None]:
         """``(W, b, ∂W, ∂b)``, ``b`` and ``∂b`` None without a bias."""
-        b = layer.params["b"] if layer.bias else None
+        b = layer.params["b"] if cast(Linear, layer).bias else None
         return layer.params["W"], b, grads["W"], grads.get("b")
 
-    def forward(self, slot, x, owned):
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[Pass, bool]:
         W, b, _, _ = slot.arrays
         y = slot.buffer("y", (x.shape[0], W.shape[1]), W.dtype)
         if is_sparse(x):
             return self._sparse_forward(slot, W, b, y), True
         product = np.multiply if W.shape == (1, 1) else _product(x, W, y)
 
-        def run(x):
+        def run(x: np.ndarray) -> np.ndarray:
             slot.x = x
             product(x, W, out=y)
             if b is not None:
@@ -141,7 +145,9 @@ class LinearKernel(LayerKernel):
 
         return run, True
 
-    def backward(self, slot, g, owned, need_input):
+    def backward(
+        self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
+    ) -> tuple[Pass, bool]:
         W, _, gW, gb = slot.arrays
         x = slot.x
         if is_sparse(x):
@@ -156,7 +162,7 @@ class LinearKernel(LayerKernel):
             ones = slot.buffer("ones", (g.shape[0],), g.dtype)
             ones.fill(1.0)  # 1ᵀG as a matrix-vector product (as _blas.column_sums)
 
-        def run(g):
+        def run(g: np.ndarray) -> np.ndarray | None:
             weights(slot.x.T, g, out=gW)
             if ones is not None:
                 _dot(ones, g, out=gb)
@@ -169,11 +175,11 @@ class LinearKernel(LayerKernel):
         return run, True
 
     @staticmethod
-    def _sparse_forward(slot, W, b, y) -> Pass:
+    def _sparse_forward(slot: Slot, W: np.ndarray, b: np.ndarray | None, y: np.ndarray) -> Pass:
         """:math:`Y = XW + b` for a SciPy sparse ``X``: SciPy's sparse × dense product (a new
         dense array), then the bias into the reused output."""
 
-        def run(x):
+        def run(x: Any) -> np.ndarray:  # x: a SciPy sparse matrix
             slot.x = x
             if b is None:
                 y[...] = x @ W
@@ -184,12 +190,12 @@ class LinearKernel(LayerKernel):
         return run
 
     @staticmethod
-    def _sparse_backward(slot, gW, gb) -> Pass:
+    def _sparse_backward(slot: Slot, gW: np.ndarray, gb: np.ndarray | None) -> Pass:
         """:math:`\\partial W = X^\\top G` for a SciPy sparse ``X`` (the transpose of CSR is
         CSC: no copy), :math:`\\partial b = 1^\\top G`; the gradient of the sparse input is
         not computed (None), as in ``Linear.backward``."""
 
-        def run(g):
+        def run(g: np.ndarray) -> None:
             gW[...] = slot.x.T @ g
             if gb is not None:
                 column_sums(g, out=gb)
@@ -198,8 +204,14 @@ class LinearKernel(LayerKernel):
         return run
 
     @staticmethod
-    def _scalar_backward(slot, W, gW, gb, grad_x) -> Pass:
-        def run(g):
+    def _scalar_backward(
+        slot: Slot,
+        W: np.ndarray,
+        gW: np.ndarray,
+        gb: np.ndarray | None,
+        grad_x: np.ndarray | None,
+    ) -> Pass:
+        def run(g: np.ndarray) -> np.ndarray | None:
             gW[0, 0] = np.dot(slot.x.reshape(-1), g.reshape(-1))
             if gb is not None:
                 column_sums(g, out=gb)
@@ -221,19 +233,21 @@ class ActivationKernel(LayerKernel):
 
 
 class ReLUKernel(ActivationKernel):
-    def forward(self, slot, x, owned):
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[Pass, bool]:
         y = self.output(slot, x, owned)
 
-        def run(x):
+        def run(x: np.ndarray) -> np.ndarray:
             slot.y = np.maximum(x, 0, out=x if y is None else y, dtype=x.dtype)
             return slot.y
 
         return run, True
 
-    def backward(self, slot, g, owned, need_input):
+    def backward(
+        self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
+    ) -> tuple[Pass, bool]:
         positive = slot.buffer("positive", slot.y.shape, np.bool_)
 
-        def run(g):
+        def run(g: np.ndarray) -> np.ndarray:
             return np.multiply(g, np.greater(slot.y, 0, out=positive), out=g if owned else None)
 
         return run, True
@@ -244,21 +258,23 @@ class LogisticKernel(ActivationKernel):
     numbers (and no overflow warning for very negative :math:`z`). SciPy is imported at the
     first use (``scipy.special`` takes longer to import than the rest of scratchnn)."""
 
-    def forward(self, slot, x, owned):
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[Pass, bool]:
         from scipy.special import expit
 
         y = self.output(slot, x, owned)
 
-        def run(x):
+        def run(x: np.ndarray) -> np.ndarray:
             slot.y = expit(x, out=x if y is None else y)
             return slot.y
 
         return run, True
 
-    def backward(self, slot, g, owned, need_input):
+    def backward(
+        self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
+    ) -> tuple[Pass, bool]:
         factor = slot.buffer("factor", slot.y.shape, slot.y.dtype)
 
-        def run(g):
+        def run(g: np.ndarray) -> np.ndarray:
             y = slot.y
             np.subtract(1.0, y, out=factor)
             np.multiply(factor, y, out=factor)  # y(1 − y)
@@ -268,19 +284,21 @@ class LogisticKernel(ActivationKernel):
 
 
 class TanhKernel(ActivationKernel):
-    def forward(self, slot, x, owned):
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[Pass, bool]:
         y = self.output(slot, x, owned)
 
-        def run(x):
+        def run(x: np.ndarray) -> np.ndarray:
             slot.y = np.tanh(x, out=x if y is None else y)
             return slot.y
 
         return run, True
 
-    def backward(self, slot, g, owned, need_input):
+    def backward(
+        self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
+    ) -> tuple[Pass, bool]:
         factor = slot.buffer("factor", slot.y.shape, slot.y.dtype)
 
-        def run(g):
+        def run(g: np.ndarray) -> np.ndarray:
             np.square(slot.y, out=factor)
             np.subtract(1.0, factor, out=factor)  # 1 − y²
             return np.multiply(g, factor, out=g if owned else None)
@@ -296,12 +314,12 @@ class SoftmaxKernel(ActivationKernel):
     the row sums of their exponentials in ``"rows"``: a categorical cross-entropy's value reads
     its log-probabilities from them (``.loss_kernels.log_softmax_value``)."""
 
-    def forward(self, slot, x, owned):
+    def forward(self, slot: Slot, x: np.ndarray, owned: bool) -> tuple[Pass, bool]:
         out = self.output(slot, x, owned)
         rows = slot.buffer("rows", (x.shape[0], 1), x.dtype)
         shifted = slot.buffer("shifted", x.shape, x.dtype)
 
-        def run(x):
+        def run(x: np.ndarray) -> np.ndarray:
             y = x if out is None else out
             np.subtract(x, _max(x, 1, keepdims=True, out=rows), out=shifted)
             np.exp(shifted, out=y)
@@ -311,8 +329,10 @@ class SoftmaxKernel(ActivationKernel):
 
         return run, True
 
-    def backward(self, slot, g, owned, need_input):
-        def run(g):
+    def backward(
+        self, slot: Slot, g: np.ndarray, owned: bool, need_input: bool
+    ) -> tuple[Pass, bool]:
+        def run(g: np.ndarray) -> np.ndarray:
             y = slot.y
             return y * (g - (g * y).sum(axis=-1, keepdims=True))
 

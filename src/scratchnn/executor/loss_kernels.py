@@ -37,7 +37,9 @@ def loss_pass(loss: Loss, slot: Slot, y: np.ndarray, fused: bool) -> tuple[LossP
     if type(loss) is MSE:
         return _squared_error(loss, slot, y, n), True
 
-    def plain(z, y, t, w):
+    def plain(
+        z: Any, y: np.ndarray, t: np.ndarray, w: np.ndarray | None
+    ) -> tuple[float, np.ndarray]:
         return loss.value(y, t, w), loss.gradient(y, t, w)
 
     return plain, False
@@ -52,7 +54,7 @@ def _squared_error(loss: Loss, slot: Slot, y: np.ndarray, n: float) -> LossPass:
     flat = diff.reshape(-1)
     factor = 2.0 / n
 
-    def run(z, y, t, w):
+    def run(z: Any, y: np.ndarray, t: np.ndarray, w: np.ndarray | None) -> tuple[float, np.ndarray]:
         np.subtract(y, t, out=diff)
         if w is not None:
             n_w = loss.normaliser(y, w)
@@ -72,7 +74,7 @@ def _fused(loss: Loss, slot: Slot, y: np.ndarray, n: float) -> LossPass:
     grad = slot.buffer("loss_grad", y.shape, y.dtype)
     value = log_softmax_value(loss, slot, y.shape, y.dtype, n)
 
-    def run(z, y, t, w):
+    def run(z: Any, y: np.ndarray, t: np.ndarray, w: np.ndarray | None) -> tuple[float, np.ndarray]:
         np.subtract(y, t, out=grad)
         if w is None:
             np.divide(grad, n, out=grad)  # ∂ξ/∂z = (y − t)/n

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from . import solutions
@@ -10,7 +12,14 @@ from ._exercise import Case, Exercise
 __all__ = ["EARLY", "make"]
 
 
-def make(name: str, title: str, prompt: str, cases, returns=(), mistakes=()) -> Exercise:
+def make(
+    name: str,
+    title: str,
+    prompt: str,
+    cases: Callable[[np.random.Generator], list[Case]],
+    returns: tuple[str, ...] = (),
+    mistakes: tuple[tuple[Callable[..., Any], str], ...] = (),
+) -> Exercise:
     """The exercise ``name`` (``"<part>.<task>"``), its solution ``solutions.<part>_<task>``."""
     solution = getattr(solutions, name.replace(".", "_"))
     part = name.split(".")[0]
@@ -21,7 +30,7 @@ def _size(rng: np.random.Generator, low: int = 3, high: int = 12) -> int:
     return int(rng.integers(low, high + 1))
 
 
-def _sigma(z):
+def _sigma(z: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-z))
 
 

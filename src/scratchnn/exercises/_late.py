@@ -45,11 +45,11 @@ def _vector_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _softmax_all(Z):
+def _softmax_all(Z: np.ndarray) -> np.ndarray:
     return np.exp(Z) / np.sum(np.exp(Z))
 
 
-def _jacobian_everywhere(z):
+def _jacobian_everywhere(z: np.ndarray) -> np.ndarray:
     y = np.exp(z - np.max(z)) / np.sum(np.exp(z - np.max(z)))
     return np.outer(y, 1 - y)
 
@@ -216,7 +216,9 @@ def _batch_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _fill_batches(X, T, batch_size):
+def _fill_batches(
+    X: np.ndarray, T: np.ndarray, batch_size: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(X[i : i + batch_size], T[i : i + batch_size]) for i in range(0, len(X), batch_size)]
 
 

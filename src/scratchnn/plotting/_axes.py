@@ -91,7 +91,7 @@ def loss_axis(ax: Axes, *values: np.ndarray) -> None:
         ax.set_ylim(min(0.0, float(data.min()) * 1.05), top * 1.05 if top > 0 else 1.0)
 
 
-def place_legend(ax: Axes, loc: str | int = "best", outside: bool = True, **kwargs) -> Legend:
+def place_legend(ax: Axes, loc: str | int = "best", outside: bool = True, **kwargs: Any) -> Legend:
     """A legend for ``ax`` where no plotted line or marker runs under it.
 
     Tried in order: ``loc`` (the tutorial's place), matplotlib's ``"best"``, then (with

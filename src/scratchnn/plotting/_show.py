@@ -11,11 +11,16 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterable, Mapping
+from types import ModuleType
+from typing import Union
 
 import matplotlib
 from matplotlib.figure import Figure
 
 __all__ = ["show", "ShowableFigure", "can_show", "is_interactive"]
+
+#: What :func:`show` takes: a figure, or a dict (names as window titles) or iterable of them.
+Figures = Union[Figure, Mapping[str, Figure], Iterable[Figure]]
 
 
 class ShowableFigure(Figure):
@@ -74,7 +79,7 @@ def can_show() -> bool:
     return is_interactive(matplotlib.get_backend())
 
 
-def _as_figures(figures) -> list[Figure]:
+def _as_figures(figures: Figures) -> list[Figure]:
     if isinstance(figures, Figure):
         return [figures]
     if isinstance(figures, Mapping):  # the names become the window titles (unless labelled)
@@ -94,7 +99,7 @@ def _as_figures(figures) -> list[Figure]:
     return figures
 
 
-def show(figures, block: bool | None = None, warn: bool = True) -> bool:
+def show(figures: Figures, block: bool | None = None, warn: bool = True) -> bool:
     """Open figures in windows, as ``matplotlib.pyplot.show`` does for pyplot's own.
 
     Each figure gets a pyplot window manager (only now: building figures never touches
@@ -142,7 +147,7 @@ def show(figures, block: bool | None = None, warn: bool = True) -> bool:
     return True
 
 
-def _manage(plt, fig: Figure) -> None:
+def _manage(plt: ModuleType, fig: Figure) -> None:
     """Give ``fig`` a pyplot window manager: a new pyplot figure's manager and canvas, with
     ``fig`` put in place of the placeholder figure it was made for."""
     manager = fig.canvas.manager

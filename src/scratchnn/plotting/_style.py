@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from typing import Any, Callable
 
 import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,7 +25,7 @@ def styled(style: str = "darkgrid") -> Callable[[Callable[..., Figure]], Callabl
 
     def decorate(build: Callable[..., Figure]) -> Callable[..., Figure]:
         @functools.wraps(build)
-        def wrapper(*args, **kwargs) -> Figure:
+        def wrapper(*args: Any, **kwargs: Any) -> Figure:
             with matplotlib.style.context(style_name):
                 fig = build(*args, **kwargs)
                 FigureCanvasAgg(fig)

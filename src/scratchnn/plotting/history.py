@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._axes import loss_axis, place_legend
 from ._show import ShowableFigure
 from ._style import styled
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["plot_history"]
 
@@ -71,7 +75,7 @@ def plot_history(history: Any, batches: bool = True, title: str | None = None) -
     return fig
 
 
-def _finite(values) -> np.ndarray:
+def _finite(values: ArrayLike) -> np.ndarray:
     """``values`` as floats, infinities as NaN (a diverged run plots up to the divergence)."""
     array = np.asarray(values, dtype=float).ravel()
     return np.where(np.isfinite(array), array, np.nan)
@@ -88,7 +92,7 @@ def _metric_series(history: Any) -> list[tuple[str, np.ndarray]]:
     return series
 
 
-def _metrics_axes(ax, metrics: list[tuple[str, np.ndarray]]) -> None:
+def _metrics_axes(ax: Axes, metrics: list[tuple[str, np.ndarray]]) -> None:
     colours = {"training": "r", "validation": "b"}
     for label, values in metrics:
         colour = colours["validation" if "validation" in label else "training"]

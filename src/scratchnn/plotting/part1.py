@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._axes import cover, place_legend
@@ -16,7 +17,7 @@ __all__ = ["samples", "loss_curve", "gradient_descent_updates", "fitted_line"]
 SAMPLES_VIEW = (0.0, 1.0, 0.0, 2.0)
 
 
-def _samples_axes(fig: Figure, x: np.ndarray, t: np.ndarray, slope: float, *lines: float):
+def _samples_axes(fig: Figure, x: np.ndarray, t: np.ndarray, slope: float, *lines: float) -> Axes:
     """The samples and the line ``t = slope·x``; the view is the tutorial's, widened to hold
     every sample and, for each slope in ``(slope, *lines)``, its line over half the x range."""
     ax = fig.add_subplot()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib import colors
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._axes import cover, place_legend
@@ -37,7 +38,7 @@ def class_axis(X: np.ndarray) -> tuple[float, float, float, float]:
     return (*cover(CLASS_AXIS[:2], X[:, 0]), *cover(CLASS_AXIS[2:], X[:, 1]))
 
 
-def _samples(ax, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> None:
+def _samples(ax: Axes, x_red: np.ndarray, x_blue: np.ndarray, red: str, blue: str) -> None:
     ax.plot(x_red[:, 0], x_red[:, 1], "r*", label=red)
     ax.plot(x_blue[:, 0], x_blue[:, 1], "bo", label=blue)
     ax.set_xlabel("$x_1$", fontsize=12)
@@ -57,7 +58,14 @@ def classes(x_red: np.ndarray, x_blue: np.ndarray) -> Figure:
     return fig
 
 
-def _surface(fig: Figure, w1s, w2s, losses, alpha: float, cbar_label: str):
+def _surface(
+    fig: Figure,
+    w1s: np.ndarray,
+    w2s: np.ndarray,
+    losses: np.ndarray,
+    alpha: float,
+    cbar_label: str,
+) -> Axes:
     ax = fig.add_subplot()
     W1, W2 = np.meshgrid(w1s, w2s)
     filled = ax.contourf(W1, W2, losses, 20, cmap="viridis", alpha=alpha)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib import colors
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._axes import cover, place_legend
@@ -36,7 +37,7 @@ def x_limits(*xs: np.ndarray) -> tuple[float, float]:
     return cover(X_LIMITS, *xs)
 
 
-def _strip(ax, xs_blue: np.ndarray, xs_red: np.ndarray) -> None:
+def _strip(ax: Axes, xs_blue: np.ndarray, xs_red: np.ndarray) -> None:
     """Samples on the line y = 0, y axis hidden."""
     ax.plot(xs_blue, np.zeros_like(xs_blue), "bo", alpha=0.75)
     ax.plot(xs_red, np.zeros_like(xs_red), "r*", alpha=0.75)
@@ -72,7 +73,7 @@ def rbf_function(z: np.ndarray, h: np.ndarray) -> Figure:
     return fig
 
 
-def _surface_axes(fig: Figure, whs: np.ndarray, bos: np.ndarray, losses: np.ndarray):
+def _surface_axes(fig: Figure, whs: np.ndarray, bos: np.ndarray, losses: np.ndarray) -> Axes:
     ax = fig.add_subplot(1, 1, 1, projection="3d")
     WH, BO = np.meshgrid(whs, bos)
     surf = ax.plot_surface(WH, BO, losses, linewidth=0, cmap="magma")

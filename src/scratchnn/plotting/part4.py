@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
 
@@ -22,7 +23,7 @@ def class_axis(X: np.ndarray) -> tuple[float, float, float, float]:
     return (*cover(CLASS_AXIS[:2], X[:, 0]), *cover(CLASS_AXIS[2:], X[:, 1]))
 
 
-def _scatter_classes(ax, X: np.ndarray, labels: np.ndarray, names: tuple[str, str]) -> None:
+def _scatter_classes(ax: Axes, X: np.ndarray, labels: np.ndarray, names: tuple[str, str]) -> None:
     red, blue = X[labels == 0], X[labels == 1]
     ax.plot(red[:, 0], red[:, 1], "r*", ms=7, alpha=0.75, label=names[0])
     ax.plot(blue[:, 0], blue[:, 1], "bo", ms=5, alpha=0.75, label=names[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import contextmanager
+from types import FrameType
 from typing import Iterator
 
 __all__ = ["InterruptFlag", "deferred_sigint"]
@@ -30,7 +31,7 @@ def deferred_sigint() -> Iterator[InterruptFlag]:
         yield flag
         return
 
-    def handler(signum, frame) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
         flag.requested = True
 
     signal.signal(signal.SIGINT, handler)

@@ -29,7 +29,7 @@ from ..optimizer_base import Optimizer
 from ..regularization import ClipByGlobalNorm, WeightDecay
 from .batches import BATCH_SPLITS, EpochBatches, split_batches
 from .callbacks import Callback, CallbackList, TrainingContext, as_callback
-from .data import training_data
+from .data import TrainingData, training_data
 from .divergence import DivergenceCheck
 from .history import History
 from .interrupt import deferred_sigint
@@ -116,7 +116,15 @@ def _check_batching(batch_size: Any, batch_split: Any, shuffle: Any) -> tuple[in
     return batch_size, check_choice(batch_split, "batch_split", BATCH_SPLITS)
 
 
-def _loop(step, context, hooks, data, batches, shuffle, rng) -> History:
+def _loop(
+    step: TrainingStep | ReferenceStep,
+    context: TrainingContext,
+    hooks: CallbackList,
+    data: TrainingData,
+    batches: list[slice],
+    shuffle: bool,
+    rng: Any,
+) -> History:
     """Epochs → batches → loss and gradients → update → callbacks."""
     history, optimizer = context.history, context.optimizer
     source = EpochBatches(data.X, data.T, batches, bool(shuffle), rng, data.W)

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ..training import Callback
+from ..training import Callback, TrainingContext
 from ._divergence import Divergence, divergence
 
 __all__ = ["FULL", "HEAD", "ROWS", "IterateTrace", "TracedRun", "stride_for", "thinned_note"]
@@ -84,15 +84,15 @@ class IterateTrace(Callback):
         self._named: list[tuple[str, np.ndarray]] = []
         self._last: tuple[int, list[np.ndarray], float] | None = None
 
-    def on_train_begin(self, context) -> None:
+    def on_train_begin(self, context: TrainingContext) -> None:
         self._named = list(context.network.named_parameters())  # updated in place
         self._see(0, context.history.train_loss[-1])
 
-    def on_epoch_end(self, context) -> bool:
+    def on_epoch_end(self, context: TrainingContext) -> bool:
         self._see(context.epoch, context.history.train_loss[-1])
         return self.nonfinite_at is not None
 
-    def on_train_end(self, context) -> None:
+    def on_train_end(self, context: TrainingContext) -> None:
         """Keep the last iterate completed (Ctrl-C or a stop may end between kept ones)."""
         if self._last is not None and self.iteration[-1] != self._last[0]:
             self._keep(*self._last)

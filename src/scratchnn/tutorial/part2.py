@@ -37,6 +37,7 @@ them (with more grid points); the plain surface figure always shows the tutorial
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -52,6 +53,9 @@ from ..training import TrainingDivergedError, train
 from ._interrupt import interrupted_line, interruption
 from ._network_figures import network_figures
 from ._trace import IterateTrace, TracedRun, thinned_note
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "Part2Result",
@@ -71,7 +75,7 @@ BOUNDARY_LIMIT, BOUNDARY_POINTS = 4.0, 100
 PLOTTED_UPDATES = 3
 
 
-def build_network(w) -> Sequential:
+def build_network(w: ArrayLike) -> Sequential:
     """The Part 2 model :math:`y = \\sigma(x w)` with weights ``w`` (two numbers).
 
     Returns
@@ -116,7 +120,7 @@ def loss_surface(X: np.ndarray, t: np.ndarray, w1s: np.ndarray, w2s: np.ndarray)
     return np.array(values).reshape(W1.shape)
 
 
-def classify_grid(w, xs1: np.ndarray, xs2: np.ndarray) -> np.ndarray:
+def classify_grid(w: ArrayLike, xs1: np.ndarray, xs2: np.ndarray) -> np.ndarray:
     """Predicted class ``round(y)`` at every point of the grid ``xs1 × xs2``.
 
     The tutorial predicts each grid point separately; one batch gives the same values.
@@ -235,7 +239,7 @@ def run(
     seed: int = 1,
     learning_rate: float = 0.05,
     iterations: int = 10,
-    w0=(-4.0, -2.0),
+    w0: ArrayLike = (-4.0, -2.0),
 ) -> Part2Result:
     """Run Part 2: draw the classes from ``RandomState(seed)`` and fit by gradient descent
     on the summed cross-entropy.

@@ -80,7 +80,7 @@ PATH_WH_LIMITS, PATH_BO_LIMITS = (-2.5, 2.5), (-2.5, 1.5)
 STRIP_POINTS = 50
 
 
-def _scalar(value, name: str) -> float:
+def _scalar(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)

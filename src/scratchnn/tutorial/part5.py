@@ -128,7 +128,13 @@ def tutorial_early_stopping(patience: int = 2) -> EarlyStopping:
 
 
 def _checked_settings(
-    seed, learning_rate, batch_size, max_epochs, shuffle, patience, early_stopping
+    seed: int,
+    learning_rate: float,
+    batch_size: int,
+    max_epochs: int,
+    shuffle: bool,
+    patience: int,
+    early_stopping: bool,
 ) -> dict:
     """The settings of :func:`run`, checked (a ValueError or TypeError naming the bad one)."""
     for name, flag in (("shuffle", shuffle), ("early_stopping", early_stopping)):
