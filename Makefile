@@ -95,11 +95,11 @@ dist:
 
 # make check-minimum: the fast tier against the lowest versions pyproject.toml allows, in its own
 # venv (uv's --resolution lowest-direct: each direct dependency at its declared minimum, the
-# test and onnx extras too), so that a minimum that stopped working is found here, not by a
-# user. Not part of `make test`. The venv is made afresh when pyproject.toml changes (uv keeps
+# test, Dask and onnx extras too), so that a minimum that stopped working is found here, not by
+# a user. Not part of `make test`. The venv is made afresh when pyproject.toml changes (uv keeps
 # installed versions that satisfy it). Left out: the torch extra (PyPI's torch is a multi-GB
-# CUDA build) and the dask extra. DeprecationWarnings are ignored: old releases call their own
-# dependencies' (newest) deprecated names, e.g. matplotlib 3.8 pyparsing 3.3's parseString.
+# CUDA build). DeprecationWarnings are ignored (child processes too): old releases call their
+# dependencies' newest deprecated names (matplotlib 3.8: pyparsing 3.3's parseString).
 MIN_VENV  := .venv-min
 MIN_PY    := $(MIN_VENV)/bin/python
 MIN_STAMP := $(MIN_VENV)/.installed
@@ -108,11 +108,12 @@ $(MIN_STAMP): pyproject.toml
 	rm -rf $(MIN_VENV)
 	$(PYTHON) -m venv $(MIN_VENV)
 	$(MIN_PY) -m pip install --quiet uv
-	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_PY) --resolution lowest-direct -e '.[test,onnx]'
+	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_PY) --resolution lowest-direct -e '.[test,dask,onnx]'
 	touch $(MIN_STAMP)
 
 check-minimum: $(MIN_STAMP)
-	MPLBACKEND=Agg $(MIN_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning -m "not slow and not kernels"
+	PYTHONWARNINGS=ignore::DeprecationWarning MPLBACKEND=Agg \
+		$(MIN_PY) -m pytest -q -p no:cacheprovider -m "not slow and not kernels"
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(MIN_VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache
