@@ -6,12 +6,13 @@
 #   make dist   build the sdist and the wheel and check them as CI does
 #   make notebooks  set up .venv with JupyterLab and open notebooks/ in it
 #   make bench  set up .venv-bench (+ PyTorch CPU, scikit-learn) and run benchmarks/ (RESULTS.md)
+#   make check-minimum  the fast tier in .venv-min, every dependency at pyproject.toml's lowest version
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo check test lint types format clean bench notebooks docs
+.PHONY: demo check test lint types format clean bench notebooks docs check-minimum
 
 # The interop extras (torch, onnx) too: their tests and the notebooks' PyTorch section run in
 # `make test` and `make docs`. constraints.txt pins torch to its CPU build (not the CUDA one).
@@ -92,8 +93,30 @@ bench: $(BENCH_STAMP)
 dist:
 	PYTHON=$(PYTHON) .ci/check_wheel.sh --dist dist
 
+# make check-minimum: the fast tier against the lowest versions pyproject.toml allows, in its own
+# venv (uv's --resolution lowest-direct: each direct dependency at its declared minimum, the
+# test, Dask and onnx extras too), so that a minimum that stopped working is found here, not by
+# a user. Not part of `make test`. The venv is made afresh when pyproject.toml changes (uv keeps
+# installed versions that satisfy it). Left out: the torch extra (PyPI's torch is a multi-GB
+# CUDA build). DeprecationWarnings are ignored (child processes too): old releases call their
+# dependencies' newest deprecated names (matplotlib 3.8: pyparsing 3.3's parseString).
+MIN_VENV  := .venv-min
+MIN_PY    := $(MIN_VENV)/bin/python
+MIN_STAMP := $(MIN_VENV)/.installed
+
+$(MIN_STAMP): pyproject.toml
+	rm -rf $(MIN_VENV)
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_PY) -m pip install --quiet uv
+	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_PY) --resolution lowest-direct -e '.[test,dask,onnx]'
+	touch $(MIN_STAMP)
+
+check-minimum: $(MIN_STAMP)
+	PYTHONWARNINGS=ignore::DeprecationWarning MPLBACKEND=Agg \
+		$(MIN_PY) -m pytest -q -p no:cacheprovider -m "not slow and not kernels"
+
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(MIN_VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache
 	rm -rf docs/_build docs/api docs/series/*.ipynb
 
 # The documentation site (docs/, Sphinx; its packages come with the test extras, since the

@@ -12,13 +12,13 @@ import json
 import os
 import re
 import stat
+import tomllib
 from html.parser import HTMLParser
 from importlib import import_module, resources
 from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest
-import tomllib
 from matplotlib.figure import Figure
 
 import scratchnn.cli.report as cli_report
