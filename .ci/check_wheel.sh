@@ -62,7 +62,7 @@ ls "$SDIST" "$WHEEL"
 
 if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     step "the sdist holds every file git tracks (the tests run from it) and nothing untracked"
-    tar tzf "$SDIST" | sed 's|^[^/]*/||' | grep -v '/$' \
+    tar tzf "$SDIST" | sed 's|^[^/]*/\{0,1\}||' | grep -vE '^$|/$' \
         | grep -vxE 'PKG-INFO|setup\.cfg|src/scratchnn\.egg-info/.*' | sort >"$WORK/sdist.list"
     git -C "$ROOT" ls-files | sort >"$WORK/tracked.list"
     diff "$WORK/tracked.list" "$WORK/sdist.list" >"$WORK/sdist.diff" || {
