@@ -33,6 +33,13 @@ def assert_figure_file(path: Path, min_std: float = 0.05) -> None:
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
+def _as_in_a_terminal() -> None:
+    """In the child before it starts: SIGINT's default action, as a command started from a
+    terminal has it, even when these tests run in the background of a shell without job
+    control (which starts them with SIGINT ignored, and a child inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_child(
     code: str, argv: list[str], ready: str, delay: float = 0.0, timeout: float = 120
 ) -> tuple[int, str, str]:
@@ -46,6 +53,7 @@ def interrupt_child(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_as_in_a_terminal,
     )
     try:
         first = process.stderr.readline()

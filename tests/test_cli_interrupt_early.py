@@ -9,6 +9,7 @@ time, as a user's Ctrl-C would.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -31,6 +32,11 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 ROOT = SRC.parent
 LINE = "scratchnn: interrupted (Ctrl-C)"
 
+# WAITING: the scripts wait for the signal in short sleeps, not one long one. A signal that
+# lands after Python's last check for signals and before the sleep's system call starts (the
+# test sends it the moment the child says "inside": it often lands just then) does not cut that
+# call short: Python would raise it only when a 60 s sleep ends.
+
 # Wraps the function NAME of module MODULE so that it says "inside" on stderr and waits for
 # the signal, then runs the command through its console entry point.
 SLOW_STEP = """
@@ -39,7 +45,8 @@ module = importlib.import_module({module!r})
 original = getattr(module, {name!r})
 def slow(*args, **kwargs):
     sys.stderr.write("inside\\n"); sys.stderr.flush()
-    time.sleep(60)  # SIGINT arrives here
+    for _ in range(6000):  # SIGINT arrives here (short sleeps: see WAITING)
+        time.sleep(0.01)
     return original(*args, **kwargs)
 setattr(module, {name!r}, slow)
 from scratchnn.__main__ import main
@@ -55,7 +62,8 @@ class Slow:
         if fullname == {module!r}:
             sys.meta_path.remove(self)
             sys.stderr.write("inside\\n"); sys.stderr.flush()
-            time.sleep(60)  # SIGINT arrives here
+            for _ in range(6000):  # SIGINT arrives here (short sleeps: see WAITING)
+                time.sleep(0.01)
         return None
 sys.meta_path.insert(0, Slow())
 from scratchnn.__main__ import main
@@ -156,15 +164,20 @@ def test_a_ctrl_c_python_could_not_raise_is_delivered_again():
     def pressed(ref):
         raise KeyboardInterrupt
 
-    with ctrl_c_redelivered():
-        thing = Thing()
-        ref = weakref.ref(thing, pressed)
-        with pytest.raises(KeyboardInterrupt):
-            del thing
-            gc.collect()
-            end = time.monotonic() + 10
-            while time.monotonic() < end:  # the interrupt arrives within a thread switch
-                pass
+    # Ctrl-C's default handler, as in a terminal (a background shell may have it ignored)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with ctrl_c_redelivered():
+            thing = Thing()
+            ref = weakref.ref(thing, pressed)
+            with pytest.raises(KeyboardInterrupt):
+                del thing
+                gc.collect()
+                end = time.monotonic() + 10
+                while time.monotonic() < end:  # the interrupt arrives within a thread switch
+                    pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert ref() is None
 
 
