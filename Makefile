@@ -6,7 +6,7 @@
 #   make dist   build the sdist and the wheel and check them as CI does
 #   make notebooks  set up .venv with JupyterLab and open notebooks/ in it
 #   make bench  set up .venv-bench (+ PyTorch CPU, scikit-learn) and run benchmarks/ (RESULTS.md)
-#   make check-minimum  the fast tier in .venv-min, every dependency at pyproject.toml's lowest version
+#   make check-minimum  the fast tier in .venv-min, each dependency at its lowest allowed version
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -108,7 +108,8 @@ $(MIN_STAMP): pyproject.toml
 	rm -rf $(MIN_VENV)
 	$(PYTHON) -m venv $(MIN_VENV)
 	$(MIN_PY) -m pip install --quiet uv
-	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_PY) --resolution lowest-direct -e '.[test,dask,onnx]'
+	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_PY) --resolution lowest-direct \
+		-e '.[test,dask,onnx]'
 	touch $(MIN_STAMP)
 
 check-minimum: $(MIN_STAMP)
